@@ -1,0 +1,1 @@
+"""ADaM-like dataset builders: one module per dataset, pure functions."""

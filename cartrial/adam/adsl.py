@@ -1,0 +1,206 @@
+"""ADSL: one record per DM subject, with populations, key dates and baseline.
+
+Every flag has a stated rule (CDISC ADaMIG v1.3 section 3.2; admiral's ADSL
+template for the derivation order):
+
+- ``SCRNFL`` = Y when ``DM.ARMCD`` is ``SCRNFAIL`` (screen failure).
+- ``ENRLFL`` = Y when the subject is not a screen failure (enrolled).
+- ``SAFFL``  = Y when a CAR-T infusion date exists (``TRTSDT``): the safety
+  set is every infused subject.
+- ``EFFFL``  = Y when ``SAFFL`` = Y and the subject has a baseline disease
+  activity assessment (any record of the study's SLEDAI version on or before
+  the infusion date); missing when the study has no RS domain.
+- ``TRTSDT`` = date of the first EX record with ``EXCAT`` = ``CAR-T``, else
+  the date part of ``DM.RFXSTDTC``.
+- ``LDSTDT`` = first ``EXCAT`` = ``LYMPHODEPLETION`` start date.
+- ``EOSSTT`` = ``COMPLETED`` / ``DISCONTINUED`` from the last DS disposition
+  event on or before the cut; ``ONGOING`` when there is none.
+- ``LSTALVDT`` = last complete date of any contact (DM, EX, DS, RS, LB, VS,
+  PC, AE, CM) on or before the cut.
+- ``FUPDUR`` = days from infusion to death or last contact, inclusive
+  (``DTHDT``/``LSTALVDT`` - ``TRTSDT`` + 1); ``FUPMO`` = ``FUPDUR`` / 30.4375.
+- Baseline vitals (``HEIGHTBL``, ``WEIGHTBL``): last non-missing value on or
+  before the infusion date (on or before the cut for subjects not infused);
+  ``BMIBL`` = weight / height^2; ``BSABL`` by Mosteller (sqrt(h x w / 3600)).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cartrial.dates import dtc_to_date
+from cartrial.sdtm.contract import CUT_DATE_VARIABLE
+
+MONTH_DAYS = 30.4375
+DM_KEEP = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "AGE", "AGEU", "SEX", "RACE", "ETHNIC", "COUNTRY",
+           "ARMCD", "ARM", "ACTARMCD", "ACTARM"]
+
+
+def _first_per_subject(frame: pd.DataFrame, date: pd.Series, name: str, *, last: bool = False) -> pd.Series:
+    d = pd.DataFrame({"USUBJID": frame["USUBJID"], name: date}).dropna()
+    agg = d.groupby("USUBJID")[name]
+    return agg.max() if last else agg.min()
+
+
+def derive_treatment_dates(adsl: pd.DataFrame, dm: pd.DataFrame, ex: pd.DataFrame | None) -> pd.DataFrame:
+    """Add ``TRTSDT``, ``LDSTDT``, ``DOSE``, ``DOSEU`` (see module rules)."""
+    out = adsl.copy()
+    rfx = pd.Series(dtc_to_date(dm["RFXSTDTC"]).to_numpy(), index=dm["USUBJID"]) if "RFXSTDTC" in dm else None
+    trt = pd.Series(pd.NaT, index=out["USUBJID"], dtype="datetime64[ns]")
+    out["LDSTDT"] = pd.NaT
+    out["DOSE"] = np.nan
+    out["DOSEU"] = pd.Series(pd.NA, index=out.index, dtype="object")
+    if ex is not None and len(ex) and "EXCAT" in ex:
+        start = dtc_to_date(ex["EXSTDTC"])
+        cart = ex["EXCAT"] == "CAR-T"
+        first_cart = _first_per_subject(ex[cart], start[cart], "d")
+        trt = first_cart.reindex(out["USUBJID"])
+        ld = ex["EXCAT"] == "LYMPHODEPLETION"
+        out["LDSTDT"] = _first_per_subject(ex[ld], start[ld], "d").reindex(out["USUBJID"]).to_numpy()
+        first_rec = (ex[cart].assign(_d=start[cart]).sort_values(["USUBJID", "_d"], kind="stable")
+                     .drop_duplicates("USUBJID").set_index("USUBJID"))
+        if "EXDOSE" in first_rec:
+            out["DOSE"] = first_rec["EXDOSE"].reindex(out["USUBJID"]).to_numpy()
+        if "EXDOSU" in first_rec:
+            out["DOSEU"] = first_rec["EXDOSU"].reindex(out["USUBJID"]).to_numpy()
+    if rfx is not None:
+        trt = trt.reindex(out["USUBJID"]).fillna(rfx.reindex(out["USUBJID"]))
+    out["TRTSDT"] = pd.to_datetime(trt.to_numpy())
+    return out
+
+
+def derive_populations(adsl: pd.DataFrame, rs: pd.DataFrame | None, *, sledai_version: str) -> pd.DataFrame:
+    """Add ``SCRNFL``, ``ENRLFL``, ``SAFFL``, ``EFFFL`` (see module rules)."""
+    out = adsl.copy()
+    yn = lambda m: np.where(m, "Y", "N")  # noqa: E731
+    scrn = out["ARMCD"].eq("SCRNFAIL")
+    out["SCRNFL"] = yn(scrn)
+    out["ENRLFL"] = yn(~scrn)
+    out["SAFFL"] = yn(out["TRTSDT"].notna())
+    if rs is None:
+        out["EFFFL"] = pd.Series(pd.NA, index=out.index, dtype="object")
+        return out
+    sled = rs[rs["RSCAT"] == sledai_version]
+    d = pd.DataFrame({"USUBJID": sled["USUBJID"], "ADT": dtc_to_date(sled["RSDTC"])})
+    d = d.merge(out[["USUBJID", "TRTSDT"]], on="USUBJID", how="inner")
+    with_base = set(d.loc[d["ADT"] <= d["TRTSDT"], "USUBJID"])
+    out["EFFFL"] = yn(out["TRTSDT"].notna() & out["USUBJID"].isin(with_base))
+    return out
+
+
+def derive_disposition(adsl: pd.DataFrame, ds: pd.DataFrame | None, dm: pd.DataFrame) -> pd.DataFrame:
+    """Add ``EOSSTT``, ``DCSREAS``, ``EOSDT``, ``DTHFL``, ``DTHDT``."""
+    out = adsl.copy()
+    out["EOSSTT"], out["DCSREAS"], out["EOSDT"] = "ONGOING", pd.NA, pd.NaT
+    if ds is not None and len(ds):
+        ev = ds if "DSCAT" not in ds else ds[ds["DSCAT"] == "DISPOSITION EVENT"]
+        ev = ev.assign(_d=dtc_to_date(ev["DSSTDTC"], impute="first"))
+        last = ev.sort_values(["USUBJID", "_d"], kind="stable").drop_duplicates("USUBJID", keep="last")
+        last = last.set_index("USUBJID").reindex(out["USUBJID"])
+        has = last["DSDECOD"].notna().to_numpy()
+        completed = (last["DSDECOD"] == "COMPLETED").to_numpy()
+        out["EOSSTT"] = np.where(has, np.where(completed, "COMPLETED", "DISCONTINUED"), "ONGOING")
+        out["DCSREAS"] = np.where(has & ~completed, last["DSDECOD"].to_numpy(), None)
+        out["EOSDT"] = last["_d"].to_numpy()
+    dm_i = dm.set_index("USUBJID").reindex(out["USUBJID"])
+    dthdt = dtc_to_date(dm_i["DTHDTC"], impute="first") if "DTHDTC" in dm_i else pd.Series(pd.NaT, index=dm_i.index)
+    dthfl = dm_i["DTHFL"].eq("Y") if "DTHFL" in dm_i else pd.Series(False, index=dm_i.index)
+    died_ds = out["DCSREAS"].eq("DEATH").to_numpy()
+    out["DTHFL"] = np.where(dthfl.to_numpy() | dthdt.notna().to_numpy() | died_ds, "Y", None)
+    out["DTHDT"] = pd.to_datetime(dthdt.to_numpy()).where(~pd.isna(dthdt.to_numpy()),
+                                                           out["EOSDT"].where(died_ds))
+    return out
+
+
+def derive_last_contact(adsl: pd.DataFrame, domains: dict[str, pd.DataFrame], *, cut: pd.Timestamp) -> pd.DataFrame:
+    """Add ``LSTALVDT``, ``FUPDUR`` (days) and ``FUPMO`` (months)."""
+    out = adsl.copy()
+    extra = {"AE": ["AEENDTC"], "CM": ["CMENDTC"], "EX": ["EXENDTC"], "DM": ["RFICDTC", "RFXSTDTC"]}
+    pieces = []
+    for domain, frame in domains.items():
+        cols = [c for c in [CUT_DATE_VARIABLE.get(domain)] + extra.get(domain, []) if c and c in frame]
+        for col in cols:
+            pieces.append(pd.DataFrame({"USUBJID": frame["USUBJID"], "d": dtc_to_date(frame[col])}))
+    dates = pd.concat(pieces, ignore_index=True).dropna()
+    dates = dates[dates["d"] <= cut]
+    last = dates.groupby("USUBJID")["d"].max()
+    out["LSTALVDT"] = pd.to_datetime(last.reindex(out["USUBJID"]).to_numpy())
+    end = out["DTHDT"].fillna(out["LSTALVDT"])
+    out["FUPDUR"] = ((end - out["TRTSDT"]).dt.days + 1).astype("float64")
+    out["FUPMO"] = out["FUPDUR"] / MONTH_DAYS
+    return out
+
+
+def derive_baseline_vitals(adsl: pd.DataFrame, vs: pd.DataFrame | None, *, cut: pd.Timestamp) -> pd.DataFrame:
+    """Add ``HEIGHTBL``, ``WEIGHTBL``, ``BMIBL``, ``BSABL``."""
+    out = adsl.copy()
+    for name in ("HEIGHTBL", "WEIGHTBL"):
+        out[name] = np.nan
+    if vs is not None and len(vs):
+        v = vs[vs["VSTESTCD"].isin(["HEIGHT", "WEIGHT"])].assign(ADT=lambda f: dtc_to_date(f["VSDTC"]))
+        v = v.dropna(subset=["VSSTRESN", "ADT"]).merge(out[["USUBJID", "TRTSDT"]], on="USUBJID")
+        ref = v["TRTSDT"].fillna(cut)
+        v = v[v["ADT"] <= ref].sort_values(["USUBJID", "VSTESTCD", "ADT"], kind="stable")
+        last = v.drop_duplicates(["USUBJID", "VSTESTCD"], keep="last").pivot(
+            index="USUBJID", columns="VSTESTCD", values="VSSTRESN")
+        for code, name in (("HEIGHT", "HEIGHTBL"), ("WEIGHT", "WEIGHTBL")):
+            if code in last:
+                out[name] = last[code].reindex(out["USUBJID"]).to_numpy()
+    out["BMIBL"] = out["WEIGHTBL"] / (out["HEIGHTBL"] / 100) ** 2
+    out["BSABL"] = np.sqrt(out["HEIGHTBL"] * out["WEIGHTBL"] / 3600)
+    return out
+
+
+def derive_age_group(adsl: pd.DataFrame, *, breaks: list[float]) -> pd.DataFrame:
+    """Add ``AGEGR1`` from cut points: ``[12]`` gives ``<12`` and ``>=12``."""
+    out = adsl.copy()
+    edges = sorted(breaks)
+    labels = [f"<{edges[0]:g}"] + [f"{lo:g}-<{hi:g}" for lo, hi in zip(edges, edges[1:])] + [f">={edges[-1]:g}"]
+    idx = np.searchsorted(edges, out["AGE"].to_numpy(), side="right")
+    out["AGEGR1"] = np.where(out["AGE"].notna(), np.asarray(labels, dtype=object)[idx], None)
+    out["AGEGR1N"] = np.where(out["AGE"].notna(), idx + 1, np.nan)
+    return out
+
+
+def derive_treatment_variables(adsl: pd.DataFrame) -> pd.DataFrame:
+    """Add ``TRT01P`` (planned arm) and ``TRT01A`` (actual arm, infused only)."""
+    out = adsl.copy()
+    out["TRT01P"] = out["ARM"].where(out["ENRLFL"] == "Y")
+    actual = out["ACTARM"] if "ACTARM" in out else out["ARM"]
+    out["TRT01A"] = actual.where(out["SAFFL"] == "Y")
+    return out
+
+
+ADSL_ORDER = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "AGE", "AGEU", "AGEGR1", "AGEGR1N", "SEX", "RACE",
+              "ETHNIC", "COUNTRY", "ARMCD", "ARM", "ACTARMCD", "ACTARM", "TRT01P", "TRT01A", "RFICDT",
+              "LDSTDT", "TRTSDT", "DOSE", "DOSEU", "SCRNFL", "ENRLFL", "SAFFL", "EFFFL", "EOSSTT", "DCSREAS",
+              "EOSDT", "DTHFL", "DTHDT", "LSTALVDT", "FUPDUR", "FUPMO", "HEIGHTBL", "WEIGHTBL", "BMIBL",
+              "BSABL", "DCUTDT"]
+
+
+def build_adsl(domains: dict[str, pd.DataFrame], *, cut: str, sledai_version: str,
+               age_breaks: list[float]) -> pd.DataFrame:
+    """Build ADSL from cut SDTM domains (``DM`` required, others optional)."""
+    cut_ts = pd.Timestamp(cut)
+    dm = domains["DM"]
+    base = dm[[c for c in DM_KEEP if c in dm]].copy()
+    for col in DM_KEEP:
+        if col not in base:
+            base[col] = pd.NA
+    base["RFICDT"] = dtc_to_date(dm["RFICDTC"]).to_numpy() if "RFICDTC" in dm else pd.NaT
+    adsl = (base
+            .pipe(derive_treatment_dates, dm, domains.get("EX"))
+            .pipe(derive_populations, domains.get("RS"), sledai_version=sledai_version)
+            .pipe(derive_treatment_variables)
+            .pipe(derive_disposition, domains.get("DS"), dm)
+            .pipe(derive_last_contact, domains, cut=cut_ts)
+            .pipe(derive_baseline_vitals, domains.get("VS"), cut=cut_ts)
+            .pipe(derive_age_group, breaks=age_breaks))
+    adsl["DCUTDT"] = cut_ts
+    adsl["AGE"] = adsl["AGE"].astype("float64")
+    for col in ("RFICDT", "LDSTDT", "TRTSDT", "EOSDT", "DTHDT", "LSTALVDT", "DCUTDT"):
+        adsl[col] = pd.to_datetime(adsl[col]).astype("datetime64[ns]")
+    for col in ADSL_ORDER:
+        if adsl[col].dtype == object:
+            adsl[col] = adsl[col].astype("object").where(adsl[col].notna(), None)
+    return adsl[ADSL_ORDER].sort_values("USUBJID", kind="stable").reset_index(drop=True)

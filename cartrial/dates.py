@@ -1,0 +1,116 @@
+"""ISO 8601 date handling for SDTM ``--DTC`` variables.
+
+SDTM allows reduced precision (``2025``, ``2025-03``) and date-times
+(``2025-03-14T08:30``). Partial dates are legal and are never dropped; each
+consumer states how it imputes them.
+
+References
+----------
+1. CDISC SDTMIG v3.4, section 4.4 (date and time variables; ISO 8601).
+2. CDISC ADaMIG v1.3, section 3.1.3 (date imputation flags --DTF).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: A complete or partial ISO 8601 date, optionally with a time part.
+ISO8601_PATTERN = (
+    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
+    r"(?:T(?P<H>\d{2})(?::(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?)?)?)?$"
+)
+
+
+def classify_dtc(values: pd.Series) -> pd.DataFrame:
+    """Split ``--DTC`` strings into components and a status.
+
+    Returns a frame aligned on ``values.index`` with integer columns
+    ``year``, ``month``, ``day`` (missing where absent), and ``status``:
+    ``missing`` (blank), ``full`` (a complete calendar date), ``partial``
+    (year or year-month only), ``invalid`` (not ISO 8601) or ``impossible``
+    (ISO 8601 shape but no such calendar date, e.g. ``2025-02-30``).
+    """
+    s = values.astype("string").str.strip()
+    parts = s.str.extract(ISO8601_PATTERN)
+    out = pd.DataFrame(index=values.index)
+    for col, key in (("year", "y"), ("month", "m"), ("day", "d")):
+        out[col] = pd.to_numeric(parts[key], errors="coerce").astype("Int64")
+    status = pd.Series("invalid", index=values.index, dtype="object")
+    blank = s.isna() | (s == "")
+    matched = parts["y"].notna()
+    has_day = out["day"].notna()
+    status[matched & ~has_day] = "partial"
+    full_str = (
+        out["year"].astype("string") + "-" + parts["m"].astype("string") + "-" + parts["d"].astype("string")
+    )
+    parsed = pd.to_datetime(full_str.where(has_day), format="%Y-%m-%d", errors="coerce")
+    status[matched & has_day & parsed.notna()] = "full"
+    status[matched & has_day & parsed.isna()] = "impossible"
+    bad_month = matched & out["month"].notna() & ~out["month"].between(1, 12)
+    status[bad_month & ~has_day] = "impossible"
+    # a time part must be a real clock time
+    for key, hi in (("H", 23), ("M", 59), ("S", 59)):
+        comp = pd.to_numeric(parts[key], errors="coerce")
+        status[comp.notna() & (comp > hi)] = "impossible"
+    status[blank] = "missing"
+    out["status"] = status
+    return out
+
+
+def dtc_to_date(values: pd.Series, *, impute: str | None = None) -> pd.Series:
+    """Convert ``--DTC`` strings to ``datetime64[ns]`` dates (time dropped).
+
+    Parameters
+    ----------
+    values : Series of ISO 8601 strings.
+    impute : None, ``"first"`` or ``"last"``
+        How a partial date is completed: ``None`` leaves it missing,
+        ``"first"`` takes the earliest possible day (``2025-03`` ->
+        2025-03-01, ``2025`` -> 2025-01-01), ``"last"`` the latest possible
+        day. Invalid dates are always missing (they are rejected at ingest).
+    """
+    if impute not in (None, "first", "last"):
+        raise ValueError(f"impute must be None, 'first' or 'last', got {impute!r}")
+    parts = classify_dtc(values)
+    ok = parts["status"].isin(["full", "partial"])
+    year = parts["year"].where(ok)
+    month = parts["month"]
+    day = parts["day"]
+    if impute is None:
+        keep = parts["status"] == "full"
+        year, month, day = year.where(keep), month.where(keep), day.where(keep)
+    elif impute == "first":
+        month = month.fillna(1)
+        day = day.fillna(1)
+    else:
+        month = month.fillna(12)
+        first = pd.to_datetime(
+            pd.DataFrame({"year": year, "month": month, "day": 1}).astype("float"), errors="coerce"
+        )
+        last_day = (first + pd.offsets.MonthEnd(0)).dt.day.astype("Int64")
+        day = day.fillna(last_day)
+    frame = pd.DataFrame({"year": year, "month": month, "day": day}).astype("float")
+    frame = frame.where(frame.notna().all(axis=1))
+    with np.errstate(invalid="ignore"):
+        dates = pd.to_datetime(frame, errors="coerce")
+    return dates.astype("datetime64[ns]").rename(values.name)
+
+
+def dtc_precision(values: pd.Series) -> pd.Series:
+    """Return ``D`` (full date), ``M`` (year-month), ``Y`` (year) or missing."""
+    parts = classify_dtc(values)
+    prec = pd.Series(pd.NA, index=values.index, dtype="object")
+    prec[parts["status"] == "full"] = "D"
+    prec[(parts["status"] == "partial") & parts["month"].notna()] = "M"
+    prec[(parts["status"] == "partial") & parts["month"].isna()] = "Y"
+    return prec
+
+
+def study_day(date: pd.Series, reference: pd.Series) -> pd.Series:
+    """SDTM study day: ``date - reference + 1`` on or after the reference,
+    ``date - reference`` before it (there is no Day 0).
+
+    Reference: SDTMIG v3.4 section 4.4.4 (--DY).
+    """
+    delta = (date - reference).dt.days
+    return (delta + (delta >= 0).astype("Int64")).astype("Int64")

@@ -1,0 +1,56 @@
+"""File helpers shared by the workflow's job scripts (deterministic writes)."""
+from __future__ import annotations
+
+import logging
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from cartrial.sdtm.contract import DOMAINS
+
+
+def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
+    """Parquet without the index; same frame, same bytes."""
+    frame.to_parquet(path, index=False, compression="zstd")
+
+
+def empty_domain(domain: str) -> pd.DataFrame:
+    """A zero-row frame with the contract columns of ``domain`` (an absent domain)."""
+    return pd.DataFrame({c.name: pd.Series(dtype="float64" if c.kind == "num" else "object")
+                         for c in DOMAINS[domain].columns})
+
+
+def read_sdtm(paths: list[str | Path], reconciliation: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Read the cut SDTM parquet files; domains absent from the input are left out."""
+    present = None
+    if reconciliation is not None:
+        present = set(reconciliation.loc[reconciliation["status"] == "read", "domain"])
+    out = {}
+    for path in paths:
+        domain = Path(path).stem.upper()
+        if present is None or domain in present:
+            out[domain] = pd.read_parquet(path)
+    return out
+
+
+@contextmanager
+def job_log(path: str | Path, name: str):
+    """Log to ``path`` and to stderr; an exception is logged (message first) and re-raised."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    logger = logging.getLogger(f"cartrial.{name}")
+    logger.setLevel(logging.INFO)
+    logger.handlers.clear()
+    fmt = logging.Formatter("%(levelname)s %(name)s: %(message)s")
+    for handler in (logging.FileHandler(path, mode="w", encoding="utf-8"), logging.StreamHandler(sys.stderr)):
+        handler.setFormatter(fmt)
+        logger.addHandler(handler)
+    try:
+        yield logger
+    except Exception as exc:
+        logger.error("%s", exc)
+        raise
+    finally:
+        for handler in logger.handlers:
+            handler.close()

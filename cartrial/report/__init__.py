@@ -1,0 +1,1 @@
+"""Report context (pure), HTML rendering (jinja2) and PDF (weasyprint)."""

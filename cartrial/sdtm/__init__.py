@@ -1,0 +1,1 @@
+"""Reading, contract checks, unit conversion and data cut of SDTM-like tables."""

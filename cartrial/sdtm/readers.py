@@ -1,0 +1,106 @@
+"""Read SDTM-like tables from CSV (UTF-8), SAS transport v5 (XPT) or Parquet.
+
+Every reader returns text columns: blank strings become missing, whitespace
+is stripped, column names are upper-cased, and numbers read from typed files
+(XPT, Parquet) are written without a spurious ``.0``. Types are restored after
+the contract checks (``cartrial.sdtm.validate``), so a value that breaks the
+contract can be reported exactly as the user wrote it.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cartrial.sdtm.errors import Finding, InputDataError
+
+FORMATS = {".csv": "csv", ".xpt": "xpt", ".parquet": "parquet"}
+
+
+def find_domain_files(folder: str | Path) -> dict[str, Path]:
+    """Map each domain code (upper case) to its one file in ``folder``.
+
+    A domain present in two formats (``ae.csv`` and ``ae.xpt``) is an error:
+    the pipeline will not guess which one is current.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"study data folder {str(folder)!r} does not exist")
+    found: dict[str, list[Path]] = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix.lower() in FORMATS:
+            found.setdefault(path.stem.upper(), []).append(path)
+    twice = {d: p for d, p in found.items() if len(p) > 1}
+    if twice:
+        raise InputDataError([
+            Finding(d, ", ".join(x.name for x in p), None, None,
+                    "domain given in more than one file; keep exactly one")
+            for d, p in twice.items()
+        ])
+    return {d: p[0] for d, p in found.items()}
+
+
+def _as_text(col: pd.Series) -> pd.Series:
+    if pd.api.types.is_bool_dtype(col):
+        return col.map({True: "Y", False: "N"}).astype("object")
+    if pd.api.types.is_numeric_dtype(col):
+        values = col.to_numpy(dtype="float64", na_value=np.nan)
+        integral = np.isfinite(values) & (np.floor(values) == values) & (np.abs(values) < 1e15)
+        text = np.where(integral, np.char.mod("%d", np.nan_to_num(values).astype("int64")),
+                        np.char.mod("%.15g", values))
+        return pd.Series(text, index=col.index, dtype="object").where(~np.isnan(values))
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return col.dt.strftime("%Y-%m-%d").astype("object")
+    return col.astype("object")
+
+
+def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame.columns = [str(c).strip().upper() for c in frame.columns]
+    for name in frame.columns:
+        text = _as_text(frame[name])
+        text = text.where(text.isna(), text.astype(str).str.strip())
+        frame[name] = text.replace("", np.nan).astype("object")
+    return frame.reset_index(drop=True)
+
+
+def _check_csv_shape(path: Path, domain: str) -> None:
+    """Stop on rows whose field count differs from the header (a truncated line)."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise InputDataError([Finding(domain, path.name, None, None, "file is empty (no header row)")])
+        bad = [
+            Finding(domain, path.name, i, None,
+                    f"row has {len(r)} fields but the header has {len(header)} (truncated or malformed line)")
+            for i, r in enumerate(reader, start=1)
+            if len(r) != len(header) and r
+        ]
+    if bad:
+        raise InputDataError(bad)
+
+
+def read_domain(path: str | Path) -> pd.DataFrame:
+    """Read one domain file into a normalised all-text frame."""
+    path = Path(path)
+    domain = path.stem.upper()
+    kind = FORMATS.get(path.suffix.lower())
+    try:
+        if kind == "csv":
+            _check_csv_shape(path, domain)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        elif kind == "xpt":
+            import pyreadstat
+
+            frame, _ = pyreadstat.read_xport(str(path))
+        elif kind == "parquet":
+            frame = pd.read_parquet(path)
+        else:
+            raise ValueError(f"{path.name}: unsupported format {path.suffix!r}")
+    except UnicodeDecodeError as exc:
+        raise InputDataError([Finding(domain, path.name, None, None,
+                                      f"file is not UTF-8 text (byte {exc.start}); re-save it as UTF-8")]) from exc
+    return _normalise(frame)

@@ -1,0 +1,95 @@
+"""Conversion of laboratory and vital-sign results to the standard units.
+
+The standard unit of each test is the one of ``spec/sdtm-input.md``. Other
+common units are converted by a stated factor (value_std = value x factor +
+offset); a unit that is neither standard nor listed is an error, never a
+guess. Factors: UPCR 1 g/g = 113.1 mg/mmol (KDIGO 2024); creatinine
+1 mg/dL = 88.4 umol/L; the rest are SI identities.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cartrial.sdtm.errors import Finding, InputDataError
+
+_CELLS = {"10^9/L": 1.0, "10*9/L": 1.0, "x10^9/L": 1.0, "GI/L": 1.0, "10^3/uL": 1.0, "10*3/uL": 1.0,
+          "10^3/mm3": 1.0, "K/uL": 1.0}
+
+#: test code -> (standard unit, {other unit: (factor, offset)})
+LB_UNITS: dict[str, tuple[str, dict[str, tuple[float, float]]]] = {
+    "UPCR": ("g/g", {"mg/mmol": (1 / 113.1, 0.0), "mg/mg": (1.0, 0.0), "g/mmol": (1000 / 113.1, 0.0)}),
+    "CREAT": ("mg/dL", {"umol/L": (1 / 88.4, 0.0), "mmol/L": (1000 / 88.4, 0.0)}),
+    "C3": ("g/L", {"mg/dL": (0.01, 0.0)}),
+    "C4": ("g/L", {"mg/dL": (0.01, 0.0)}),
+    "DSDNA": ("IU/mL", {}),
+    "WBC": ("10^9/L", {u: (f, 0.0) for u, f in _CELLS.items()}),
+    "NEUT": ("10^9/L", {u: (f, 0.0) for u, f in _CELLS.items()}),
+    "LYM": ("10^9/L", {u: (f, 0.0) for u, f in _CELLS.items()}),
+    "PLAT": ("10^9/L", {u: (f, 0.0) for u, f in _CELLS.items()}),
+    "HGB": ("g/L", {"g/dL": (10.0, 0.0)}),
+    "CRP": ("mg/L", {"mg/dL": (10.0, 0.0)}),
+    "FERRITIN": ("ug/L", {"ng/mL": (1.0, 0.0)}),
+    "IL6": ("pg/mL", {"ng/L": (1.0, 0.0)}),
+    "IL10": ("pg/mL", {"ng/L": (1.0, 0.0)}),
+    "IFNG": ("pg/mL", {"ng/L": (1.0, 0.0)}),
+    "BCELL": ("cells/uL", {"/uL": (1.0, 0.0), "cells/mm3": (1.0, 0.0), "10^6/L": (1.0, 0.0)}),
+}
+
+VS_UNITS: dict[str, tuple[str, dict[str, tuple[float, float]]]] = {
+    "HEIGHT": ("cm", {"in": (2.54, 0.0), "m": (100.0, 0.0)}),
+    "WEIGHT": ("kg", {"lb": (0.45359237, 0.0), "g": (0.001, 0.0)}),
+    "TEMP": ("C", {"F": (5 / 9, -32 * 5 / 9)}),
+    "SYSBP": ("mmHg", {}),
+    "DIABP": ("mmHg", {}),
+    "OXYSAT": ("%", {}),
+}
+
+
+def convert_units(frame: pd.DataFrame, *, testcd: str, value: str, unit: str,
+                  table: dict[str, tuple[str, dict[str, tuple[float, float]]]],
+                  domain: str, file: str, orres: str | None = None,
+                  orresu: str | None = None) -> pd.DataFrame:
+    """Return ``frame`` with ``value``/``unit`` in the standard unit of each test.
+
+    Rows whose test is not in ``table`` are left as they are. Where the
+    standardised value is missing but the original result (``orres``,
+    ``orresu``) is numeric, the original result is converted instead. A
+    result with a value and an unknown or missing unit raises
+    ``InputDataError`` naming each row.
+    """
+    out = frame.copy()
+    if testcd not in out or value not in out:
+        return out
+    vals = pd.to_numeric(out[value], errors="coerce")
+    units = out[unit] if unit in out else pd.Series(np.nan, index=out.index, dtype=object)
+    if orres and orres in out:
+        raw = pd.to_numeric(out[orres], errors="coerce")
+        raw_units = out[orresu] if orresu in out else pd.Series(np.nan, index=out.index, dtype=object)
+        use_raw = vals.isna() & raw.notna()
+        vals = vals.where(~use_raw, raw)
+        units = units.where(~use_raw, raw_units)
+    factor = pd.Series(np.nan, index=out.index)
+    offset = pd.Series(0.0, index=out.index)
+    known = out[testcd].isin(table)
+    for code, (std, others) in table.items():
+        rows = out[testcd] == code
+        factor[rows & (units == std)] = 1.0
+        for other, (f, o) in others.items():
+            hit = rows & (units == other)
+            factor[hit] = f
+            offset[hit] = o
+    bad = known & vals.notna() & factor.isna()
+    if bad.any():
+        raise InputDataError([
+            Finding(domain, file, int(i) + 1, unit,
+                    f"unknown unit for {out[testcd].iloc[i]}: expected {table[out[testcd].iloc[i]][0]}"
+                    + (" or one of " + ", ".join(table[out[testcd].iloc[i]][1]) if table[out[testcd].iloc[i]][1] else ""),
+                    None if pd.isna(units.iloc[i]) else str(units.iloc[i]), out["USUBJID"].iloc[i])
+            for i in np.flatnonzero(bad.to_numpy())
+        ])
+    conv = known & vals.notna()
+    out[value] = vals.where(~conv, vals * factor + offset).astype("float64")
+    std_units = out[testcd].map({k: v[0] for k, v in table.items()})
+    out[unit] = units.where(~known, std_units).astype("object")
+    return out

@@ -1,0 +1,166 @@
+"""Contract checks of one domain, built with pandera from ``contract.DOMAINS``.
+
+Each failed check becomes a ``Finding`` naming file, data row (1-based),
+column and the rule broken; all findings of a file are collected before the
+run stops (``lazy`` validation), so a user fixes them in one pass.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from cartrial.dates import classify_dtc
+from cartrial.sdtm.contract import (
+    BILAG_DOMAINS, CHAR, DATE, DOMAINS, NUM, SLEDAI_CATEGORIES, SLEDAI_ITEMS, Column, DomainSpec,
+)
+from cartrial.sdtm.errors import Finding, InputDataError
+
+
+def _numeric_check(col: Column) -> list[pa.Check]:
+    checks = [pa.Check(lambda s: pd.to_numeric(s, errors="coerce").notna() | s.isna(),
+                       name="is a number")]
+    if col.min is not None:
+        checks.append(pa.Check(
+            lambda s, lo=col.min: ~(pd.to_numeric(s, errors="coerce") < lo),
+            name=f"is at least {col.min:g}"))
+    if col.max is not None:
+        checks.append(pa.Check(
+            lambda s, hi=col.max: ~(pd.to_numeric(s, errors="coerce") > hi),
+            name=f"is at most {col.max:g}"))
+    return checks
+
+
+def _date_check() -> pa.Check:
+    def ok(s: pd.Series) -> pd.Series:
+        status = classify_dtc(s)["status"]
+        return status.isin(["full", "partial", "missing"])
+    return pa.Check(ok, name="is an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD[Thh:mm[:ss]]) that exists")
+
+
+def build_schema(spec: DomainSpec) -> pa.DataFrameSchema:
+    """The pandera schema of a domain (text frame as produced by the readers)."""
+    columns = {}
+    for col in spec.columns:
+        checks: list[pa.Check] = []
+        if col.kind == NUM:
+            checks += _numeric_check(col)
+        elif col.kind == DATE:
+            checks.append(_date_check())
+        if col.terms is not None:
+            checks.append(pa.Check(lambda s, t=col.terms: s.isin(t) | s.isna(),
+                                   name=f"is one of {', '.join(col.terms)}"))
+        columns[col.name] = pa.Column(
+            object, checks=checks, nullable=col.nullable, required=col.required, coerce=False,
+        )
+    unique = list(spec.keys) if spec.keys else None
+    return pa.DataFrameSchema(columns, unique=unique, strict=False, coerce=False)
+
+
+def _describe_check(check: str, column: str | None) -> str:
+    if check in ("not_nullable",):
+        return "required value is missing"
+    if check == "column_in_dataframe":
+        return "required column is missing"
+    if check.startswith("field_uniqueness") or check == "multiple_fields_uniqueness" or "unique" in check:
+        return "duplicate key (the key columns must identify one record)"
+    if check.startswith("dtype"):
+        return "wrong type"
+    return check
+
+
+def _findings_from_pandera(err: pa.errors.SchemaErrors, frame: pd.DataFrame, domain: str,
+                           file: str) -> list[Finding]:
+    cases = err.failure_cases
+    findings = []
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        column = case.column if isinstance(case.column, str) else None
+        idx = case.index
+        row = int(idx) + 1 if idx is not None and not pd.isna(idx) else None
+        value = None if pd.isna(case.failure_case) else str(case.failure_case)
+        if check == "column_in_dataframe":
+            column, value = value, None
+        if check in ("multiple_fields_uniqueness",) and row is not None:
+            value = None
+        usubjid = None
+        if row is not None and "USUBJID" in frame.columns:
+            subj = frame["USUBJID"].iloc[row - 1]
+            usubjid = None if pd.isna(subj) else str(subj)
+        rule = _describe_check(check, column)
+        if check not in ("column_in_dataframe", "not_nullable") and not rule.startswith("duplicate"):
+            rule = f"value must satisfy: {rule}"
+        findings.append(Finding(domain, file, row, column, f"{domain}.{column or ''} {rule}".strip(),
+                                value, usubjid))
+    return sorted(findings, key=lambda f: (f.row or 0, f.column or ""))
+
+
+def _rs_value_rules(frame: pd.DataFrame) -> list[tuple[pd.Series, str, str]]:
+    """Instrument-specific value rules of RS (spec/sdtm-input.md, RS table)."""
+    cat, test = frame["RSCAT"], frame["RSTESTCD"]
+    stresc = frame.get("RSSTRESC", pd.Series(np.nan, index=frame.index, dtype=object))
+    stresn = pd.to_numeric(frame.get("RSSTRESN", pd.Series(np.nan, index=frame.index)), errors="coerce")
+    is_sledai = cat.isin(SLEDAI_CATEGORIES)
+    item = is_sledai & test.isin(SLEDAI_ITEMS)
+    bilag = (cat == "BILAG-2004") & test.isin(BILAG_DOMAINS)
+    pga = (cat == "PGA") & (test == "PGA")
+    sdi = (cat == "SLICC/ACR DI") & (test == "SDITOT")
+    return [
+        (is_sledai & ~test.isin(SLEDAI_ITEMS + ("TOTAL",)), "RSTESTCD",
+         "RS SLEDAI test code must be one of the 24 descriptors or TOTAL"),
+        (item & stresc.notna() & ~stresc.isin(["Y", "N"]), "RSSTRESC",
+         "RS SLEDAI descriptor must be Y (present) or N (absent)"),
+        ((cat == "BILAG-2004") & ~test.isin(BILAG_DOMAINS), "RSTESTCD",
+         "RS BILAG-2004 domain must be one of " + ", ".join(BILAG_DOMAINS)),
+        (bilag & stresc.notna() & ~stresc.isin(list("ABCDE")), "RSSTRESC",
+         "RS BILAG-2004 grade must be A, B, C, D or E"),
+        (pga & stresn.notna() & ~stresn.between(0, 3), "RSSTRESN", "RS PGA must lie in 0-3"),
+        (sdi & stresn.notna() & ~stresn.between(0, 47), "RSSTRESN", "RS SDI total must lie in 0-47"),
+    ]
+
+
+VALUE_RULES = {"RS": _rs_value_rules}
+
+
+def validate_domain(frame: pd.DataFrame, domain: str, *, file: str) -> pd.DataFrame:
+    """Check ``frame`` against the contract of ``domain``; return it typed.
+
+    Raises ``InputDataError`` listing every finding. On success numeric
+    columns are float64 and all other columns text (dates stay ISO strings).
+    """
+    spec = DOMAINS[domain]
+    schema = build_schema(spec)
+    findings: list[Finding] = []
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        findings += _findings_from_pandera(err, frame, domain, file)
+    if not findings and domain in VALUE_RULES:
+        for mask, column, rule in VALUE_RULES[domain](frame):
+            for i in np.flatnonzero(mask.to_numpy()):
+                findings.append(Finding(domain, file, int(i) + 1, column, rule,
+                                        None if pd.isna(frame[column].iloc[i]) else str(frame[column].iloc[i]),
+                                        frame["USUBJID"].iloc[i]))
+    if findings:
+        raise InputDataError(findings)
+    typed = frame.copy()
+    for col in spec.columns:
+        if col.kind == NUM and col.name in typed:
+            typed[col.name] = pd.to_numeric(typed[col.name], errors="raise").astype("float64")
+    return typed
+
+
+def check_subjects_in_dm(domains: dict[str, pd.DataFrame], files: dict[str, str]) -> None:
+    """Every USUBJID of every domain must be a DM subject (referential integrity)."""
+    known = set(domains["DM"]["USUBJID"])
+    findings = []
+    for domain, frame in domains.items():
+        if domain == "DM" or "USUBJID" not in frame:
+            continue
+        orphan = ~frame["USUBJID"].isin(known)
+        for i in np.flatnonzero(orphan.to_numpy()):
+            findings.append(Finding(domain, files[domain], int(i) + 1, "USUBJID",
+                                    "subject is not in DM (every subject must have a DM record)",
+                                    str(frame["USUBJID"].iloc[i]), str(frame["USUBJID"].iloc[i])))
+    if findings:
+        raise InputDataError(findings)

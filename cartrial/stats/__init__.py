@@ -1,0 +1,1 @@
+"""Statistical methods (no formatting, no I/O)."""

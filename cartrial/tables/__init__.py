@@ -1,0 +1,1 @@
+"""ARD -> display tables (formatting only; no statistics)."""

@@ -1,0 +1,66 @@
+"""A display table: title, numbered, population, columns, rows, footnotes.
+
+Built from ARD rows by the ``build_*_table`` functions; written as JSON (for
+the report), CSV (for medical writers) and an HTML fragment.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[str]
+    level: int = 0          # indentation
+    kind: str = "stat"      # "stat" or "group" (a heading row without cells)
+
+
+@dataclass
+class DisplayTable:
+    id: str
+    number: str
+    title: str
+    population: str
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+    footnotes: list[str] = field(default_factory=list)
+    source: str = ""
+    stub_header: str = ""
+
+    def add(self, label: str, cells: list[str] | None = None, *, level: int = 0) -> "DisplayTable":
+        if cells is None:
+            self.rows.append(Row(label, [""] * len(self.columns), level, "group"))
+        else:
+            if len(cells) != len(self.columns):
+                raise ValueError(f"row {label!r} has {len(cells)} cells for {len(self.columns)} columns")
+            self.rows.append(Row(label, list(cells), level))
+        return self
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "DisplayTable":
+        rows = [Row(**r) for r in data.get("rows", [])]
+        return cls(**{**data, "rows": rows})
+
+    def to_frame(self) -> pd.DataFrame:
+        records = [[("  " * r.level) + r.label, *r.cells] for r in self.rows]
+        return pd.DataFrame(records, columns=[self.stub_header or " ", *self.columns])
+
+
+def write_table(table: DisplayTable, stem: str | Path) -> None:
+    """Write ``<stem>.json`` and ``<stem>.csv`` (the HTML comes from the template)."""
+    stem = Path(stem)
+    stem.with_suffix(".json").write_text(json.dumps(table.to_dict(), indent=1, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    table.to_frame().to_csv(stem.with_suffix(".csv"), index=False, lineterminator="\n")
+
+
+def read_table(path: str | Path) -> DisplayTable:
+    return DisplayTable.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -1,0 +1,33 @@
+"""Rule report: render the PDF report and write provenance.json."""
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from cartrial.io import job_log
+from cartrial.report.methods import describe_methods
+from cartrial.report.provenance import build_provenance, code_version
+from cartrial.report.render import build_report_context, render_html, write_pdf
+from cartrial.tables.display import read_table
+
+with job_log(snakemake.log[0], "report"):  # noqa: F821
+    inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    analysis = {"id": par.analysis, **par.settings["analyses"][par.analysis]}
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    now = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    recon, issues = pd.read_csv(inp.reconciliation), pd.read_csv(inp.issues, dtype=str)
+    prov = build_provenance(study=par.study, analysis=par.analysis, cut=analysis["cut"], analysis_type=analysis["type"],
+                            study_config=par.settings, reconciliation=recon, code=code_version(par.root),
+                            run_time=now.isoformat(timespec="seconds"))
+    study = {"id": par.study.upper(), "title": par.settings["title"], "product": par.settings["product"],
+             "sponsor": par.sponsor}
+    context = build_report_context(study=study, analysis=analysis, tables=[read_table(t) for t in inp.tables],
+                                   provenance=prov, reconciliation=recon, issues=issues,
+                                   generated=now.strftime("%Y-%m-%d %H:%M UTC"),
+                                   methods=describe_methods(par.settings, analysis))
+    html = render_html(context, template_dir=Path(inp.templates[0]).parent)
+    Path(out.html).write_text(html, encoding="utf-8")
+    write_pdf(html, out.pdf, base_url=Path(inp.templates[0]).parent)
+    Path(out.provenance).write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")

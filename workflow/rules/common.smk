@@ -1,0 +1,49 @@
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+
+from cartrial.config import check_config, dates_to_text
+from cartrial.sdtm.contract import DOMAINS
+from cartrial.sdtm.readers import FORMATS
+
+config.update(dates_to_text(dict(config)))
+validate(config, "../schemas/config.schema.yaml", set_default=True)
+_problems = check_config(config, root=".")
+if _problems:
+    raise WorkflowError("config.yaml: " + "; ".join(_problems))
+
+STUDIES = config["studies"]
+SDTM_DOMAINS = sorted(d.lower() for d in DOMAINS)
+
+
+wildcard_constraints:
+    study="[A-Za-z0-9][A-Za-z0-9_.-]*",
+    analysis="[A-Za-z0-9][A-Za-z0-9_.-]*",
+
+
+def all_reports():
+    """Every configured analysis of every study."""
+    return [
+        f"results/{study}/{analysis}/report.pdf"
+        for study, settings in STUDIES.items()
+        for analysis in settings["analyses"]
+    ]
+
+
+def study_files(wildcards):
+    """The input tables of a study: every CSV, XPT or Parquet file in its folder."""
+    folder = Path(STUDIES[wildcards.study]["data"])
+    return sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in FORMATS)
+
+
+def study_value(key):
+    return lambda wildcards: STUDIES[wildcards.study][key]
+
+
+def analysis_value(key):
+    return lambda wildcards: STUDIES[wildcards.study]["analyses"][wildcards.analysis][key]
+
+
+def study_config(wildcards):
+    return dict(STUDIES[wildcards.study])

@@ -1,0 +1,15 @@
+rule ingest:
+    """Read, check, convert units and apply the data cut."""
+    input:
+        study_files,
+    output:
+        sdtm=expand("results/{{study}}/{{analysis}}/sdtm/{domain}.parquet", domain=SDTM_DOMAINS),
+        issues="results/{study}/{analysis}/sdtm/data_issues.csv",
+        reconciliation="results/{study}/{analysis}/sdtm/reconciliation.csv",
+    params:
+        folder=study_value("data"),
+        cut=analysis_value("cut"),
+    log:
+        "logs/{study}/{analysis}/ingest.log",
+    script:
+        "../../scripts/ingest.py"

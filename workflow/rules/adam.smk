@@ -8,6 +8,8 @@ rule adsl:
         cut=analysis_value("cut"),
         sledai_version=study_value("sledai_version"),
         age_breaks=study_value("age_breaks"),
+    conda:
+        "../envs/cartrial.yaml"
     log:
         "logs/{study}/{analysis}/adsl.log",
     script:

@@ -7,6 +7,8 @@ rule ard_baseline:
         demographics="results/{study}/{analysis}/ard/demographics.csv",
     params:
         arm_order=study_value("arm_order"),
+    conda:
+        "../envs/cartrial.yaml"
     log:
         "logs/{study}/{analysis}/ard_baseline.log",
     script:
@@ -21,6 +23,8 @@ rule tables_baseline:
     output:
         disposition=multiext("results/{study}/{analysis}/tables/t14_1_1_disposition", ".json", ".csv"),
         demographics=multiext("results/{study}/{analysis}/tables/t14_1_2_demographics", ".json", ".csv"),
+    conda:
+        "../envs/cartrial.yaml"
     log:
         "logs/{study}/{analysis}/tables_baseline.log",
     script:

@@ -9,6 +9,8 @@ rule ingest:
     params:
         folder=study_value("data"),
         cut=analysis_value("cut"),
+    conda:
+        "../envs/cartrial.yaml"
     log:
         "logs/{study}/{analysis}/ingest.log",
     script:

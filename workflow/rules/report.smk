@@ -18,6 +18,8 @@ rule report:
         settings=study_config,
         sponsor=config["report"]["sponsor"],
         root=workflow.basedir,
+    conda:
+        "../envs/cartrial.yaml"
     log:
         "logs/{study}/{analysis}/report.log",
     script:

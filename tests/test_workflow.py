@@ -1,0 +1,89 @@
+"""End-to-end runs of the Snakemake workflow on the shipped demo data."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = """\
+studies:
+  cht101-sle:
+    data: data/cht101-sle
+    sledai_version: SELENA-SLEDAI
+    age_breaks: [40]
+    analyses:
+      interim: {cut: "2024-11-30", type: interim}
+"""
+
+
+def _workspace(tmp: Path, config: str = CONFIG) -> Path:
+    for name in ("Snakefile", "workflow", "scripts", "templates"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp / name)
+    shutil.copytree(ROOT / "data" / "cht101-sle", tmp / "data" / "cht101-sle")
+    (tmp / "config.yaml").write_text(config)
+    return tmp
+
+
+def _run(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=workdir,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    dirs = []
+    for i in range(2):
+        ws = _workspace(tmp_path_factory.mktemp(f"run{i}"))
+        proc = _run(ws)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        dirs.append(ws / "results" / "cht101-sle" / "interim")
+    return dirs
+
+
+def test_run_produces_report_and_contract_outputs(two_runs):
+    out = two_runs[0]
+    for rel in ("report.pdf", "provenance.json", "adam/adsl.parquet", "ard/disposition.csv",
+                "ard/demographics.csv", "sdtm/data_issues.csv", "tables/t14_1_1_disposition.csv"):
+        assert (out / rel).stat().st_size > 0, rel
+    assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    adsl = pd.read_parquet(out / "adam/adsl.parquet")
+    assert {"USUBJID", "ARM", "TRTSDT", "SAFFL"} <= set(adsl.columns)
+    ard = pd.read_csv(out / "ard/disposition.csv")
+    assert list(ard.columns) == ["analysis", "group", "group_level", "variable", "variable_level", "stat_name",
+                                 "stat_value", "unit", "method"]
+
+
+def test_two_runs_are_byte_identical(two_runs):
+    a, b = two_runs
+    files = sorted(p.relative_to(a) for sub in ("adam", "ard", "tables", "sdtm") for p in (a / sub).iterdir())
+    assert len(files) > 10
+    for rel in files:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), f"{rel} differs between runs"
+
+
+def test_missing_required_column_stops_before_report(tmp_path):
+    ws = _workspace(tmp_path)
+    ae = ws / "data" / "cht101-sle" / "ae.csv"
+    pd.read_csv(ae, dtype=str).drop(columns=["AEDECOD"]).to_csv(ae, index=False)
+    proc = _run(ws)
+    assert proc.returncode != 0
+    assert "ae.csv, column AEDECOD: AE.AEDECOD required column is missing" in proc.stderr
+    assert not (ws / "results" / "cht101-sle" / "interim" / "report.pdf").exists()
+
+
+def test_unknown_config_key_is_rejected(tmp_path):
+    ws = _workspace(tmp_path, CONFIG.replace("age_breaks", "age_brakes"))
+    proc = _run(ws, "-n")
+    assert proc.returncode != 0
+    assert "age_brakes" in proc.stderr + proc.stdout
+
+
+def test_missing_study_folder_is_rejected(tmp_path):
+    ws = _workspace(tmp_path, CONFIG.replace("data: data/cht101-sle", "data: data/nowhere"))
+    proc = _run(ws, "-n")
+    assert proc.returncode != 0
+    assert "folder 'data/nowhere' does not exist" in proc.stderr + proc.stdout

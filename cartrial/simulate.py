@@ -86,7 +86,7 @@ CHT101_SLE = StudyDesign(
 LN_PEDS = StudyDesign(
     studyid="LN-PEDS", folder="ln-peds", product="Anti-CD19 CAR-T",
     arms=(Arm("LOW", "Low dose 0.5x10^6 cells/kg", 0.5, 25), Arm("HIGH", "High dose 1x10^6 cells/kg", 1.0, 25)),
-    sledai_version="SLEDAI-2K", age_range=(6, 17), first_consent="2023-03-01", enrolment_days=540,
+    sledai_version="SLEDAI-2K", age_range=(6, 17), first_consent="2023-03-01", enrolment_days=450,
     months=(1, 3, 6, 9, 12, 18, 24), sites=("01", "02"), seed=20230301, pediatric=True,
     n_screen_fail=2, n_nonresponders=5, item_prob=_LN_ITEMS, mmol_site="02",
 )
@@ -192,7 +192,7 @@ def _draw_subjects(design: StudyDesign, rng: np.random.Generator) -> list[_Subje
         subjects.append(_Subject(
             usubjid=f"{design.studyid}-{site}-{i + 1:03d}", subjid=f"{i + 1:03d}", site=site, kind=kind,
             age=age, sex="F" if female else "M", height=round(height, 1), weight=round(weight, 1),
-            arm=arm, consent=consent, day1=infusion, followup_end=_month_day(max(design.months)),
+            arm=arm, consent=consent, day1=infusion, followup_end=_month_day(max(design.months)) + 10,
             fate="COMPLETED", response="complete", rescue_day=None, death_day=None,
         ))
     return subjects

@@ -1,7 +1,7 @@
 """Rule ard_baseline: disposition and baseline characteristics ARDs."""
 import pandas as pd
 
-from cartrial.adam.summaries import summarize_baseline, summarize_disposition
+from cartrial.summaries.baseline import summarize_baseline, summarize_disposition
 from cartrial.ard import write_ard
 from cartrial.io import job_log
 

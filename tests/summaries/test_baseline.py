@@ -1,7 +1,7 @@
 import pytest
 
 from cartrial.adam.adsl import build_adsl
-from cartrial.adam.summaries import summarize_baseline, summarize_disposition
+from cartrial.summaries.baseline import summarize_baseline, summarize_disposition
 from cartrial.ard import ard_value
 from tests.adam.test_adsl import CUT, _domains
 

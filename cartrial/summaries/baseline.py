@@ -11,7 +11,7 @@ from cartrial.ard import ALL, make_ard
 from cartrial.stats.descriptive import compute_continuous
 
 
-def _columns(adsl: pd.DataFrame, group: str, arm_order: list[str] | None) -> list[tuple[str, pd.DataFrame]]:
+def group_columns(adsl: pd.DataFrame, group: str, arm_order: list[str] | None) -> list[tuple[str, pd.DataFrame]]:
     """(group level, subjects) per level of ``group``, then ``ALL``.
 
     Levels follow ``arm_order`` (ARMCD codes) and then ARMCD alphabetically.
@@ -23,7 +23,7 @@ def _columns(adsl: pd.DataFrame, group: str, arm_order: list[str] | None) -> lis
     return [(lvl, adsl[adsl[group] == lvl]) for lvl in levels] + [(ALL, adsl)]
 
 
-def _count_rows(analysis, group, level, variable, var_level, n, denom, method) -> list[dict]:
+def count_rows(analysis, group, level, variable, var_level, n, denom, method) -> list[dict]:
     base = dict(analysis=analysis, group=group, group_level=level, variable=variable, variable_level=var_level,
                 method=method)
     rows = [{**base, "stat_name": "n", "stat_value": n}]
@@ -44,28 +44,28 @@ def summarize_disposition(adsl: pd.DataFrame, *, arm_order: list[str] | None = N
     """
     a = "disposition"
     rows: list[dict] = []
-    rows += _count_rows(a, "TRT01P", ALL, "SCREENED", "", len(adsl), None, "count of DM subjects")
-    rows += _count_rows(a, "TRT01P", ALL, "SCRNFAIL", "", int((adsl["SCRNFL"] == "Y").sum()), len(adsl),
+    rows += count_rows(a, "TRT01P", ALL, "SCREENED", "", len(adsl), None, "count of DM subjects")
+    rows += count_rows(a, "TRT01P", ALL, "SCRNFAIL", "", int((adsl["SCRNFL"] == "Y").sum()), len(adsl),
                         "percent of screened")
     enrolled = adsl[adsl["ENRLFL"] == "Y"]
-    for level, sub in _columns(enrolled, "TRT01P", arm_order):
+    for level, sub in group_columns(enrolled, "TRT01P", arm_order):
         n_enr = len(sub)
-        rows += _count_rows(a, "TRT01P", level, "ENROLLED", "", n_enr, None, "count of enrolled")
+        rows += count_rows(a, "TRT01P", level, "ENROLLED", "", n_enr, None, "count of enrolled")
         not_inf = sub[sub["SAFFL"] != "Y"]
         reasons = not_inf["DCSREAS"].fillna("AWAITING INFUSION AT DATA CUT")
         for reason, cnt in reasons.value_counts().sort_index().items():
-            rows += _count_rows(a, "TRT01P", level, "NOT_INFUSED", reason, int(cnt), n_enr, "percent of enrolled")
+            rows += count_rows(a, "TRT01P", level, "NOT_INFUSED", reason, int(cnt), n_enr, "percent of enrolled")
         infused = sub[sub["SAFFL"] == "Y"]
         n_inf = len(infused)
-        rows += _count_rows(a, "TRT01P", level, "SAFFL", "Y", n_inf, n_enr, "percent of enrolled")
-        rows += _count_rows(a, "TRT01P", level, "EFFFL", "Y", int((infused["EFFFL"] == "Y").sum()), n_inf,
+        rows += count_rows(a, "TRT01P", level, "SAFFL", "Y", n_inf, n_enr, "percent of enrolled")
+        rows += count_rows(a, "TRT01P", level, "EFFFL", "Y", int((infused["EFFFL"] == "Y").sum()), n_inf,
                             "percent of infused")
         for status in ("COMPLETED", "ONGOING", "DISCONTINUED"):
-            rows += _count_rows(a, "TRT01P", level, "EOSSTT", status, int((infused["EOSSTT"] == status).sum()),
+            rows += count_rows(a, "TRT01P", level, "EOSSTT", status, int((infused["EOSSTT"] == status).sum()),
                                 n_inf, "percent of infused")
         disc = infused[infused["EOSSTT"] == "DISCONTINUED"]["DCSREAS"]
         for reason, cnt in disc.value_counts().sort_index().items():
-            rows += _count_rows(a, "TRT01P", level, "DCSREAS", reason, int(cnt), n_inf, "percent of infused")
+            rows += count_rows(a, "TRT01P", level, "DCSREAS", reason, int(cnt), n_inf, "percent of infused")
     return make_ard(rows)
 
 
@@ -86,8 +86,8 @@ def summarize_baseline(adsl: pd.DataFrame, *, continuous: tuple[str, ...] = BASE
     a = "demographics"
     pop = adsl[adsl[population] == "Y"]
     rows: list[dict] = []
-    for level, sub in _columns(pop, "TRT01A", arm_order):
-        rows += _count_rows(a, "TRT01A", level, "BIGN", "", len(sub), None, f"subjects with {population} = Y")
+    for level, sub in group_columns(pop, "TRT01A", arm_order):
+        rows += count_rows(a, "TRT01A", level, "BIGN", "", len(sub), None, f"subjects with {population} = Y")
         for var in continuous:
             if var not in sub:
                 continue
@@ -100,6 +100,6 @@ def summarize_baseline(adsl: pd.DataFrame, *, continuous: tuple[str, ...] = BASE
             counts = sub[var].fillna("MISSING").value_counts()
             all_levels = pop[var].fillna("MISSING").unique()
             for cat in sorted(all_levels):
-                rows += _count_rows(a, "TRT01A", level, var, str(cat), int(counts.get(cat, 0)), len(sub),
+                rows += count_rows(a, "TRT01A", level, var, str(cat), int(counts.get(cat, 0)), len(sub),
                                     "percent of column N")
     return make_ard(rows)

@@ -1,0 +1,1 @@
+"""Responder endpoints (SRI-k, BICLA, DORIS, LLDAS, renal response) and non-responder imputation."""

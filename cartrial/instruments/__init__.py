@@ -1,0 +1,1 @@
+"""Lupus instruments and clinical formulas: SLEDAI, BILAG, PGA, SDI, eGFR, steroid dose."""

@@ -1,0 +1,1 @@
+"""ADaM -> ARD summaries (statistics only; no formatting)."""

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from cartrial.endpoints.rules import EndpointRules
 from cartrial.io import job_log
 from cartrial.report.methods import describe_methods
 from cartrial.report.provenance import build_provenance, code_version
-from cartrial.report.render import build_report_context, render_html, write_pdf
+from cartrial.report.render import assemble_sections, build_report_context, render_html, write_pdf
 from cartrial.tables.display import read_table
 
 with job_log(snakemake.log[0], "report"):  # noqa: F821
@@ -17,17 +18,23 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
     analysis = {"id": par.analysis, **par.settings["analyses"][par.analysis]}
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     now = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
-    recon, issues = pd.read_csv(inp.reconciliation), pd.read_csv(inp.issues, dtype=str)
+    recon = pd.read_csv(inp.reconciliation)
+    issues = pd.concat([pd.read_csv(p, dtype=str) for p in inp.issues], ignore_index=True)
     prov = build_provenance(study=par.study, analysis=par.analysis, cut=analysis["cut"], analysis_type=analysis["type"],
                             study_config=par.settings, reconciliation=recon, code=code_version(par.root),
                             run_time=now.isoformat(timespec="seconds"))
+    outdir = Path(out.pdf).parent
+    tables = {Path(p).stem: read_table(p) for p in inp.tables}
+    figures = {Path(p).stem: str(Path(p).relative_to(outdir)) for p in inp.figures}
+    notes = {"sec-14-2": json.loads(Path(inp.notes).read_text())["skipped"]}
+    sections = assemble_sections(tables=tables, figures=figures, analysis_type=analysis["type"], notes=notes)
     study = {"id": par.study.upper(), "title": par.settings["title"], "product": par.settings["product"],
              "sponsor": par.sponsor}
-    context = build_report_context(study=study, analysis=analysis, tables=[read_table(t) for t in inp.tables],
-                                   provenance=prov, reconciliation=recon, issues=issues,
-                                   generated=now.strftime("%Y-%m-%d %H:%M UTC"),
-                                   methods=describe_methods(par.settings, analysis))
+    rules = EndpointRules.from_config(dict(par.endpoints))
+    context = build_report_context(study=study, analysis=analysis, sections=sections, provenance=prov,
+                                   reconciliation=recon, issues=issues, generated=now.strftime("%Y-%m-%d %H:%M UTC"),
+                                   methods=describe_methods(par.settings, analysis, rules))
     html = render_html(context, template_dir=Path(inp.templates[0]).parent)
     Path(out.html).write_text(html, encoding="utf-8")
-    write_pdf(html, out.pdf, base_url=Path(inp.templates[0]).parent)
+    write_pdf(html, out.pdf, base_url=outdir)
     Path(out.provenance).write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -52,6 +52,11 @@ def test_run_produces_report_and_contract_outputs(two_runs):
     assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
     adsl = pd.read_parquet(out / "adam/adsl.parquet")
     assert {"USUBJID", "ARM", "TRTSDT", "SAFFL"} <= set(adsl.columns)
+    adrs = pd.read_parquet(out / "adam/adrs.parquet")
+    assert {"USUBJID", "ARM", "PARAMCD", "AVISIT", "AVISITN", "AVALC", "DTYPE"} <= set(adrs.columns)
+    assert set(adrs["AVALC"]) <= {"Y", "N"} and set(adrs["DTYPE"]) <= {"", "NRI"}
+    rates = pd.read_csv(out / "ard/response_rates.csv")
+    assert {"n", "N", "p", "ci_lower", "ci_upper"} == set(rates["stat_name"])
     ard = pd.read_csv(out / "ard/disposition.csv")
     assert list(ard.columns) == ["analysis", "group", "group_level", "variable", "variable_level", "stat_name",
                                  "stat_value", "unit", "method"]

@@ -11,10 +11,44 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from cartrial.figures.efficacy import FIGURE_INFO
 from cartrial.tables.display import DisplayTable
 
+#: report sections: (anchor, title, items); an item is a table id or a figure id
+SECTIONS = (
+    ("sec-14-1", "14.1 Disposition and baseline characteristics", ("t14_1_1_disposition", "t14_1_2_demographics")),
+    ("sec-14-2", "14.2 Efficacy", ("t14_2_1_primary", "t14_2_2_response_rates", "f14_2_1_response_over_time",
+                                    "t14_2_3_response_rates_oc", "t14_2_4_response_differences",
+                                    "t14_2_5_change_from_baseline", "f14_2_2_sledai_trajectories",
+                                    "f14_2_3_sledai_waterfall", "f14_2_4_renal_over_time")),
+)
+#: what an interim report holds (safety, disposition and the primary endpoint so far); a final report holds all
+INTERIM_ITEMS = {"t14_1_1_disposition", "t14_1_2_demographics", "t14_2_1_primary", "t14_2_2_response_rates",
+                 "f14_2_1_response_over_time"}
 
-def build_report_context(*, study: dict, analysis: dict, tables: list[DisplayTable], provenance: dict,
+
+def assemble_sections(*, tables: dict[str, DisplayTable], figures: dict[str, str], analysis_type: str,
+                      notes: dict[str, list[str]] | None = None) -> list[dict]:
+    """Sections with their tables and figures, chosen by the analysis type (interim or final)."""
+    notes = notes or {}
+    out = []
+    for anchor, title, items in SECTIONS:
+        entries = []
+        for item in items:
+            if analysis_type == "interim" and item not in INTERIM_ITEMS:
+                continue
+            if item in tables:
+                entries.append({"kind": "table", **tables[item].to_dict()})
+            elif item in figures:
+                number, ftitle, note, source = FIGURE_INFO[item]
+                entries.append({"kind": "figure", "id": item, "number": number, "title": ftitle,
+                                "population": "Efficacy set", "src": figures[item], "footnotes": [note],
+                                "source": f"{source} (rule figures_efficacy)"})
+        out.append({"id": anchor, "title": title, "items": entries, "notes": notes.get(anchor, [])})
+    return out
+
+
+def build_report_context(*, study: dict, analysis: dict, sections: list[dict], provenance: dict,
                          reconciliation: pd.DataFrame, issues: pd.DataFrame, generated: str,
                          methods: list[dict]) -> dict:
     """Everything the template shows, as plain data."""
@@ -24,7 +58,7 @@ def build_report_context(*, study: dict, analysis: dict, tables: list[DisplayTab
         "analysis": {**analysis, "label": "Interim analysis report" if is_interim else "Final analysis report",
                      "draft": is_interim},
         "generated": generated,
-        "tables": [t.to_dict() for t in tables],
+        "sections": sections,
         "methods": methods,
         "reconciliation": reconciliation.fillna("").to_dict(orient="records"),
         "issues": issues.fillna("").to_dict(orient="records"),

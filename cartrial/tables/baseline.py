@@ -7,6 +7,7 @@ from cartrial.ard import ALL
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.format import fmt_mean_sd, fmt_n_pct, fmt_num, fmt_range
 
+BASELINE_TABLES = ("t14_1_1_disposition", "t14_1_2_demographics")
 LABELS = {
     "AGE": "Age (years)", "AGEGR1": "Age group (years)", "SEX": "Sex", "RACE": "Race", "ETHNIC": "Ethnicity",
     "COUNTRY": "Country", "HEIGHTBL": "Height (cm)", "WEIGHTBL": "Weight (kg)", "BMIBL": "BMI (kg/m2)",

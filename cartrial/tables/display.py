@@ -31,6 +31,8 @@ class DisplayTable:
     footnotes: list[str] = field(default_factory=list)
     source: str = ""
     stub_header: str = ""
+    orientation: str = "portrait"
+    spanners: list[list] = field(default_factory=list)  # [label, number of columns] over the columns
 
     def add(self, label: str, cells: list[str] | None = None, *, level: int = 0) -> "DisplayTable":
         if cells is None:
@@ -50,8 +52,12 @@ class DisplayTable:
         return cls(**{**data, "rows": rows})
 
     def to_frame(self) -> pd.DataFrame:
-        records = [[("  " * r.level) + r.label, *r.cells] for r in self.rows]
-        return pd.DataFrame(records, columns=[self.stub_header or " ", *self.columns])
+        records = [[("  " * r.level) + r.label, *[c.replace("\n", " ") for c in r.cells]] for r in self.rows]
+        headers = list(self.columns)
+        if self.spanners:
+            spans = [label for label, width in self.spanners for _ in range(width)]
+            headers = [f"{s}: {c}" if s else c for s, c in zip(spans, headers)]
+        return pd.DataFrame(records, columns=[self.stub_header or " ", *headers])
 
 
 def write_table(table: DisplayTable, stem: str | Path) -> None:

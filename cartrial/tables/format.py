@@ -60,3 +60,23 @@ def fmt_range(lo: float, hi: float, digits: int) -> str:
     if lo is None or (isinstance(lo, float) and math.isnan(lo)):
         return ""
     return f"{fmt_num(lo, digits)}, {fmt_num(hi, digits)}"
+
+
+def fmt_n_of_N_pct(n: float, N: float, *, digits: int = 1) -> str:
+    """``n/N (xx.x%)``; ``0/N`` when n is 0; empty when N is 0 or missing."""
+    if N is None or (isinstance(N, float) and math.isnan(N)) or N == 0:
+        return ""
+    if n == 0:
+        return f"0/{fmt_num(N)}"
+    return f"{fmt_num(n)}/{fmt_num(N)} ({fmt_num(100.0 * n / N, digits)}%)"
+
+
+def fmt_p(p: float | None) -> str:
+    """p-value to 3 decimals; ``<0.001`` below; ``>0.999`` above."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return ""
+    if p < 0.001:
+        return "<0.001"
+    if p > 0.999:
+        return ">0.999"
+    return fmt_num(p, 3)

@@ -14,3 +14,26 @@ rule adsl:
         "logs/{study}/{analysis}/adsl.log",
     script:
         "../../scripts/adsl.py"
+
+
+rule adam_efficacy:
+    """ADQS (disease activity by visit) and ADRS (responder flags by visit, NRI)."""
+    input:
+        sdtm=expand("results/{{study}}/{{analysis}}/sdtm/{domain}.parquet", domain=SDTM_DOMAINS),
+        adsl="results/{study}/{analysis}/adam/adsl.parquet",
+    output:
+        adqs="results/{study}/{analysis}/adam/adqs.parquet",
+        adrs="results/{study}/{analysis}/adam/adrs.parquet",
+        issues="results/{study}/{analysis}/adam/efficacy_issues.csv",
+        notes="results/{study}/{analysis}/adam/efficacy_notes.json",
+    params:
+        cut=analysis_value("cut"),
+        sledai_version=study_value("sledai_version"),
+        months=lambda wc: STUDIES[wc.study]["efficacy"]["months"],
+        endpoints=config["endpoints"],
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/adam_efficacy.log",
+    script:
+        "../../scripts/adam_efficacy.py"

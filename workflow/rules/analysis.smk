@@ -29,3 +29,71 @@ rule tables_baseline:
         "logs/{study}/{analysis}/tables_baseline.log",
     script:
         "../../scripts/tables_baseline.py"
+
+
+rule ard_efficacy:
+    """Response rates (NRI and observed cases), dose-group differences, change from baseline."""
+    input:
+        adsl="results/{study}/{analysis}/adam/adsl.parquet",
+        adqs="results/{study}/{analysis}/adam/adqs.parquet",
+        adrs="results/{study}/{analysis}/adam/adrs.parquet",
+    output:
+        rates="results/{study}/{analysis}/ard/response_rates.csv",
+        rates_oc="results/{study}/{analysis}/ard/response_rates_oc.csv",
+        differences="results/{study}/{analysis}/ard/response_differences.csv",
+        change="results/{study}/{analysis}/ard/change_from_baseline.csv",
+    params:
+        arm_order=study_value("arm_order"),
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/ard_efficacy.log",
+    script:
+        "../../scripts/ard_efficacy.py"
+
+
+rule tables_efficacy:
+    """Tables 14.2: primary endpoint, response rates, differences, change from baseline."""
+    input:
+        rates="results/{study}/{analysis}/ard/response_rates.csv",
+        rates_oc="results/{study}/{analysis}/ard/response_rates_oc.csv",
+        differences="results/{study}/{analysis}/ard/response_differences.csv",
+        change="results/{study}/{analysis}/ard/change_from_baseline.csv",
+    output:
+        tables=expand(
+            "results/{{study}}/{{analysis}}/tables/{name}.{ext}",
+            name=EFFICACY_TABLES,
+            ext=["json", "csv"],
+        ),
+    params:
+        primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
+        sledai_version=study_value("sledai_version"),
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/tables_efficacy.log",
+    script:
+        "../../scripts/tables_efficacy.py"
+
+
+rule figures_efficacy:
+    """Figures 14.2: response over time, SLEDAI trajectories and waterfall, renal markers."""
+    input:
+        adsl="results/{study}/{analysis}/adam/adsl.parquet",
+        adqs="results/{study}/{analysis}/adam/adqs.parquet",
+        rates="results/{study}/{analysis}/ard/response_rates.csv",
+    output:
+        figures=expand(
+            "results/{{study}}/{{analysis}}/figures/{name}.{ext}",
+            name=EFFICACY_FIGURES,
+            ext=["png", "svg"],
+        ),
+    params:
+        primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
+        arm_order=study_value("arm_order"),
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/figures_efficacy.log",
+    script:
+        "../../scripts/figures_efficacy.py"

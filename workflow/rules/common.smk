@@ -4,6 +4,9 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from cartrial.config import check_config, dates_to_text
+from cartrial.figures.efficacy import EFFICACY_FIGURES
+from cartrial.tables.baseline import BASELINE_TABLES
+from cartrial.tables.efficacy import EFFICACY_TABLES
 from cartrial.sdtm.contract import DOMAINS
 from cartrial.sdtm.readers import FORMATS
 
@@ -15,6 +18,9 @@ if _problems:
 
 STUDIES = config["studies"]
 SDTM_DOMAINS = sorted(d.lower() for d in DOMAINS)
+BASELINE_TABLES = list(BASELINE_TABLES)
+EFFICACY_TABLES = list(EFFICACY_TABLES)
+EFFICACY_FIGURES = list(EFFICACY_FIGURES)
 
 
 wildcard_constraints:

@@ -1,12 +1,19 @@
 rule report:
     """The PDF report (jinja2 -> HTML -> weasyprint) and its provenance record."""
     input:
-        tables=[
-            "results/{study}/{analysis}/tables/t14_1_1_disposition.json",
-            "results/{study}/{analysis}/tables/t14_1_2_demographics.json",
-        ],
+        tables=expand(
+            "results/{{study}}/{{analysis}}/tables/{name}.json",
+            name=BASELINE_TABLES + EFFICACY_TABLES,
+        ),
+        figures=expand(
+            "results/{{study}}/{{analysis}}/figures/{name}.svg", name=EFFICACY_FIGURES
+        ),
         reconciliation="results/{study}/{analysis}/sdtm/reconciliation.csv",
-        issues="results/{study}/{analysis}/sdtm/data_issues.csv",
+        issues=[
+            "results/{study}/{analysis}/sdtm/data_issues.csv",
+            "results/{study}/{analysis}/adam/efficacy_issues.csv",
+        ],
+        notes="results/{study}/{analysis}/adam/efficacy_notes.json",
         templates=["templates/report.html.j2", "templates/_table.html.j2", "templates/report.css"],
     output:
         pdf="results/{study}/{analysis}/report.pdf",
@@ -16,6 +23,7 @@ rule report:
         study=lambda wc: wc.study,
         analysis=lambda wc: wc.analysis,
         settings=study_config,
+        endpoints=config["endpoints"],
         sponsor=config["report"]["sponsor"],
         root=workflow.basedir,
     conda:

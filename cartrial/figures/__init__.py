@@ -1,0 +1,1 @@
+"""ADaM/ARD -> figures (matplotlib, Agg backend; PNG and SVG, deterministic)."""

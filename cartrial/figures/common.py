@@ -1,0 +1,44 @@
+"""Shared figure style: readable in black-and-white print, deterministic files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+#: per-arm style: grey levels, markers and line styles differ, so print in black and white works
+ARM_STYLES = [
+    {"color": "#000000", "marker": "o", "linestyle": "-"},
+    {"color": "#5a5a5a", "marker": "s", "linestyle": "--"},
+    {"color": "#8c8c8c", "marker": "^", "linestyle": ":"},
+    {"color": "#2b2b2b", "marker": "D", "linestyle": "-."},
+]
+HATCHES = ["", "///", "...", "xx"]
+
+
+def style_for(i: int) -> dict:
+    return ARM_STYLES[i % len(ARM_STYLES)]
+
+
+def new_figure(width: float = 7.0, height: float = 4.0, **kw):
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8, "svg.hashsalt": "cartrial",
+                         "axes.spines.top": False, "axes.spines.right": False})
+    return plt.subplots(figsize=(width, height), **kw)
+
+
+def save_figure(fig, stem: str | Path) -> None:
+    """Write ``<stem>.png`` (150 dpi) and ``<stem>.svg`` without time stamps."""
+    stem = Path(stem)
+    fig.savefig(stem.with_suffix(".png"), dpi=150, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(stem.with_suffix(".svg"), bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+
+
+def placeholder(stem: str | Path, message: str) -> None:
+    """A figure that says why there is nothing to plot (the section still renders)."""
+    fig, ax = new_figure(6, 1.2)
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center")
+    save_figure(fig, stem)

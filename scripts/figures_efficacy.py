@@ -1,0 +1,22 @@
+"""Rule figures_efficacy: Figures 14.2.1-14.2.4."""
+from pathlib import Path
+
+import pandas as pd
+
+from cartrial.ard import read_ard
+from cartrial.figures import efficacy as F
+from cartrial.io import job_log
+from cartrial.summaries.efficacy import arm_levels
+
+with job_log(snakemake.log[0], "figures_efficacy"):  # noqa: F821
+    inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    folder = Path(out.figures[0]).parent
+    adsl, adqs = pd.read_parquet(inp.adsl), pd.read_parquet(inp.adqs)
+    levels = arm_levels(adsl, arm_order=list(par.arm_order), population="EFFFL")
+    primary = par.primary["paramcd"]
+    params = list(dict.fromkeys([primary, "SRI4", "DORIS", "LLDAS", "ORR"]))
+    F.plot_response_over_time(read_ard(inp.rates), params=params, stem=folder / F.EFFICACY_FIGURES[0])
+    F.plot_trajectories(adqs, adsl, levels=levels, param="SLEDAI", stem=folder / F.EFFICACY_FIGURES[1])
+    F.plot_waterfall(adqs, adsl, levels=levels, param="SLEDAI", visit=par.primary["visits"][0],
+                     stem=folder / F.EFFICACY_FIGURES[2])
+    F.plot_median_iqr(adqs, adsl, levels=levels, params=["UPCR", "EGFR"], stem=folder / F.EFFICACY_FIGURES[3])

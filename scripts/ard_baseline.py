@@ -1,7 +1,7 @@
 """Rule ard_baseline: disposition and baseline characteristics ARDs."""
 import pandas as pd
 
-from cartrial.summaries.baseline import summarize_baseline, summarize_disposition
+from cartrial.summaries.baseline import summarize_baseline, summarize_disposition, summarize_populations
 from cartrial.ard import write_ard
 from cartrial.io import job_log
 
@@ -10,3 +10,4 @@ with job_log(snakemake.log[0], "ard_baseline"):  # noqa: F821
     order = list(snakemake.params.arm_order)  # noqa: F821
     write_ard(summarize_disposition(adsl, arm_order=order), snakemake.output.disposition)  # noqa: F821
     write_ard(summarize_baseline(adsl, arm_order=order), snakemake.output.demographics)  # noqa: F821
+    write_ard(summarize_populations(adsl, arm_order=order), snakemake.output.populations)  # noqa: F821

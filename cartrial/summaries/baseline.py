@@ -103,3 +103,22 @@ def summarize_baseline(adsl: pd.DataFrame, *, continuous: tuple[str, ...] = BASE
                 rows += count_rows(a, "TRT01A", level, var, str(cat), int(counts.get(cat, 0)), len(sub),
                                     "percent of column N")
     return make_ard(rows)
+
+
+POPULATION_FLAGS = ("ENRLFL", "SAFFL", "EFFFL")
+
+
+def summarize_populations(adsl: pd.DataFrame, *, arm_order: list[str] | None = None) -> pd.DataFrame:
+    """Big N of each analysis population per actual arm (planned arm for the enrolled) and ALL.
+
+    The column headers of every table take their N from here, never from event data.
+    """
+    rows: list[dict] = []
+    for flag in POPULATION_FLAGS:
+        if flag not in adsl:
+            continue
+        pop = adsl[adsl[flag] == "Y"]
+        group = "TRT01P" if flag == "ENRLFL" else "TRT01A"
+        for level, sub in group_columns(pop, group, arm_order):
+            rows += count_rows("populations", "ARM", level, flag, "Y", len(sub), None, f"subjects with {flag} = Y")
+    return make_ard(rows)

@@ -74,14 +74,18 @@ def build_disposition_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
 
 
 def build_baseline_table(ard: pd.DataFrame, *, source: str,
-                         population: str = "Safety set (all infused subjects)") -> DisplayTable:
+                         population: str = "Safety set: all infused subjects") -> DisplayTable:
     """Table 14.1.2 from the ``demographics`` ARD, variables in ARD order.
 
     A variable with a ``mean`` statistic is shown as continuous, any other
     as categorical.
     """
+    from cartrial.tables.efficacy import display_levels
+
     v = _lookup(ard)
-    levels = _levels(ard)
+    levels = display_levels(ard)
+    if (ALL, "BIGN", "", "n") in v:
+        population = f"{population} (N={fmt_num(v[(ALL, 'BIGN', '', 'n')])})"
     table = DisplayTable("t14_1_2_demographics", "14.1.2", "Demographics and baseline characteristics",
                          population, [_header(lvl, v.get((lvl, "BIGN", "", "n"))) for lvl in levels],
                          source=source)

@@ -56,17 +56,27 @@ def _rate_cell(v, lvl, param, visit) -> str:
             + fmt_ci(v[(lvl, param, visit, "ci_lower")], v[(lvl, param, visit, "ci_upper")], 1, scale=100))
 
 
-def _col_header(lvl: str, ard: pd.DataFrame) -> str:
-    return "Total" if lvl == ALL else lvl
+def population_n(populations: pd.DataFrame, flag: str) -> dict[str, float]:
+    """Big N per arm label (and ALL) of a population flag, from the ``populations`` ARD."""
+    sub = populations[(populations["variable"] == flag) & (populations["stat_name"] == "n")]
+    return dict(zip(sub["group_level"], sub["stat_value"]))
 
 
-def build_primary_table(ard: pd.DataFrame, *, paramcd: str, visits: list[str], source: str) -> DisplayTable:
+def _col_header(lvl: str, bign: dict[str, float] | None = None) -> str:
+    name = "Total" if lvl == ALL else lvl
+    if bign is not None and lvl in bign:
+        return f"{name} (N={fmt_num(bign[lvl])})"
+    return name
+
+
+def build_primary_table(ard: pd.DataFrame, *, paramcd: str, visits: list[str], source: str,
+                        bign: dict[str, float] | None = None) -> DisplayTable:
     """Table 14.2.1: the primary endpoint at its visits (NRI, Clopper-Pearson)."""
     v = _lookup(ard)
     levels = display_levels(ard)
     label = PARAM_LABELS.get(paramcd, paramcd)
-    table = DisplayTable("t14_2_1_primary", "14.2.1", f"Primary endpoint: {label}", "Efficacy set",
-                         [_col_header(lvl, ard) for lvl in levels], source=source)
+    table = DisplayTable("t14_2_1_primary", "14.2.1", f"Primary endpoint: {label}", _population(bign),
+                         [_col_header(lvl, bign) for lvl in levels], source=source)
     available = set(_visits(ard, paramcd))
     for visit in visits:
         table.add(visit.title())
@@ -85,11 +95,11 @@ def build_primary_table(ard: pd.DataFrame, *, paramcd: str, visits: list[str], s
 
 
 def build_response_table(ard: pd.DataFrame, *, number: str, table_id: str, title: str, source: str,
-                         observed: bool = False) -> DisplayTable:
+                         observed: bool = False, bign: dict[str, float] | None = None) -> DisplayTable:
     """Response rates of every parameter by visit: ``n/N (%)`` over the CI."""
     v = _lookup(ard)
     levels = display_levels(ard)
-    table = DisplayTable(table_id, number, title, "Efficacy set", [_col_header(lvl, ard) for lvl in levels],
+    table = DisplayTable(table_id, number, title, _population(bign), [_col_header(lvl, bign) for lvl in levels],
                          source=source)
     params = [p for p in PARAM_ORDER if p in set(ard["variable"])]
     for param in params:
@@ -108,10 +118,10 @@ def build_response_table(ard: pd.DataFrame, *, number: str, table_id: str, title
     return table
 
 
-def build_difference_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
+def build_difference_table(ard: pd.DataFrame, *, source: str, bign: dict[str, float] | None = None) -> DisplayTable:
     """Dose-group differences (descriptive): difference, MN and Newcombe CIs, Fisher p."""
     table = DisplayTable("t14_2_4_response_differences", "14.2.4",
-                         "Differences in response rates between dose groups (descriptive)", "Efficacy set",
+                         "Differences in response rates between dose groups (descriptive)", _population(bign),
                          ["Difference (%)", "95% CI Miettinen-Nurminen", "95% CI Newcombe", "Fisher exact p"],
                          source=source)
     if not len(ard):
@@ -142,14 +152,14 @@ def build_difference_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
     return table
 
 
-def build_change_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
+def build_change_table(ard: pd.DataFrame, *, source: str, bign: dict[str, float] | None = None) -> DisplayTable:
     """Value and change from baseline by visit: n, mean (SD) and median for each arm."""
     v = _lookup(ard)
     levels = display_levels(ard)
     cols = ["n", "Mean (SD)", "Change, mean (SD)"] * len(levels)
     table = DisplayTable("t14_2_5_change_from_baseline", "14.2.5", "Disease activity and change from baseline "
-                         "by visit", "Efficacy set", cols, source=source,
-                         spanners=[[_col_header(lvl, ard), 3] for lvl in levels])
+                         "by visit", _population(bign), cols, source=source,
+                         spanners=[[_col_header(lvl, bign), 3] for lvl in levels])
     params = [p for p in QS_LABELS if p in set(ard["variable"])]
     for param in params:
         d = QS_PRECISION.get(param, 1)
@@ -172,3 +182,9 @@ def build_change_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
     ]
     table.orientation = "landscape"
     return table
+
+
+def _population(bign: dict[str, float] | None) -> str:
+    if bign and ALL in bign:
+        return f"Efficacy set (N={fmt_num(bign[ALL])})"
+    return "Efficacy set"

@@ -5,6 +5,7 @@ rule ard_baseline:
     output:
         disposition="results/{study}/{analysis}/ard/disposition.csv",
         demographics="results/{study}/{analysis}/ard/demographics.csv",
+        populations="results/{study}/{analysis}/ard/populations.csv",
     params:
         arm_order=study_value("arm_order"),
     conda:
@@ -59,6 +60,7 @@ rule tables_efficacy:
         rates_oc="results/{study}/{analysis}/ard/response_rates_oc.csv",
         differences="results/{study}/{analysis}/ard/response_differences.csv",
         change="results/{study}/{analysis}/ard/change_from_baseline.csv",
+        populations="results/{study}/{analysis}/ard/populations.csv",
     output:
         tables=expand(
             "results/{{study}}/{{analysis}}/tables/{name}.{ext}",

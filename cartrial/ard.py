@@ -42,8 +42,8 @@ def validate_ard(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_ard(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write an ARD as CSV with full precision (17 significant digits)."""
-    validate_ard(frame).to_csv(path, index=False, lineterminator="\n", float_format="%.17g")
+    """Write an ARD as CSV; floats in their shortest exact (round-trip) form."""
+    validate_ard(frame).to_csv(path, index=False, lineterminator="\n")
 
 
 def read_ard(path: str | Path) -> pd.DataFrame:

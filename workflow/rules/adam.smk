@@ -37,3 +37,24 @@ rule adam_efficacy:
         "logs/{study}/{analysis}/adam_efficacy.log",
     script:
         "../../scripts/adam_efficacy.py"
+
+
+rule adam_safety:
+    """ADAE (dates, TEAE, grades, AESI, CAR-T syndromes) and ADLB (CTCAE grades of cytopenias, ICAHT)."""
+    input:
+        ae="results/{study}/{analysis}/sdtm/ae.parquet",
+        lb="results/{study}/{analysis}/sdtm/lb.parquet",
+        adsl="results/{study}/{analysis}/adam/adsl.parquet",
+    output:
+        adae="results/{study}/{analysis}/adam/adae.parquet",
+        adlb="results/{study}/{analysis}/adam/adlb.parquet",
+        icaht="results/{study}/{analysis}/adam/adcyto.parquet",
+    params:
+        cut=analysis_value("cut"),
+        safety=lambda wc: STUDIES[wc.study]["safety"],
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/adam_safety.log",
+    script:
+        "../../scripts/adam_safety.py"

@@ -99,3 +99,27 @@ rule figures_efficacy:
         "logs/{study}/{analysis}/figures_efficacy.log",
     script:
         "../../scripts/figures_efficacy.py"
+
+
+rule ard_safety:
+    """Safety ARDs: overview, SOC/PT, PT by grade, syndromes, labs, ICAHT, interim monitoring."""
+    input:
+        adsl="results/{study}/{analysis}/adam/adsl.parquet",
+        adae="results/{study}/{analysis}/adam/adae.parquet",
+        adlb="results/{study}/{analysis}/adam/adlb.parquet",
+        icaht="results/{study}/{analysis}/adam/adcyto.parquet",
+        cm="results/{study}/{analysis}/sdtm/cm.parquet",
+        rates="results/{study}/{analysis}/ard/response_rates.csv",
+    output:
+        **{name: f"results/{{study}}/{{analysis}}/ard/{name}.csv" for name in SAFETY_ARDS},
+    params:
+        cut=analysis_value("cut"),
+        arm_order=study_value("arm_order"),
+        safety=lambda wc: STUDIES[wc.study]["safety"],
+        primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/ard_safety.log",
+    script:
+        "../../scripts/ard_safety.py"

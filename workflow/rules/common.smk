@@ -21,6 +21,16 @@ SDTM_DOMAINS = sorted(d.lower() for d in DOMAINS)
 BASELINE_TABLES = list(BASELINE_TABLES)
 EFFICACY_TABLES = list(EFFICACY_TABLES)
 EFFICACY_FIGURES = list(EFFICACY_FIGURES)
+SAFETY_ARDS = [
+    "safety_overview",
+    "ae_by_soc_pt",
+    "ae_lymphodepletion",
+    "ae_by_pt_grade",
+    "syndromes",
+    "lab_shift",
+    "icaht",
+    "monitoring",
+]
 
 
 wildcard_constraints:

@@ -1,0 +1,109 @@
+"""ADAE: adverse events with imputed dates, treatment emergence, grades, AESI and CAR-T syndromes.
+
+Rules (ADaMIG v1.3 OCCDS; admiral ``derive_vars_dt`` with ``highest_imputation = "M"``):
+
+- Start date ``ASTDT``: a complete date is taken as is. A partial start is
+  completed to the first day of its month (``YYYY-MM``, ``ASTDTF`` = D) or of
+  its year (``YYYY``, ``ASTDTF`` = M); when that period contains the infusion
+  date and the event did not end before the infusion, the infusion date is
+  used instead, so that an event in the infusion month that may be
+  treatment-emergent is counted as such. A missing start is imputed to the
+  infusion date under the same condition (``ASTDTF`` = Y), else left missing.
+- End date ``AENDT``: a partial end is completed to the last day of its month
+  or year (``AENDTF``), never after the death date or the data cut.
+- ``TRTEMFL`` = Y when ``ASTDT`` >= infusion date (``TRTSDT``); events of
+  infused subjects before the infusion and on or after the start of
+  lymphodepletion get ``LDEMFL`` = Y and are summarised separately.
+- ``ATOXGRN`` = numeric ``AETOXGR``; ``FATALFL`` = Y for grade 5 or outcome FATAL.
+- ``RELFL`` = Y when ``AEREL`` is a related term (config; default RELATED,
+  POSSIBLY RELATED, PROBABLY RELATED, DEFINITELY RELATED, Y).
+- ``SYNDROME`` from the preferred term (spec/sdtm-input.md): CRS, ICANS,
+  AGVHD, CGVHD, ICAHT; ``AESIFL`` = Y for configured AESI terms or SOCs and
+  every CAR-T syndrome.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cartrial.dates import classify_dtc, dtc_to_date
+
+SYNDROMES = {
+    "Cytokine release syndrome": "CRS",
+    "Immune effector cell-associated neurotoxicity syndrome": "ICANS",
+    "Acute graft versus host disease": "AGVHD",
+    "Chronic graft versus host disease": "CGVHD",
+    "Immune effector cell-associated haematotoxicity": "ICAHT",
+}
+RELATED_TERMS = ("RELATED", "POSSIBLY RELATED", "PROBABLY RELATED", "DEFINITELY RELATED", "Y")
+
+
+def derive_start_date(ae: pd.DataFrame, trtsdt: pd.Series) -> pd.DataFrame:
+    """``ASTDT`` and ``ASTDTF`` by the module's imputation rule (``trtsdt`` aligned on ``ae``)."""
+    parts = classify_dtc(ae["AESTDTC"])
+    first = dtc_to_date(ae["AESTDTC"], impute="first")
+    last = dtc_to_date(ae["AESTDTC"], impute="last")
+    end = dtc_to_date(ae["AENDTC"], impute="last") if "AENDTC" in ae else pd.Series(pd.NaT, index=ae.index)
+    not_ended_before = end.isna() | (end >= trtsdt)
+    partial = parts["status"] == "partial"
+    missing = parts["status"] == "missing"
+    contains_trt = partial & (first <= trtsdt) & (trtsdt <= last)
+    astdt = first.where(~(contains_trt & not_ended_before), trtsdt)
+    astdt = astdt.where(~missing, trtsdt.where(not_ended_before & trtsdt.notna()))
+    flag = np.select([partial & parts["month"].notna(), partial, missing & astdt.notna()], ["D", "M", "Y"], "")
+    return pd.DataFrame({"ASTDT": astdt.astype("datetime64[ns]"), "ASTDTF": flag}, index=ae.index)
+
+
+def derive_end_date(ae: pd.DataFrame, cap: pd.Series) -> pd.DataFrame:
+    """``AENDT`` (partial dates at their last possible day, capped at ``cap``) and ``AENDTF``."""
+    if "AENDTC" not in ae:
+        return pd.DataFrame({"AENDT": pd.NaT, "AENDTF": ""}, index=ae.index)
+    parts = classify_dtc(ae["AENDTC"])
+    last = dtc_to_date(ae["AENDTC"], impute="last")
+    partial = parts["status"] == "partial"
+    capped = last.where(~(partial & cap.notna() & (last > cap)), cap)
+    flag = np.select([partial & parts["month"].notna(), partial], ["D", "M"], "")
+    return pd.DataFrame({"AENDT": capped.astype("datetime64[ns]"), "AENDTF": flag}, index=ae.index)
+
+
+def build_adae(ae: pd.DataFrame, adsl: pd.DataFrame, *, cut: str, aesi_terms: list[str] = (),
+               aesi_socs: list[str] = (), related_terms: tuple[str, ...] = RELATED_TERMS) -> pd.DataFrame:
+    """Build ADAE from the cut AE domain and ADSL (one record per AE record; none is dropped)."""
+    cols = ["USUBJID", "TRT01A", "TRTSDT", "LDSTDT", "SAFFL", "DTHDT", "AGE"]
+    out = ae.merge(adsl[cols], on="USUBJID", how="left", validate="many_to_one")
+    out = out.rename(columns={"TRT01A": "ARM"})
+    out = pd.concat([out, derive_start_date(out, out["TRTSDT"])], axis=1)
+    cap = out["DTHDT"].fillna(pd.Timestamp(cut))
+    out = pd.concat([out, derive_end_date(out, cap)], axis=1)
+    delta_s = (out["ASTDT"] - out["TRTSDT"]).dt.days
+    out["ASTDY"] = (delta_s + (delta_s >= 0)).astype("float64")
+    delta_e = (out["AENDT"] - out["TRTSDT"]).dt.days
+    out["AENDY"] = (delta_e + (delta_e >= 0)).astype("float64")
+    out["ADURN"] = ((out["AENDT"] - out["ASTDT"]).dt.days + 1).astype("float64")
+    infused = out["TRTSDT"].notna()
+    out["TRTEMFL"] = np.where(infused & (out["ASTDT"] >= out["TRTSDT"]), "Y", "")
+    out["LDEMFL"] = np.where(infused & out["LDSTDT"].notna() & (out["ASTDT"] >= out["LDSTDT"])
+                             & (out["ASTDT"] < out["TRTSDT"]), "Y", "")
+    grade = pd.to_numeric(out.get("AETOXGR"), errors="coerce")
+    out["ATOXGRN"] = grade.astype("float64")
+    outcome = out.get("AEOUT", pd.Series("", index=out.index)).fillna("")
+    out["FATALFL"] = np.where((grade == 5) | (outcome == "FATAL"), "Y", "")
+    rel = out.get("AEREL", pd.Series("", index=out.index)).fillna("").str.upper()
+    out["RELFL"] = np.where(rel.isin(related_terms), "Y", "")
+    out["SYNDROME"] = out["AEDECOD"].map(SYNDROMES).fillna("")
+    soc = out.get("AEBODSYS", pd.Series("", index=out.index)).fillna("")
+    out["AESIFL"] = np.where(out["AEDECOD"].isin(aesi_terms) | soc.isin(aesi_socs) | (out["SYNDROME"] != ""),
+                             "Y", "")
+    out["INFFL"] = np.where(soc == "Infections and infestations", "Y", "")
+    out["AESER"] = out.get("AESER", pd.Series("", index=out.index)).fillna("")
+    keep = ["STUDYID", "USUBJID", "ARM", "SAFFL", "TRTSDT", "AESEQ", "AETERM", "AEDECOD", "AEBODSYS", "AESTDTC",
+            "AEENDTC", "ASTDT", "ASTDTF", "AENDT", "AENDTF", "ASTDY", "AENDY", "ADURN", "AETOXGR", "ATOXGRN", "AESER",
+            "AEREL", "RELFL", "AEOUT", "FATALFL", "TRTEMFL", "LDEMFL", "AESIFL", "INFFL", "SYNDROME"]
+    for col in keep:
+        if col not in out:
+            out[col] = None
+    out = out[keep].sort_values(["USUBJID", "AESEQ", "ASTDT"], kind="stable").reset_index(drop=True)
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].where(out[col].notna(), None)
+    return out

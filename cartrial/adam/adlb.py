@@ -1,0 +1,124 @@
+"""ADLB for haematological safety: CTCAE v5.0 grades of cytopenias, baseline and worst grade, ICAHT.
+
+CTCAE v5.0 (decreases; x10^9/L, haemoglobin g/L):
+
+=========  ===========  ===========  ===========  ========
+test       grade 1      grade 2      grade 3      grade 4
+=========  ===========  ===========  ===========  ========
+NEUT       <LLN - 1.5   <1.5 - 1.0   <1.0 - 0.5   <0.5
+PLAT       <LLN - 75    <75 - 50     <50 - 25     <25
+LYM        <LLN - 0.8   <0.8 - 0.5   <0.5 - 0.2   <0.2
+HGB        <LLN - 100   <100 - 80    <80          (clinical)
+=========  ===========  ===========  ===========  ========
+
+Grade 0 is a value at or above the lower limit of normal (``LBSTNRLO``; when
+it is missing, at or above the grade 2 bound). Baseline: the last value
+before the start of lymphodepletion (``LDSTDT``), or on or before the
+infusion date when no lymphodepletion is recorded - counts taken after
+lymphodepletion reflect its effect, not the subject's baseline.
+Post-infusion: study day >= 2 up to the data cut.
+
+Early ICAHT (Rejeski K, et al. Blood 2023;142:865-877, EHA/EBMT): grade from
+the time the absolute neutrophil count (ANC) stays <= 0.5 x10^9/L within
+days 0-30 after infusion - grade 1 under 7 days, grade 2 7-13 days, grade 3
+14 days or more; grade 4 when ANC < 0.1 x10^9/L for 7 days or more. With
+sampled counts the time is measured from the first sample at or below the
+threshold to the first later sample above it (to the last sample in the
+window when the count has not recovered).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cartrial.dates import dtc_to_date
+
+#: test code -> values below which grade 2, 3 and 4 start (grade 1 starts below the LLN); None: not lab-gradable
+CTCAE_LOW = {"NEUT": (1.5, 1.0, 0.5), "PLAT": (75.0, 50.0, 25.0), "LYM": (0.8, 0.5, 0.2), "HGB": (100.0, 80.0, None)}
+
+
+def compute_ctcae_low_grade(value, lln, testcd) -> np.ndarray:
+    """CTCAE v5.0 grade (0-4) of a decreased count; NaN where the value is missing."""
+    value = np.asarray(value, dtype="float64")
+    lln = np.asarray(lln, dtype="float64")
+    testcd = np.asarray(testcd, dtype=object)
+    grade = np.full(value.shape, np.nan)
+    for code, (g2, g3, g4) in CTCAE_LOW.items():
+        m = testcd == code
+        v = value[m]
+        lo = np.where(np.isnan(lln[m]), g2, np.maximum(lln[m], g2))
+        g = np.where(v < lo, 1.0, 0.0)
+        g = np.where(v < g2, 2.0, g)
+        g = np.where(v < g3, 3.0, g)
+        if g4 is not None:
+            g = np.where(v < g4, 4.0, g)
+        grade[m] = np.where(np.isnan(v), np.nan, g)
+    return grade
+
+
+def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] = tuple(CTCAE_LOW)) -> pd.DataFrame:
+    """Graded haematology records of infused subjects with ``ABLFL``, ``ADY`` and ``ATOXGRN``."""
+    rec = lb[lb["LBTESTCD"].isin(tests)]
+    out = pd.DataFrame({"USUBJID": rec["USUBJID"], "PARAMCD": rec["LBTESTCD"], "ADT": dtc_to_date(rec["LBDTC"]),
+                        "AVAL": rec["LBSTRESN"], "ANRLO": rec.get("LBSTNRLO")}).dropna(subset=["ADT", "AVAL"])
+    saf = adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRT01A", "TRTSDT", "LDSTDT"]].rename(columns={"TRT01A": "ARM"})
+    out = out.merge(saf, on="USUBJID", how="inner", validate="many_to_one")
+    delta = (out["ADT"] - out["TRTSDT"]).dt.days
+    out["ADY"] = (delta + (delta >= 0)).astype("float64")
+    out["ATOXGRN"] = compute_ctcae_low_grade(out["AVAL"], out["ANRLO"], out["PARAMCD"])
+    out = out.sort_values(["USUBJID", "PARAMCD", "ADT"], kind="stable").reset_index(drop=True)
+    before_ld = out["LDSTDT"].notna() & (out["ADT"] < out["LDSTDT"])
+    pre = out[before_ld | (out["LDSTDT"].isna() & (out["ADY"] <= 1))]
+    base_idx = pre.groupby(["USUBJID", "PARAMCD"]).tail(1).index
+    out["ABLFL"] = ""
+    out.loc[base_idx, "ABLFL"] = "Y"
+    out["ONTRTFL"] = np.where(out["ADY"] >= 2, "Y", "")
+    return out
+
+
+def derive_worst_grades(adlb: pd.DataFrame) -> pd.DataFrame:
+    """One row per subject and test: baseline grade ``BTOXGRN`` and worst post-infusion grade ``WTOXGRN``."""
+    base = adlb[adlb["ABLFL"] == "Y"].set_index(["USUBJID", "PARAMCD"])["ATOXGRN"].rename("BTOXGRN")
+    worst = adlb[adlb["ONTRTFL"] == "Y"].groupby(["USUBJID", "PARAMCD"])["ATOXGRN"].max().rename("WTOXGRN")
+    arm = adlb.groupby(["USUBJID", "PARAMCD"])["ARM"].first()
+    return pd.concat([arm, base, worst], axis=1).reset_index()
+
+
+def compute_time_below(days: np.ndarray, values: np.ndarray, threshold: float, *, strict: bool = False) -> float:
+    """Days from the first sample at (or, with ``strict``, below) ``threshold`` to the first later sample above it.
+
+    Without recovery the time runs to the last sample. 0 when no sample is low.
+    """
+    low = values < threshold if strict else values <= threshold
+    if not low.any():
+        return 0.0
+    first = int(np.argmax(low))
+    later = np.flatnonzero(~low[first:])
+    end = days[first + later[0]] if len(later) else days[-1]
+    return float(end - days[first])
+
+
+def derive_icaht(adlb: pd.DataFrame, *, window: tuple[int, int] = (1, 31)) -> pd.DataFrame:
+    """Early ICAHT grade and prolonged cytopenia flags per infused subject.
+
+    ``PC30FL`` / ``PC90FL`` = Y when a grade >= 3 neutropenia or thrombocytopenia
+    (ANC < 1.0 or platelets < 50 x10^9/L) is recorded on or after Day 30 / Day 90.
+    """
+    neut = adlb[(adlb["PARAMCD"] == "NEUT") & adlb["ADY"].between(*window)].sort_values(["USUBJID", "ADY"])
+    rows = []
+    for subj, g in neut.groupby("USUBJID", sort=True):
+        d, v = g["ADY"].to_numpy(), g["AVAL"].to_numpy()
+        t500 = compute_time_below(d, v, 0.5)
+        t100 = compute_time_below(d, v, 0.1, strict=True)
+        grade = 0 if not (v <= 0.5).any() else (4 if t100 >= 7 else 3 if t500 >= 14 else 2 if t500 >= 7 else 1)
+        rows.append({"USUBJID": subj, "ICAHTGR": float(grade), "ANC500DUR": t500})
+    icaht = pd.DataFrame(rows, columns=["USUBJID", "ICAHTGR", "ANC500DUR"])
+    severe = adlb[((adlb["PARAMCD"] == "NEUT") & (adlb["AVAL"] < 1.0))
+                  | ((adlb["PARAMCD"] == "PLAT") & (adlb["AVAL"] < 50.0))]
+    subjects = adlb.groupby("USUBJID")["ARM"].first().reset_index()
+    for day, flag in ((30, "PC30FL"), (90, "PC90FL")):
+        hit = set(severe.loc[severe["ADY"] >= day, "USUBJID"])
+        subjects[flag] = np.where(subjects["USUBJID"].isin(hit), "Y", "N")
+        followed = set(adlb.loc[adlb["ADY"] >= day, "USUBJID"])
+        subjects[flag] = subjects[flag].where(subjects["USUBJID"].isin(followed) | (subjects[flag] == "Y"), "")
+    return subjects.merge(icaht, on="USUBJID", how="left")

@@ -1,0 +1,183 @@
+"""Safety ARDs: overview, TEAEs by SOC/PT and by maximum grade, CAR-T syndromes.
+
+Conventions (spec/endpoints.md, Safety conventions): subjects are counted
+once per term at their highest grade; the column N is the number of safety-set
+subjects of the arm in ADSL, never a count from the AE data; ``events`` counts
+records. Treatment-emergent = ``TRTEMFL`` = Y.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cartrial.ard import ALL, make_ard
+from cartrial.dates import dtc_to_date
+from cartrial.stats.binomial import compute_clopper_pearson
+from cartrial.stats.descriptive import compute_continuous
+
+SYNDROME_LABELS = {"CRS": "Cytokine release syndrome (ASTCT 2019)", "ICANS": "ICANS (ASTCT 2019; CAPD under 12 years)",
+                   "AGVHD": "Acute GVHD (MAGIC 2016)", "CGVHD": "Chronic GVHD (NIH 2014)",
+                   "ICAHT": "ICAHT (EHA/EBMT 2023)"}
+OVERVIEW = (
+    ("ANY", "Any TEAE", lambda a: a["TRTEMFL"] == "Y"),
+    ("GR3PLUS", "Any grade >= 3 TEAE", lambda a: (a["TRTEMFL"] == "Y") & (a["ATOXGRN"] >= 3)),
+    ("SERIOUS", "Any serious TEAE", lambda a: (a["TRTEMFL"] == "Y") & (a["AESER"] == "Y")),
+    ("RELATED", "Any TEAE related to CAR-T", lambda a: (a["TRTEMFL"] == "Y") & (a["RELFL"] == "Y")),
+    ("RELGR3", "Any related grade >= 3 TEAE",
+     lambda a: (a["TRTEMFL"] == "Y") & (a["RELFL"] == "Y") & (a["ATOXGRN"] >= 3)),
+    ("FATAL", "Any TEAE leading to death", lambda a: (a["TRTEMFL"] == "Y") & (a["FATALFL"] == "Y")),
+    ("AESI", "Any adverse event of special interest", lambda a: (a["TRTEMFL"] == "Y") & (a["AESIFL"] == "Y")),
+    ("INFECTION", "Any infection", lambda a: (a["TRTEMFL"] == "Y") & (a["INFFL"] == "Y")),
+    ("CRS", "Cytokine release syndrome, any grade", lambda a: (a["TRTEMFL"] == "Y") & (a["SYNDROME"] == "CRS")),
+    ("CRSGR3", "Cytokine release syndrome, grade >= 3",
+     lambda a: (a["TRTEMFL"] == "Y") & (a["SYNDROME"] == "CRS") & (a["ATOXGRN"] >= 3)),
+    ("ICANS", "ICANS, any grade", lambda a: (a["TRTEMFL"] == "Y") & (a["SYNDROME"] == "ICANS")),
+    ("ICANSGR3", "ICANS, grade >= 3",
+     lambda a: (a["TRTEMFL"] == "Y") & (a["SYNDROME"] == "ICANS") & (a["ATOXGRN"] >= 3)),
+    ("GVHD", "GVHD (acute or chronic), any grade",
+     lambda a: (a["TRTEMFL"] == "Y") & a["SYNDROME"].isin(["AGVHD", "CGVHD"])),
+)
+
+
+def safety_denominators(adsl: pd.DataFrame, levels: list[str]) -> dict[str, int]:
+    saf = adsl[adsl["SAFFL"] == "Y"]
+    counts = {lvl: int((saf["TRT01A"] == lvl).sum()) for lvl in levels}
+    counts[ALL] = len(saf)
+    return counts
+
+
+def _subjects_by_arm(frame: pd.DataFrame, levels: list[str]) -> dict[str, int]:
+    per = frame.groupby("ARM")["USUBJID"].nunique()
+    out = {lvl: int(per.get(lvl, 0)) for lvl in levels}
+    out[ALL] = int(frame["USUBJID"].nunique())
+    return out
+
+
+def _safety_set(adae: pd.DataFrame) -> pd.DataFrame:
+    return adae[adae["SAFFL"] == "Y"]
+
+
+def summarize_safety_overview(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame:
+    """Subjects with at least one event of each overview category: n, N, p per arm and ALL."""
+    a = _safety_set(adae)
+    denom = safety_denominators(adsl, levels)
+    rows = []
+    for code, label, rule in OVERVIEW:
+        n = _subjects_by_arm(a[rule(a)], levels)
+        for lvl in [*levels, ALL]:
+            base = dict(analysis="safety_overview", group="ARM", group_level=lvl, variable=code,
+                        variable_level=label, method="subjects with >= 1 event; N = safety set (ADSL)")
+            N = denom[lvl]
+            rows += [{**base, "stat_name": "n", "stat_value": n[lvl]}, {**base, "stat_name": "N", "stat_value": N},
+                     {**base, "stat_name": "p", "stat_value": n[lvl] / N if N else np.nan}]
+    return make_ard(rows)
+
+
+def _term_rows(a: pd.DataFrame, variable: str, levels: list[str], denom: dict[str, int], analysis: str) -> list[dict]:
+    """n (subjects), n_grade3plus, events, N, p for every term of ``variable``, vectorised."""
+    if not len(a):
+        return []
+    both = pd.concat([a, a.assign(ARM=ALL)], ignore_index=True)
+    g = both.groupby(["ARM", variable])
+    stats = pd.DataFrame({
+        "n": g["USUBJID"].nunique(),
+        "n_grade3plus": both[both["ATOXGRN"] >= 3].groupby(["ARM", variable])["USUBJID"].nunique(),
+        "events": g.size(),
+    }).fillna(0).reset_index()
+    stats = stats[stats["ARM"].isin([*levels, ALL])]
+    stats["N"] = stats["ARM"].map(denom)
+    stats["p"] = stats["n"] / stats["N"]
+    long = stats.melt(id_vars=["ARM", variable], value_vars=["n", "n_grade3plus", "events", "N", "p"],
+                      var_name="stat_name", value_name="stat_value")
+    return [dict(analysis=analysis, group="ARM", group_level=r.ARM, variable=variable,
+                 variable_level=getattr(r, variable), stat_name=r.stat_name, stat_value=r.stat_value,
+                 method="subjects counted once per term; N = safety set (ADSL)")
+            for r in long.itertuples(index=False)]
+
+
+def summarize_ae_by_soc_pt(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str], flag: str = "TRTEMFL",
+                           analysis: str = "ae_by_soc_pt") -> pd.DataFrame:
+    """Subjects with events by SOC (``AEBODSYS``) and PT (``AEDECOD``), with an ``ANY`` row.
+
+    ``flag`` selects the events (``TRTEMFL`` for treatment-emergent, ``LDEMFL``
+    for those during lymphodepletion).
+    """
+    a = _safety_set(adae)
+    a = a[a[flag] == "Y"].assign(ANY="ANY")
+    denom = safety_denominators(adsl, levels)
+    rows = []
+    for variable in ("ANY", "AEBODSYS", "AEDECOD"):
+        rows += _term_rows(a, variable, levels, denom, analysis)
+    return make_ard(rows)
+
+
+def summarize_ae_by_pt_grade(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame:
+    """Subjects by PT and maximum grade (1-5) of their treatment-emergent events."""
+    a = _safety_set(adae)
+    a = a[(a["TRTEMFL"] == "Y") & a["ATOXGRN"].notna()]
+    denom = safety_denominators(adsl, levels)
+    both = pd.concat([a, a.assign(ARM=ALL)], ignore_index=True)
+    worst = both.groupby(["ARM", "AEDECOD", "USUBJID"])["ATOXGRN"].max().reset_index()
+    counts = worst.groupby(["ARM", "AEDECOD", "ATOXGRN"]).size().unstack("ATOXGRN").reindex(
+        columns=[1.0, 2.0, 3.0, 4.0, 5.0]).fillna(0)
+    rows = []
+    for (arm, pt), r in counts.iterrows():
+        if arm not in denom:
+            continue
+        base = dict(analysis="ae_by_pt_grade", group="ARM", group_level=arm, variable="AEDECOD", variable_level=pt,
+                    method="subjects counted once at their maximum grade; N = safety set (ADSL)")
+        rows += [{**base, "stat_name": f"n_grade{int(g)}", "stat_value": r[g]} for g in counts.columns]
+        rows.append({**base, "stat_name": "N", "stat_value": denom[arm]})
+    return make_ard(rows)
+
+
+def summarize_syndromes(adae: pd.DataFrame, adsl: pd.DataFrame, cm: pd.DataFrame | None, *,
+                        levels: list[str]) -> pd.DataFrame:
+    """Per CAR-T syndrome: incidence with exact CI, maximum grade, onset day, duration, treatment.
+
+    Onset: study day of the subject's first episode; duration: days from the
+    first start to the last end of the subject's episodes (ongoing episodes
+    are left out of the duration). Treatment: subjects with the syndrome who
+    received tocilizumab or a corticosteroid recorded as CM ``CRS THERAPY``.
+    """
+    a = _safety_set(adae)
+    a = a[(a["TRTEMFL"] == "Y") & (a["SYNDROME"] != "")]
+    denom = safety_denominators(adsl, levels)
+    therapy = _crs_therapy(cm)
+    rows = []
+    for syndrome in SYNDROME_LABELS:
+        s = a[a["SYNDROME"] == syndrome]
+        per = s.groupby("USUBJID").agg(ARM=("ARM", "first"), GRADE=("ATOXGRN", "max"), ONSET=("ASTDY", "min"),
+                                       START=("ASTDT", "min"), END=("AENDT", "max"),
+                                       OPEN=("AENDT", lambda x: x.isna().any()))
+        per["DUR"] = ((per["END"] - per["START"]).dt.days + 1).where(~per["OPEN"].astype(bool))
+        for lvl in [*levels, ALL]:
+            sub = per if lvl == ALL else per[per["ARM"] == lvl]
+            N = denom[lvl]
+            p, lo, hi = compute_clopper_pearson(len(sub), N) if N else (np.nan,) * 3
+            base = dict(analysis="syndromes", group="ARM", group_level=lvl, variable=syndrome,
+                        variable_level=SYNDROME_LABELS[syndrome])
+            stats = {"n": len(sub), "N": N, "p": p, "ci_lower": lo, "ci_upper": hi}
+            stats.update({f"n_grade{g}": int((sub["GRADE"] == g).sum()) for g in range(1, 6)})
+            onset, dur = compute_continuous(sub["ONSET"]), compute_continuous(sub["DUR"])
+            stats.update({f"onset_{k}": onset[k] for k in ("n", "median", "min", "max")})
+            stats.update({f"duration_{k}": dur[k] for k in ("n", "median", "min", "max")})
+            treated = therapy[therapy["USUBJID"].isin(sub.index)]
+            stats["n_tocilizumab"] = treated.loc[treated["DRUG"] == "TOCILIZUMAB", "USUBJID"].nunique()
+            stats["n_corticosteroid"] = treated.loc[treated["STEROID"], "USUBJID"].nunique()
+            for name, value in stats.items():
+                method = "clopper-pearson" if name.startswith("ci_") else "subjects; N = safety set (ADSL)"
+                rows.append({**base, "stat_name": name, "stat_value": value, "method": method})
+    return make_ard(rows)
+
+
+STEROIDS = ("DEXAMETHASONE", "METHYLPREDNISOLONE", "PREDNISONE", "PREDNISOLONE", "HYDROCORTISONE")
+
+
+def _crs_therapy(cm: pd.DataFrame | None) -> pd.DataFrame:
+    if cm is None or not len(cm) or "CMCAT" not in cm:
+        return pd.DataFrame({"USUBJID": [], "DRUG": [], "STEROID": []})
+    rec = cm[cm["CMCAT"] == "CRS THERAPY"]
+    drug = (rec["CMDECOD"] if "CMDECOD" in rec else rec["CMTRT"]).fillna(rec["CMTRT"]).str.upper()
+    return pd.DataFrame({"USUBJID": rec["USUBJID"], "DRUG": drug, "STEROID": drug.isin(STEROIDS),
+                         "ADT": dtc_to_date(rec["CMSTDTC"], impute="first")})

@@ -1,0 +1,31 @@
+"""Rule ard_safety: every safety ARD and the interim monitoring ARD."""
+import pandas as pd
+
+from cartrial.adam.adlb import derive_worst_grades
+from cartrial.ard import read_ard, write_ard
+from cartrial.io import job_log
+from cartrial.summaries import labs as L
+from cartrial.summaries import safety as S
+from cartrial.summaries.efficacy import arm_levels
+
+with job_log(snakemake.log[0], "ard_safety"):  # noqa: F821
+    inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    adsl, adae, adlb, icaht, cm = (pd.read_parquet(p) for p in (inp.adsl, inp.adae, inp.adlb, inp.icaht, inp.cm))
+    levels = arm_levels(adsl, arm_order=list(par.arm_order))
+    mon, eff = par.safety["monitoring"], par.safety["efficacy_monitoring"]
+    write_ard(S.summarize_safety_overview(adae, adsl, levels=levels), out.safety_overview)
+    write_ard(S.summarize_ae_by_soc_pt(adae, adsl, levels=levels), out.ae_by_soc_pt)
+    write_ard(S.summarize_ae_by_soc_pt(adae, adsl, levels=levels, flag="LDEMFL", analysis="ae_lymphodepletion"),
+              out.ae_lymphodepletion)
+    write_ard(S.summarize_ae_by_pt_grade(adae, adsl, levels=levels), out.ae_by_pt_grade)
+    write_ard(S.summarize_syndromes(adae, adsl, cm, levels=levels), out.syndromes)
+    write_ard(L.summarize_lab_shift(derive_worst_grades(adlb), levels=levels), out.lab_shift)
+    write_ard(L.summarize_icaht(icaht, adsl, levels=levels), out.icaht)
+    tox = L.summarize_toxicity_monitoring(
+        adae, adsl, cut=par.cut, syndromes=list(mon["syndromes"]), min_grade=mon["min_grade"],
+        prior=tuple(mon["prior"]), threshold=mon["threshold"], cutoff=mon["cutoff"],
+        planned_n=par.safety["planned_n"], min_followup_days=mon["min_followup_days"])
+    pp = L.summarize_predictive_probability(
+        read_ard(inp.rates), paramcd=par.primary["paramcd"], visit=par.primary["visits"][0],
+        prior=tuple(eff["prior"]), p0=eff["p0"], cutoff=eff["cutoff"], planned_n=par.safety["planned_n"])
+    write_ard(pd.concat([tox, pp], ignore_index=True), out.monitoring)

@@ -43,7 +43,7 @@ def derive_start_date(ae: pd.DataFrame, trtsdt: pd.Series) -> pd.DataFrame:
     parts = classify_dtc(ae["AESTDTC"])
     first = dtc_to_date(ae["AESTDTC"], impute="first")
     last = dtc_to_date(ae["AESTDTC"], impute="last")
-    end = dtc_to_date(ae["AENDTC"], impute="last") if "AENDTC" in ae else pd.Series(pd.NaT, index=ae.index)
+    end = dtc_to_date(ae["AEENDTC"], impute="last") if "AEENDTC" in ae else pd.Series(pd.NaT, index=ae.index)
     not_ended_before = end.isna() | (end >= trtsdt)
     partial = parts["status"] == "partial"
     missing = parts["status"] == "missing"
@@ -56,10 +56,10 @@ def derive_start_date(ae: pd.DataFrame, trtsdt: pd.Series) -> pd.DataFrame:
 
 def derive_end_date(ae: pd.DataFrame, cap: pd.Series) -> pd.DataFrame:
     """``AENDT`` (partial dates at their last possible day, capped at ``cap``) and ``AENDTF``."""
-    if "AENDTC" not in ae:
+    if "AEENDTC" not in ae:
         return pd.DataFrame({"AENDT": pd.NaT, "AENDTF": ""}, index=ae.index)
-    parts = classify_dtc(ae["AENDTC"])
-    last = dtc_to_date(ae["AENDTC"], impute="last")
+    parts = classify_dtc(ae["AEENDTC"])
+    last = dtc_to_date(ae["AEENDTC"], impute="last")
     partial = parts["status"] == "partial"
     capped = last.where(~(partial & cap.notna() & (last > cap)), cap)
     flag = np.select([partial & parts["month"].notna(), partial], ["D", "M"], "")

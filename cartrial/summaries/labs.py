@@ -92,7 +92,7 @@ def summarize_predictive_probability(rates: pd.DataFrame, *, paramcd: str, visit
     post = compute_posterior_exceedance(x, n, a=a, b=b, threshold=p0)
     method = f"beta-binomial predictive; prior Beta({a:g}, {b:g}); success if P(rate > {p0:g}) > {cutoff:g} at N"
     base = dict(analysis="monitoring", group="ARM", group_level=ALL, variable="EFFICACY",
-                variable_level=f"{paramcd} {visit}", method=method)
+                variable_level=f"{paramcd} at {visit}", method=method)
     return make_ard([{**base, "stat_name": k, "stat_value": val} for k, val in (
         ("x", x), ("n", n), ("posterior_prob", post), ("p0", p0), ("cutoff", cutoff), ("planned_n", planned_n),
         ("predictive_prob", pp))])

@@ -84,7 +84,9 @@ def _term_rows(a: pd.DataFrame, variable: str, levels: list[str], denom: dict[st
         "n_grade3plus": both[both["ATOXGRN"] >= 3].groupby(["ARM", variable])["USUBJID"].nunique(),
         "events": g.size(),
     }).fillna(0).reset_index()
-    stats = stats[stats["ARM"].isin([*levels, ALL])]
+    order = {lvl: i for i, lvl in enumerate([*levels, ALL])}
+    stats = stats[stats["ARM"].isin(order)]
+    stats = stats.assign(_o=stats["ARM"].map(order)).sort_values(["_o", variable], kind="stable").drop(columns="_o")
     stats["N"] = stats["ARM"].map(denom)
     stats["p"] = stats["n"] / stats["N"]
     long = stats.melt(id_vars=["ARM", variable], value_vars=["n", "n_grade3plus", "events", "N", "p"],

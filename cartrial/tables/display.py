@@ -33,6 +33,7 @@ class DisplayTable:
     stub_header: str = ""
     orientation: str = "portrait"
     spanners: list[list] = field(default_factory=list)  # [label, number of columns] over the columns
+    kind: str = "table"     # "table" or "listing"
 
     def add(self, label: str, cells: list[str] | None = None, *, level: int = 0) -> "DisplayTable":
         if cells is None:

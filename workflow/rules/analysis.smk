@@ -123,3 +123,43 @@ rule ard_safety:
         "logs/{study}/{analysis}/ard_safety.log",
     script:
         "../../scripts/ard_safety.py"
+
+
+rule tables_safety:
+    """Tables 14.3.1-14.3.9 and listings 16.2.7."""
+    input:
+        **{name: f"results/{{study}}/{{analysis}}/ard/{name}.csv" for name in SAFETY_ARDS},
+        adae="results/{study}/{analysis}/adam/adae.parquet",
+    output:
+        tables=expand(
+            "results/{{study}}/{{analysis}}/tables/{name}.{ext}",
+            name=SAFETY_TABLES,
+            ext=["json", "csv"],
+        ),
+    params:
+        analysis_type=analysis_value("type"),
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/tables_safety.log",
+    script:
+        "../../scripts/tables_safety.py"
+
+
+rule figures_safety:
+    """Figures 14.3.1-14.3.2."""
+    input:
+        adae="results/{study}/{analysis}/adam/adae.parquet",
+        adlb="results/{study}/{analysis}/adam/adlb.parquet",
+    output:
+        figures=expand(
+            "results/{{study}}/{{analysis}}/figures/{name}.{ext}",
+            name=SAFETY_FIGURES,
+            ext=["png", "svg"],
+        ),
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/figures_safety.log",
+    script:
+        "../../scripts/figures_safety.py"

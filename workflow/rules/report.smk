@@ -3,10 +3,11 @@ rule report:
     input:
         tables=expand(
             "results/{{study}}/{{analysis}}/tables/{name}.json",
-            name=BASELINE_TABLES + EFFICACY_TABLES,
+            name=BASELINE_TABLES + EFFICACY_TABLES + SAFETY_TABLES,
         ),
         figures=expand(
-            "results/{{study}}/{{analysis}}/figures/{name}.svg", name=EFFICACY_FIGURES
+            "results/{{study}}/{{analysis}}/figures/{name}.svg",
+            name=EFFICACY_FIGURES + SAFETY_FIGURES,
         ),
         reconciliation="results/{study}/{analysis}/sdtm/reconciliation.csv",
         issues=[

@@ -26,14 +26,14 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
     outdir = Path(out.pdf).parent
     tables = {Path(p).stem: read_table(p) for p in inp.tables}
     figures = {Path(p).stem: str(Path(p).relative_to(outdir)) for p in inp.figures}
-    notes = {"sec-14-2": json.loads(Path(inp.notes).read_text())["skipped"]}
+    notes = {"sec-14-2": [n for p in inp.notes for n in json.loads(Path(p).read_text())["skipped"]]}
     sections = assemble_sections(tables=tables, figures=figures, analysis_type=analysis["type"], notes=notes)
     study = {"id": par.study.upper(), "title": par.settings["title"], "product": par.settings["product"],
              "sponsor": par.sponsor}
     rules = EndpointRules.from_config(dict(par.endpoints))
     context = build_report_context(study=study, analysis=analysis, sections=sections, provenance=prov,
                                    reconciliation=recon, issues=issues, generated=now.strftime("%Y-%m-%d %H:%M UTC"),
-                                   methods=describe_methods(par.settings, analysis, rules))
+                                   methods=describe_methods(par.settings, analysis, rules, km=dict(par.km)))
     html = render_html(context, template_dir=Path(inp.templates[0]).parent)
     Path(out.html).write_text(html, encoding="utf-8")
     write_pdf(html, out.pdf, base_url=outdir)

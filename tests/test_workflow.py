@@ -57,6 +57,16 @@ def test_run_produces_report_and_contract_outputs(two_runs):
     assert set(adrs["AVALC"]) <= {"Y", "N"} and set(adrs["DTYPE"]) <= {"", "NRI"}
     rates = pd.read_csv(out / "ard/response_rates.csv")
     assert {"n", "N", "p", "ci_lower", "ci_upper"} == set(rates["stat_name"])
+    adtte = pd.read_parquet(out / "adam/adtte.parquet")
+    assert {"USUBJID", "ARM", "PARAMCD", "AVAL", "CNSR", "STARTDT", "ADT"} <= set(adtte.columns)
+    adae = pd.read_parquet(out / "adam/adae.parquet")
+    assert {"USUBJID", "AESEQ", "AEDECOD", "AEBODSYS", "ASTDT", "ASTDTF", "AENDT", "ATOXGRN", "AESER",
+            "TRTEMFL"} <= set(adae.columns)
+    tte = pd.read_csv(out / "ard/time_to_event.csv")
+    assert {"n", "events", "censored", "median", "median_ci_lower", "median_ci_upper"} <= set(tte["stat_name"])
+    soc = pd.read_csv(out / "ard/ae_by_soc_pt.csv")
+    assert {"n", "n_grade3plus", "events", "N", "p"} == set(soc["stat_name"])
+    assert {"AEBODSYS", "AEDECOD"} <= set(soc["variable"])
     ard = pd.read_csv(out / "ard/disposition.csv")
     assert list(ard.columns) == ["analysis", "group", "group_level", "variable", "variable_level", "stat_name",
                                  "stat_value", "unit", "method"]

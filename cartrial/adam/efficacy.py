@@ -214,7 +214,7 @@ def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, vers
         issues.append(Finding("CM", "cm", None, "CMDECOD", f"glucocorticoid {row.DRUG} has no potency factor, "
                               "dose or known frequency: daily dose missing on the days it covers", row.DRUG,
                               row.USUBJID, severity="warning", action="steroid criteria not evaluable"))
-    rescue = _first_cm_date(cm, cm.get("CMCAT", pd.Series(dtype=object)) == "RESCUE THERAPY")
+    rescue = first_rescue_dates(cm)
     term = (cm["CMDECOD"] if "CMDECOD" in cm else cm["CMTRT"]).fillna("").str.upper()
     krt = _first_cm_date(cm, term.isin(rules.krt_terms))
     # ADQS
@@ -258,6 +258,13 @@ def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, vers
 def _study_day(adt: pd.Series, ref: pd.Series) -> pd.Series:
     delta = (adt - ref).dt.days
     return (delta + (delta >= 0)).astype("float64")
+
+
+def first_rescue_dates(cm: pd.DataFrame | None) -> pd.Series:
+    """Start date of each subject's first rescue therapy (CM category RESCUE THERAPY)."""
+    if cm is None or not len(cm) or "CMCAT" not in cm:
+        return pd.Series(dtype="datetime64[ns]")
+    return _first_cm_date(cm, cm["CMCAT"] == "RESCUE THERAPY")
 
 
 def _first_cm_date(cm: pd.DataFrame, mask: pd.Series) -> pd.Series:

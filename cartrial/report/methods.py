@@ -6,7 +6,7 @@ from cartrial.endpoints.rules import EndpointRules
 from cartrial.sdtm.units import LB_UNITS
 
 
-def describe_methods(settings: dict, analysis: dict, rules: EndpointRules) -> list[dict]:
+def describe_methods(settings: dict, analysis: dict, rules: EndpointRules, km: dict | None = None) -> list[dict]:
     """Headings with bullet items stating every rule applied in this run."""
     breaks = ", ".join(f"{b:g}" for b in settings.get("age_breaks", []))
     units = "; ".join(f"{code} {std}" for code, (std, _) in LB_UNITS.items())
@@ -78,6 +78,14 @@ def describe_methods(settings: dict, analysis: dict, rules: EndpointRules) -> li
             "Response rates: exact two-sided 95% Clopper-Pearson confidence intervals.",
             "Dose-group differences (descriptive; groups not randomised): Miettinen-Nurminen score CI with the "
             "N/(N-1) correction, Newcombe hybrid score CI as sensitivity, two-sided Fisher exact p-value.",
+            "Time to event: Kaplan-Meier; median and 25th/75th percentiles with Brookmeyer-Crowley 95% CIs using "
+            f"the {(km or {}).get('conf_type', 'log-log')} transform; event-free rates at months "
+            f"{', '.join(str(m) for m in (km or {}).get('landmark_months', [3, 6, 12]))} with pointwise 95% CIs. "
+            "Durations start at the first visit in response and end at the first later visit not in response; "
+            "subjects without an event are censored at their last assessment.",
+            "Interim safety monitoring: Beta-binomial posterior probability that the rate of the monitored "
+            "toxicity exceeds its threshold; the study stops when it exceeds the cutoff. Predictive probability of "
+            "success by the beta-binomial predictive distribution at the planned sample size.",
             "Display rounding half away from zero; statistics are stored unrounded in the ARD files.",
         ]},
     ]

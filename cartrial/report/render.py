@@ -13,6 +13,7 @@ import pandas as pd
 
 from cartrial.figures import efficacy as _eff_figures
 from cartrial.figures import safety as _safety_figures
+from cartrial.figures import tte as _tte_figures
 from cartrial.tables.display import DisplayTable
 
 #: report sections: (anchor, title, items); an item is a table id or a figure id
@@ -21,14 +22,15 @@ SECTIONS = (
     ("sec-14-2", "14.2 Efficacy", ("t14_2_1_primary", "t14_2_2_response_rates", "f14_2_1_response_over_time",
                                     "t14_2_3_response_rates_oc", "t14_2_4_response_differences",
                                     "t14_2_5_change_from_baseline", "f14_2_2_sledai_trajectories",
-                                    "f14_2_3_sledai_waterfall", "f14_2_4_renal_over_time")),
+                                    "f14_2_3_sledai_waterfall", "f14_2_4_renal_over_time", "t14_2_6_time_to_event",
+                                    "f14_2_5_km_curves", "f14_2_6_swimmer")),
     ("sec-14-3", "14.3 Safety", ("t14_3_9_monitoring", "t14_3_1_overview", "t14_3_4_syndromes",
                                   "f14_3_1_crs_icans_timeline", "t14_3_2_teae_soc_pt", "t14_3_3_teae_pt_grade",
                                   "t14_3_5_infections", "t14_3_6_lymphodepletion", "t14_3_7_lab_shift",
                                   "t14_3_8_icaht", "f14_3_2_counts_first_90_days")),
     ("sec-16-2", "16.2 Subject data listings", ("l16_2_7_2_sae_death_listing", "l16_2_7_1_ae_listing")),
 )
-FIGURE_INFO = {**_eff_figures.FIGURE_INFO, **_safety_figures.FIGURE_INFO}
+FIGURE_INFO = {**_eff_figures.FIGURE_INFO, **_tte_figures.FIGURE_INFO, **_safety_figures.FIGURE_INFO}
 #: figures of a safety section are drawn on the safety set
 SAFETY_PREFIX = "f14_3"
 #: what an interim report holds (safety, disposition and the primary endpoint so far); a final report holds all
@@ -56,7 +58,8 @@ def assemble_sections(*, tables: dict[str, DisplayTable], figures: dict[str, str
                 entries.append({"kind": "figure", "id": item, "number": number, "title": ftitle,
                                 "population": "Safety set" if safety else "Efficacy set", "src": figures[item],
                                 "footnotes": [note],
-                                "source": f"{source} (rule {'figures_safety' if safety else 'figures_efficacy'})"})
+                                "source": source if "(rule" in source else
+                                f"{source} (rule {'figures_safety' if safety else 'figures_efficacy'})"})
         out.append({"id": anchor, "title": title, "items": entries, "notes": notes.get(anchor, [])})
     return out
 

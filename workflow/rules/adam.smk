@@ -58,3 +58,21 @@ rule adam_safety:
         "logs/{study}/{analysis}/adam_safety.log",
     script:
         "../../scripts/adam_safety.py"
+
+
+rule adam_tte:
+    """ADTTE from the declarative event and censoring sources of config time_to_event."""
+    input:
+        adsl="results/{study}/{analysis}/adam/adsl.parquet",
+        adrs="results/{study}/{analysis}/adam/adrs.parquet",
+    output:
+        adtte="results/{study}/{analysis}/adam/adtte.parquet",
+        notes="results/{study}/{analysis}/adam/tte_notes.json",
+    params:
+        specs=config["time_to_event"],
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/adam_tte.log",
+    script:
+        "../../scripts/adam_tte.py"

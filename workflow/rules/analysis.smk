@@ -163,3 +163,62 @@ rule figures_safety:
         "logs/{study}/{analysis}/figures_safety.log",
     script:
         "../../scripts/figures_safety.py"
+
+
+rule ard_tte:
+    """Kaplan-Meier summaries of every ADTTE parameter by arm."""
+    input:
+        adsl="results/{study}/{analysis}/adam/adsl.parquet",
+        adtte="results/{study}/{analysis}/adam/adtte.parquet",
+    output:
+        tte="results/{study}/{analysis}/ard/time_to_event.csv",
+    params:
+        arm_order=study_value("arm_order"),
+        km=config["km"],
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/ard_tte.log",
+    script:
+        "../../scripts/ard_tte.py"
+
+
+rule tables_tte:
+    """Table 14.2.6: time-to-event summary."""
+    input:
+        tte="results/{study}/{analysis}/ard/time_to_event.csv",
+        populations="results/{study}/{analysis}/ard/populations.csv",
+    output:
+        tables=multiext("results/{study}/{analysis}/tables/t14_2_6_time_to_event", ".json", ".csv"),
+    params:
+        km=config["km"],
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/tables_tte.log",
+    script:
+        "../../scripts/tables_tte.py"
+
+
+rule figures_tte:
+    """Figures 14.2.5 (Kaplan-Meier curves) and 14.2.6 (swimmer plot)."""
+    input:
+        adsl="results/{study}/{analysis}/adam/adsl.parquet",
+        adrs="results/{study}/{analysis}/adam/adrs.parquet",
+        adtte="results/{study}/{analysis}/adam/adtte.parquet",
+        cm="results/{study}/{analysis}/sdtm/cm.parquet",
+    output:
+        figures=expand(
+            "results/{{study}}/{{analysis}}/figures/{name}.{ext}",
+            name=TTE_FIGURES,
+            ext=["png", "svg"],
+        ),
+    params:
+        arm_order=study_value("arm_order"),
+        specs=config["time_to_event"],
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/figures_tte.log",
+    script:
+        "../../scripts/figures_tte.py"

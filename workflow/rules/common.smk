@@ -6,6 +6,7 @@ from snakemake.utils import validate
 from cartrial.config import check_config, dates_to_text
 from cartrial.figures.efficacy import EFFICACY_FIGURES
 from cartrial.figures.safety import SAFETY_FIGURES
+from cartrial.figures.tte import TTE_FIGURES
 from cartrial.tables.baseline import BASELINE_TABLES
 from cartrial.tables.efficacy import EFFICACY_TABLES
 from cartrial.tables.safety import SAFETY_TABLES
@@ -25,6 +26,7 @@ EFFICACY_TABLES = list(EFFICACY_TABLES)
 EFFICACY_FIGURES = list(EFFICACY_FIGURES)
 SAFETY_TABLES = list(SAFETY_TABLES)
 SAFETY_FIGURES = list(SAFETY_FIGURES)
+TTE_FIGURES = list(TTE_FIGURES)
 SAFETY_ARDS = [
     "safety_overview",
     "ae_by_soc_pt",

@@ -3,18 +3,21 @@ rule report:
     input:
         tables=expand(
             "results/{{study}}/{{analysis}}/tables/{name}.json",
-            name=BASELINE_TABLES + EFFICACY_TABLES + SAFETY_TABLES,
+            name=BASELINE_TABLES + EFFICACY_TABLES + ["t14_2_6_time_to_event"] + SAFETY_TABLES,
         ),
         figures=expand(
             "results/{{study}}/{{analysis}}/figures/{name}.svg",
-            name=EFFICACY_FIGURES + SAFETY_FIGURES,
+            name=EFFICACY_FIGURES + TTE_FIGURES + SAFETY_FIGURES,
         ),
         reconciliation="results/{study}/{analysis}/sdtm/reconciliation.csv",
         issues=[
             "results/{study}/{analysis}/sdtm/data_issues.csv",
             "results/{study}/{analysis}/adam/efficacy_issues.csv",
         ],
-        notes="results/{study}/{analysis}/adam/efficacy_notes.json",
+        notes=[
+            "results/{study}/{analysis}/adam/efficacy_notes.json",
+            "results/{study}/{analysis}/adam/tte_notes.json",
+        ],
         templates=["templates/report.html.j2", "templates/_table.html.j2", "templates/report.css"],
     output:
         pdf="results/{study}/{analysis}/report.pdf",
@@ -25,6 +28,7 @@ rule report:
         analysis=lambda wc: wc.analysis,
         settings=study_config,
         endpoints=config["endpoints"],
+        km=config["km"],
         sponsor=config["report"]["sponsor"],
         root=workflow.basedir,
     conda:

@@ -1,0 +1,141 @@
+"""ADTTE from declarative event and censoring sources (in the spirit of admiral's event_source/censor_source).
+
+Each parameter is data (config ``time_to_event``)::
+
+    paramcd: DURDORIS
+    param: Duration of DORIS remission
+    start: {first: {paramcd: DORIS, avalc: "Y"}}    # or TRTSDT
+    events: [{paramcd: DORIS, avalc: "N"}]           # ADRS records; or {adsl: DTHDT}
+    censor: {paramcd: DORIS}                         # last ADRS assessment; or {adsl: LSTALVDT}
+
+Rules:
+
+- Only observed ADRS records count (DTYPE empty: imputed non-responses are
+  not events), on or before the data cut (ADRS is already cut).
+- The start is the infusion date (``TRTSDT``) or the date of the first record
+  matching ``start.first``; subjects without a start are not in the
+  parameter's analysis (e.g. never in remission for a duration).
+- The event is the earliest record, over all event sources, dated after the
+  start (a source with ``after`` only counts once a record matching ``after``
+  has been seen, e.g. loss of LLDAS after LLDAS was attained; a source with
+  ``crit``/``value`` matches a component flag, e.g. a new BILAG A).
+- Without an event the subject is censored at the last assessment of the
+  censoring source on or after the start (at the start when there is none),
+  and ``CNSDTDSC`` says which.
+- ``AVAL`` = ADT - STARTDT + 1 (days); ``CNSR`` = 1 when censored.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def _match(adrs: pd.DataFrame, spec: dict) -> pd.DataFrame:
+    rec = adrs[(adrs["PARAMCD"] == spec["paramcd"]) & (adrs["DTYPE"].fillna("") == "") & adrs["ADT"].notna()]
+    if "avalc" in spec:
+        rec = rec[rec["AVALC"] == spec["avalc"]]
+    if "crit" in spec:
+        rec = rec[rec[spec["crit"]] == spec.get("value", "N")]
+    return rec[["USUBJID", "ADT"]]
+
+
+def _start_dates(adsl: pd.DataFrame, adrs: pd.DataFrame, start) -> pd.Series:
+    if start == "TRTSDT" or start is None:
+        return adsl.loc[adsl["SAFFL"] == "Y"].set_index("USUBJID")["TRTSDT"].dropna()
+    first = _match(adrs, start["first"]).groupby("USUBJID")["ADT"].min()
+    return first
+
+
+def _event_dates(adsl: pd.DataFrame, adrs: pd.DataFrame, events: list[dict], start: pd.Series) -> pd.DataFrame:
+    found = []
+    for spec in events:
+        if "adsl" in spec:
+            d = adsl.set_index("USUBJID")[spec["adsl"]].dropna().rename("ADT").reset_index()
+            desc = spec.get("label", spec["adsl"])
+        else:
+            d = _match(adrs, spec)
+            if "after" in spec:
+                first = _match(adrs, spec["after"]).groupby("USUBJID")["ADT"].min().rename("AFTER")
+                d = d.join(first, on="USUBJID", how="inner")
+                d = d[d["ADT"] > d["AFTER"]][["USUBJID", "ADT"]]
+            desc = spec.get("label", _describe(spec))
+        d = d.join(start.rename("STARTDT"), on="USUBJID", how="inner")
+        d = d[d["ADT"] > d["STARTDT"]] if "adsl" not in spec else d[d["ADT"] >= d["STARTDT"]]
+        found.append(d.assign(EVNTDESC=desc, SRCDOM="ADSL" if "adsl" in spec else "ADRS"))
+    if not found:
+        return pd.DataFrame(columns=["USUBJID", "ADT", "EVNTDESC", "SRCDOM"])
+    allev = pd.concat(found, ignore_index=True).sort_values(["USUBJID", "ADT"], kind="stable")
+    return allev.drop_duplicates("USUBJID")[["USUBJID", "ADT", "EVNTDESC", "SRCDOM"]]
+
+
+def _describe(spec: dict) -> str:
+    if "crit" in spec:
+        return f"{spec['paramcd']} {spec['crit']} = {spec.get('value', 'N')}"
+    text = f"{spec['paramcd']} = {spec.get('avalc', 'any')}"
+    if "after" in spec:
+        text += f" after {spec['after']['paramcd']} = {spec['after'].get('avalc', 'any')}"
+    return text
+
+
+def _censor_dates(adsl: pd.DataFrame, adrs: pd.DataFrame, censor: dict, start: pd.Series) -> pd.DataFrame:
+    if "adsl" in censor:
+        d = adsl.set_index("USUBJID")[censor["adsl"]].dropna().rename("ADT").reset_index()
+        desc = f"last known alive ({censor['adsl']})"
+    else:
+        d = _match(adrs, {"paramcd": censor["paramcd"]})
+        desc = f"last {censor['paramcd']} assessment"
+    d = d.join(start.rename("STARTDT"), on="USUBJID", how="inner")
+    d = d[d["ADT"] >= d["STARTDT"]].groupby("USUBJID")["ADT"].max().rename("ADT").reset_index()
+    return d.assign(CNSDTDSC=desc)
+
+
+def derive_tte_param(adsl: pd.DataFrame, adrs: pd.DataFrame, spec: dict) -> pd.DataFrame:
+    """One ADTTE parameter from its declarative ``spec`` (see the module rules)."""
+    start = _start_dates(adsl, adrs, spec.get("start", "TRTSDT"))
+    if not len(start):
+        return pd.DataFrame()
+    events = _event_dates(adsl, adrs, spec["events"], start)
+    censors = _censor_dates(adsl, adrs, spec["censor"], start)
+    out = pd.DataFrame({"USUBJID": start.index, "STARTDT": start.to_numpy()})
+    out = out.merge(events, on="USUBJID", how="left").merge(
+        censors.rename(columns={"ADT": "CNSDT"}), on="USUBJID", how="left")
+    has_event = out["ADT"].notna()
+    out["CNSR"] = np.where(has_event, 0, 1)
+    out["CNSDT"] = out["CNSDT"].fillna(out["STARTDT"])
+    out["CNSDTDSC"] = np.where(has_event, "", out["CNSDTDSC"].fillna("no assessment after the start"))
+    out["ADT"] = out["ADT"].where(has_event, out["CNSDT"])
+    out["EVNTDESC"] = out["EVNTDESC"].where(has_event, "")
+    out["SRCDOM"] = out["SRCDOM"].where(has_event, "ADSL" if "adsl" in spec["censor"] else "ADRS")
+    out["AVAL"] = ((out["ADT"] - out["STARTDT"]).dt.days + 1).astype("float64")
+    out["PARAMCD"], out["PARAM"], out["AVALU"] = spec["paramcd"], spec.get("param", spec["paramcd"]), "DAYS"
+    return out.drop(columns=["CNSDT"])
+
+
+ADTTE_ORDER = ["STUDYID", "USUBJID", "ARM", "PARAMCD", "PARAM", "STARTDT", "ADT", "AVAL", "AVALU", "CNSR",
+               "EVNTDESC", "CNSDTDSC", "SRCDOM"]
+
+
+def build_adtte(adsl: pd.DataFrame, adrs: pd.DataFrame, specs: list[dict]) -> tuple[pd.DataFrame, list[str]]:
+    """All configured parameters; returns ADTTE and the reasons for parameters not derived."""
+    parts, skipped = [], []
+    known = set(adrs["PARAMCD"]) if len(adrs) else set()
+    for spec in specs:
+        needed = {s["paramcd"] for s in spec["events"] if "paramcd" in s}
+        if "paramcd" in spec["censor"]:
+            needed.add(spec["censor"]["paramcd"])
+        if needed - known:
+            skipped.append(f"{spec['paramcd']}: ADRS has no {', '.join(sorted(needed - known))}")
+            continue
+        part = derive_tte_param(adsl, adrs, spec)
+        if len(part):
+            parts.append(part)
+        else:
+            skipped.append(f"{spec['paramcd']}: no subject has a start date")
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in ADTTE_ORDER}), skipped
+    out = pd.concat(parts, ignore_index=True)
+    out["STUDYID"] = adsl["STUDYID"].iloc[0]
+    out["ARM"] = out["USUBJID"].map(adsl.set_index("USUBJID")["TRT01A"])
+    out = out[ADTTE_ORDER].sort_values(["PARAMCD", "USUBJID"], kind="stable").reset_index(drop=True)
+    out["CNSR"] = out["CNSR"].astype("float64")
+    return out, skipped

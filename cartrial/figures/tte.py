@@ -1,0 +1,119 @@
+"""Figures 14.2.5-14.2.6: Kaplan-Meier curves with a number-at-risk table, and a swimmer plot."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cartrial.figures.common import new_figure, placeholder, save_figure, style_for
+from cartrial.stats.km import compute_km
+
+MONTH_DAYS = 30.4375
+TTE_FIGURES = ("f14_2_5_km_curves", "f14_2_6_swimmer")
+FIGURE_INFO = {
+    "f14_2_5_km_curves": ("14.2.5", "Kaplan-Meier estimates of time-to-event endpoints",
+                          "Steps: Kaplan-Meier estimate; shaded band: pointwise 95% CI (log-log); ticks: censored "
+                          "subjects; numbers under each panel: subjects at risk.", "ADTTE (rule adam_tte)"),
+    "f14_2_6_swimmer": ("14.2.6", "Follow-up, remission and events per infused subject",
+                        "Bars: follow-up from infusion to the last contact; dark segments: DORIS remission; hatched "
+                        "segments: LLDAS (not in remission); markers: flare (triangle), rescue therapy (square), "
+                        "death (cross); arrow: ongoing at the data cut.", "ADSL, ADRS, CM (rule figures_tte)"),
+}
+
+
+def plot_km_panels(adtte: pd.DataFrame, *, levels: list[str], params: list[str], labels: dict[str, str],
+                   stem) -> None:
+    """One KM panel per parameter (at most 4), a curve per arm, with a number-at-risk table under each."""
+    params = [p for p in params if (adtte["PARAMCD"] == p).any()][:4]
+    if not params:
+        return placeholder(stem, "No time-to-event endpoint could be derived from the available data.")
+    ncol = min(2, len(params))
+    nrow = int(np.ceil(len(params) / ncol))
+    fig, axes = new_figure(7.2, 3.3 * nrow, nrows=nrow, ncols=ncol, squeeze=False)
+    for ax, param in zip(axes.flat, params):
+        d = adtte[adtte["PARAMCD"] == param]
+        tmax = d["AVAL"].max() / MONTH_DAYS
+        ticks = np.arange(0, np.ceil(tmax / 3) * 3 + 0.1, 3 if tmax <= 24 else 6)
+        risk_rows = []
+        for i, lvl in enumerate(levels):
+            sub = d[d["ARM"] == lvl]
+            if not len(sub):
+                continue
+            table = compute_km(sub["AVAL"], 1 - sub["CNSR"])
+            t = np.concatenate([[0.0], table["time"].to_numpy() / MONTH_DAYS])
+            s = np.concatenate([[1.0], table["surv"].to_numpy()])
+            lo = np.concatenate([[1.0], table["lower"].fillna(table["surv"]).to_numpy()])
+            hi = np.concatenate([[1.0], table["upper"].fillna(table["surv"]).to_numpy()])
+            st = style_for(i)
+            ax.step(t, s, where="post", color=st["color"], linestyle=st["linestyle"], linewidth=1.2, label=lvl)
+            ax.fill_between(t, lo, hi, step="post", color=st["color"], alpha=0.12, linewidth=0)
+            cens = sub[sub["CNSR"] == 1]["AVAL"].to_numpy() / MONTH_DAYS
+            idx = np.searchsorted(t, cens, side="right") - 1
+            ax.plot(cens, s[np.clip(idx, 0, len(s) - 1)], "|", color=st["color"], markersize=5)
+            risk_rows.append([int((sub["AVAL"] / MONTH_DAYS >= tick).sum()) for tick in ticks])
+        ax.set_xticks(ticks)
+        ax.set_xlim(-0.3, ticks[-1] + 0.3)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_title(labels.get(param, param), fontsize=9)
+        ax.set_ylabel("Probability")
+        ax.set_xlabel("Months since infusion (durations: since the start of response)", fontsize=6.5, labelpad=2)
+        for r, counts in enumerate(risk_rows):
+            for tick, c in zip(ticks, counts):
+                ax.annotate(str(c), (tick, 0), xycoords=("data", "axes fraction"), xytext=(0, -36 - 8 * r),
+                            textcoords="offset points", ha="center", fontsize=6)
+        ax.annotate("At risk", (0, 0), xycoords="axes fraction", xytext=(-28, -36), textcoords="offset points",
+                    ha="right", fontsize=6)
+    for ax in list(axes.flat)[len(params):]:
+        ax.axis("off")
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.tight_layout(rect=(0, 0.06, 1, 1), h_pad=4.5)
+    fig.legend(handles, [f"{n} (risk row {i + 1})" for i, n in enumerate(names)], loc="lower center",
+               ncol=max(1, len(names)), frameon=False, fontsize=7)
+    save_figure(fig, stem)
+
+
+def _segments(visits: pd.DataFrame) -> list[tuple[float, float]]:
+    """Consecutive 'Y' visits (sorted by day) as (start, end) month segments."""
+    segs, start, prev = [], None, None
+    for day, flag in zip(visits["ADY"], visits["AVALC"]):
+        if flag == "Y" and start is None:
+            start = day
+        if flag != "Y" and start is not None:
+            segs.append((start, day))
+            start = None
+        prev = day
+    if start is not None:
+        segs.append((start, prev))
+    return [(a / MONTH_DAYS, b / MONTH_DAYS) for a, b in segs]
+
+
+def plot_swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, rescue: pd.Series, flares: pd.Series, *, stem) -> None:
+    """One bar per infused subject from infusion to last contact, sorted by follow-up."""
+    subj = adsl[adsl["SAFFL"] == "Y"].copy()
+    if not len(subj):
+        return placeholder(stem, "No infused subject.")
+    end = subj["DTHDT"].fillna(subj["LSTALVDT"])
+    subj["FU"] = ((end - subj["TRTSDT"]).dt.days + 1) / MONTH_DAYS
+    subj = subj.sort_values(["FU", "USUBJID"], ascending=[True, True]).reset_index(drop=True)
+    fig, ax = new_figure(7.0, min(9.5, 1.2 + 0.16 * len(subj)))
+    obs = adrs[(adrs["DTYPE"].fillna("") == "") & adrs["ADY"].notna()].sort_values("ADY")
+    for y, r in subj.iterrows():
+        ax.barh(y, r["FU"], color="#e6e6e6", edgecolor="black", linewidth=0.3, height=0.7)
+        for param, style in (("LLDAS", {"color": "white", "hatch": "////"}), ("DORIS", {"color": "#303030"})):
+            v = obs[(obs["USUBJID"] == r["USUBJID"]) & (obs["PARAMCD"] == param)]
+            for a, b in _segments(v):
+                ax.barh(y, max(b - a, 0.15), left=a, height=0.45, edgecolor="black", linewidth=0.3, **style)
+        for dates, marker in ((flares, "^"), (rescue, "s")):
+            if r["USUBJID"] in dates.index:
+                ax.plot(((dates[r["USUBJID"]] - r["TRTSDT"]).days + 1) / MONTH_DAYS, y, marker, color="black",
+                        markersize=4, markerfacecolor="white")
+        if pd.notna(r["DTHDT"]):
+            ax.plot(r["FU"], y, "x", color="black", markersize=5)
+        elif r["EOSSTT"] == "ONGOING":
+            ax.annotate("", xy=(r["FU"] + 0.8, y), xytext=(r["FU"], y),
+                        arrowprops={"arrowstyle": "->", "linewidth": 0.7})
+    ax.set_yticks(range(len(subj)))
+    ax.set_yticklabels(subj["USUBJID"], fontsize=5.5)
+    ax.set_xlabel("Months since infusion")
+    ax.set_xlim(0, subj["FU"].max() + 1.5)
+    fig.tight_layout()
+    save_figure(fig, stem)

@@ -67,6 +67,10 @@ def test_run_produces_report_and_contract_outputs(two_runs):
     soc = pd.read_csv(out / "ard/ae_by_soc_pt.csv")
     assert {"n", "n_grade3plus", "events", "N", "p"} == set(soc["stat_name"])
     assert {"AEBODSYS", "AEDECOD"} <= set(soc["variable"])
+    adpp = pd.read_parquet(out / "adam/adpp.parquet")
+    assert {"USUBJID", "ARM", "PARCAT1", "PARAMCD", "AVAL", "AVALU"} <= set(adpp.columns)
+    assert {"CMAX", "TMAX", "AUC28", "AUC28LIN", "TLAST"} <= set(adpp["PARAMCD"])
+    assert set(adpp["PARCAT1"]) <= {"CARTDNA", "CARTCELL"}
     ard = pd.read_csv(out / "ard/disposition.csv")
     assert list(ard.columns) == ["analysis", "group", "group_level", "variable", "variable_level", "stat_name",
                                  "stat_value", "unit", "method"]

@@ -13,6 +13,7 @@ import pandas as pd
 
 from cartrial.figures import efficacy as _eff_figures
 from cartrial.figures import safety as _safety_figures
+from cartrial.figures import kinetics as _kinetics_figures
 from cartrial.figures import tte as _tte_figures
 from cartrial.tables.display import DisplayTable
 
@@ -28,9 +29,14 @@ SECTIONS = (
                                   "f14_3_1_crs_icans_timeline", "t14_3_2_teae_soc_pt", "t14_3_3_teae_pt_grade",
                                   "t14_3_5_infections", "t14_3_6_lymphodepletion", "t14_3_7_lab_shift",
                                   "t14_3_8_icaht", "f14_3_2_counts_first_90_days")),
+    ("sec-14-4", "14.4 Cellular kinetics, cytokines and B cells", ("t14_4_1_kinetic_parameters", "t14_4_2_persistence",
+                                                                  "f14_4_1_profiles", "f14_4_2_geomean",
+                                                                  "f14_4_3_cmax_by_crs", "t14_4_3_cytokines",
+                                                                  "f14_4_4_cytokines", "t14_4_4_bcells")),
     ("sec-16-2", "16.2 Subject data listings", ("l16_2_7_2_sae_death_listing", "l16_2_7_1_ae_listing")),
 )
-FIGURE_INFO = {**_eff_figures.FIGURE_INFO, **_tte_figures.FIGURE_INFO, **_safety_figures.FIGURE_INFO}
+FIGURE_INFO = {**_eff_figures.FIGURE_INFO, **_tte_figures.FIGURE_INFO, **_safety_figures.FIGURE_INFO,
+               **_kinetics_figures.FIGURE_INFO}
 #: figures of a safety section are drawn on the safety set
 SAFETY_PREFIX = "f14_3"
 #: what an interim report holds (safety, disposition and the primary endpoint so far); a final report holds all
@@ -54,7 +60,7 @@ def assemble_sections(*, tables: dict[str, DisplayTable], figures: dict[str, str
                 entries.append({"kind": "table", **tables[item].to_dict()})
             elif item in figures:
                 number, ftitle, note, source = FIGURE_INFO[item]
-                safety = item.startswith(SAFETY_PREFIX)
+                safety = item.startswith(SAFETY_PREFIX) or item.startswith("f14_4")
                 entries.append({"kind": "figure", "id": item, "number": number, "title": ftitle,
                                 "population": "Safety set" if safety else "Efficacy set", "src": figures[item],
                                 "footnotes": [note],

@@ -76,3 +76,22 @@ rule adam_tte:
         "logs/{study}/{analysis}/adam_tte.log",
     script:
         "../../scripts/adam_tte.py"
+
+
+rule adam_kinetics:
+    """ADPC (kinetic samples) and ADPP (non-compartmental parameters)."""
+    input:
+        pc="results/{study}/{analysis}/sdtm/pc.parquet",
+        ex="results/{study}/{analysis}/sdtm/ex.parquet",
+        adsl="results/{study}/{analysis}/adam/adsl.parquet",
+    output:
+        adpc="results/{study}/{analysis}/adam/adpc.parquet",
+        adpp="results/{study}/{analysis}/adam/adpp.parquet",
+    params:
+        kinetics=config["kinetics"],
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/adam_kinetics.log",
+    script:
+        "../../scripts/adam_kinetics.py"

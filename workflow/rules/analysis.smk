@@ -222,3 +222,71 @@ rule figures_tte:
         "logs/{study}/{analysis}/figures_tte.log",
     script:
         "../../scripts/figures_tte.py"
+
+
+rule ard_kinetics:
+    """Kinetic parameter summaries, persistence, cytokines by CRS grade, B-cell aplasia and recovery."""
+    input:
+        adsl="results/{study}/{analysis}/adam/adsl.parquet",
+        adpp="results/{study}/{analysis}/adam/adpp.parquet",
+        adae="results/{study}/{analysis}/adam/adae.parquet",
+        lb="results/{study}/{analysis}/sdtm/lb.parquet",
+    output:
+        kinetics="results/{study}/{analysis}/ard/kinetics.csv",
+        cytokines="results/{study}/{analysis}/ard/cytokines.csv",
+        bcells="results/{study}/{analysis}/ard/bcells.csv",
+    params:
+        arm_order=study_value("arm_order"),
+        kinetics=config["kinetics"],
+        km=config["km"],
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/ard_kinetics.log",
+    script:
+        "../../scripts/ard_kinetics.py"
+
+
+rule tables_kinetics:
+    """Tables 14.4.1-14.4.4."""
+    input:
+        kinetics="results/{study}/{analysis}/ard/kinetics.csv",
+        cytokines="results/{study}/{analysis}/ard/cytokines.csv",
+        bcells="results/{study}/{analysis}/ard/bcells.csv",
+        populations="results/{study}/{analysis}/ard/populations.csv",
+    output:
+        tables=expand(
+            "results/{{study}}/{{analysis}}/tables/{name}.{ext}",
+            name=KINETICS_TABLES,
+            ext=["json", "csv"],
+        ),
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/tables_kinetics.log",
+    script:
+        "../../scripts/tables_kinetics.py"
+
+
+rule figures_kinetics:
+    """Figures 14.4.1-14.4.4."""
+    input:
+        adsl="results/{study}/{analysis}/adam/adsl.parquet",
+        adpc="results/{study}/{analysis}/adam/adpc.parquet",
+        adpp="results/{study}/{analysis}/adam/adpp.parquet",
+        adae="results/{study}/{analysis}/adam/adae.parquet",
+        lb="results/{study}/{analysis}/sdtm/lb.parquet",
+    output:
+        figures=expand(
+            "results/{{study}}/{{analysis}}/figures/{name}.{ext}",
+            name=KINETICS_FIGURES,
+            ext=["png", "svg"],
+        ),
+    params:
+        arm_order=study_value("arm_order"),
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/figures_kinetics.log",
+    script:
+        "../../scripts/figures_kinetics.py"

@@ -7,6 +7,8 @@ from cartrial.config import check_config, dates_to_text
 from cartrial.figures.efficacy import EFFICACY_FIGURES
 from cartrial.figures.safety import SAFETY_FIGURES
 from cartrial.figures.tte import TTE_FIGURES
+from cartrial.figures.kinetics import KINETICS_FIGURES
+from cartrial.tables.kinetics import KINETICS_TABLES
 from cartrial.tables.baseline import BASELINE_TABLES
 from cartrial.tables.efficacy import EFFICACY_TABLES
 from cartrial.tables.safety import SAFETY_TABLES
@@ -27,6 +29,8 @@ EFFICACY_FIGURES = list(EFFICACY_FIGURES)
 SAFETY_TABLES = list(SAFETY_TABLES)
 SAFETY_FIGURES = list(SAFETY_FIGURES)
 TTE_FIGURES = list(TTE_FIGURES)
+KINETICS_TABLES = list(KINETICS_TABLES)
+KINETICS_FIGURES = list(KINETICS_FIGURES)
 SAFETY_ARDS = [
     "safety_overview",
     "ae_by_soc_pt",

@@ -3,11 +3,15 @@ rule report:
     input:
         tables=expand(
             "results/{{study}}/{{analysis}}/tables/{name}.json",
-            name=BASELINE_TABLES + EFFICACY_TABLES + ["t14_2_6_time_to_event"] + SAFETY_TABLES,
+            name=BASELINE_TABLES
+            + EFFICACY_TABLES
+            + ["t14_2_6_time_to_event"]
+            + SAFETY_TABLES
+            + KINETICS_TABLES,
         ),
         figures=expand(
             "results/{{study}}/{{analysis}}/figures/{name}.svg",
-            name=EFFICACY_FIGURES + TTE_FIGURES + SAFETY_FIGURES,
+            name=EFFICACY_FIGURES + TTE_FIGURES + SAFETY_FIGURES + KINETICS_FIGURES,
         ),
         reconciliation="results/{study}/{analysis}/sdtm/reconciliation.csv",
         issues=[

@@ -1,0 +1,136 @@
+"""Figures 14.4: kinetic profiles, geometric means over nominal time, Cmax by CRS grade, cytokine courses."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from cartrial.figures.common import new_figure, placeholder, save_figure, style_for
+
+KINETICS_FIGURES = ("f14_4_1_profiles", "f14_4_2_geomean", "f14_4_3_cmax_by_crs", "f14_4_4_cytokines")
+ASSAYS = {"CARTDNA": "CAR transgene (copies/ug gDNA)", "CARTCELL": "CAR+ T cells (cells/uL)"}
+FIGURE_INFO = {
+    "f14_4_1_profiles": ("14.4.1", "Individual CAR-T kinetic profiles",
+                         "Log scale; BLQ samples are not drawn; dashed line: lower limit of quantification; line style "
+                         "by dose group.", "ADPC (rule figures_kinetics)"),
+    "f14_4_2_geomean": ("14.4.2", "Geometric mean CAR-T levels over nominal time",
+                        "Geometric mean with 95% CI of the quantifiable samples at each nominal time (n >= 3).",
+                        "ADPC (rule figures_kinetics)"),
+    "f14_4_3_cmax_by_crs": ("14.4.3", "CAR transgene Cmax by maximum CRS grade",
+                            "One point per subject; horizontal bar: geometric mean.", "ADPP, ADAE (rule figures_kinetics)"),
+    "f14_4_4_cytokines": ("14.4.4", "Cytokines and inflammation markers over the first 30 days",
+                          "Median by study day (at least 3 subjects); line style by maximum CRS grade (0, 1, >= 2).",
+                          "LB (rule figures_kinetics)"),
+}
+
+
+def _time_axis(ax, tmax: float) -> None:
+    """Days on a symmetric-log axis (linear to Day 30) with plain tick labels."""
+    ax.set_xscale("symlog", linthresh=30, linscale=1.5)
+    ticks = [t for t in (0, 7, 14, 28, 90, 180, 365, 730) if t <= max(tmax, 28) * 1.05]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(t) for t in ticks], fontsize=6)
+    ax.set_xlim(0, max(tmax, 28) * 1.08)
+
+
+def plot_profiles(adpc: pd.DataFrame, *, levels: list[str], stem) -> None:
+    if not len(adpc):
+        return placeholder(stem, "No cellular kinetics samples.")
+    fig, axes = new_figure(7.0, 3.0, ncols=2, squeeze=False)
+    for ax, (assay, label) in zip(axes.flat, ASSAYS.items()):
+        d = adpc[(adpc["PARCAT1"] == assay) & (adpc["BLQFL"] != "Y") & (adpc["AVAL"] > 0)]
+        for i, lvl in enumerate(levels):
+            st = style_for(i)
+            for j, (_, s) in enumerate(d[d["ARM"] == lvl].groupby("USUBJID")):
+                ax.plot(s["ATPT"], s["AVAL"], color=st["color"], linestyle=st["linestyle"], linewidth=0.5,
+                        alpha=0.7, label=lvl if j == 0 else None)
+        lloq = adpc.loc[adpc["PARCAT1"] == assay, "LLOQ"].dropna()
+        if len(lloq):
+            ax.axhline(lloq.iloc[0], color="black", linestyle="--", linewidth=0.7)
+        _time_axis(ax, adpc["ATPT"].max())
+        ax.set_yscale("log")
+        ax.set_title(label, fontsize=9)
+        ax.set_xlabel("Days since infusion")
+    axes.flat[0].legend(frameon=False, fontsize=6)
+    fig.tight_layout()
+    save_figure(fig, stem)
+
+
+def plot_geomean(adpc: pd.DataFrame, *, levels: list[str], stem) -> None:
+    d = adpc[(adpc["BLQFL"] != "Y") & (adpc["AVAL"] > 0) & adpc["NTPT"].notna()]
+    if not len(d):
+        return placeholder(stem, "No quantifiable cellular kinetics samples.")
+    fig, axes = new_figure(7.0, 3.0, ncols=2, squeeze=False)
+    for ax, (assay, label) in zip(axes.flat, ASSAYS.items()):
+        for i, lvl in enumerate(levels):
+            sub = d[(d["PARCAT1"] == assay) & (d["ARM"] == lvl)]
+            g = sub.assign(L=np.log(sub["AVAL"])).groupby("NTPT")["L"].agg(["mean", "std", "size"])
+            g = g[g["size"] >= 3]
+            if not len(g):
+                continue
+            half = stats.t.ppf(0.975, g["size"] - 1) * g["std"] / np.sqrt(g["size"])
+            gm = np.exp(g["mean"])
+            ax.errorbar(g.index, gm, yerr=[gm - np.exp(g["mean"] - half), np.exp(g["mean"] + half) - gm],
+                        capsize=2, markersize=3, linewidth=1, elinewidth=0.6, label=lvl, **style_for(i))
+        _time_axis(ax, d["NTPT"].max())
+        ax.set_yscale("log")
+        ax.set_title(label, fontsize=9)
+        ax.set_xlabel("Nominal days since infusion")
+    axes.flat[0].set_ylabel("Geometric mean (95% CI)")
+    axes.flat[0].legend(frameon=False, fontsize=6)
+    fig.tight_layout()
+    save_figure(fig, stem)
+
+
+def plot_cmax_by_crs(adpp: pd.DataFrame, adae: pd.DataFrame, *, stem, assay: str = "CARTDNA") -> None:
+    cmax = adpp[(adpp["PARCAT1"] == assay) & (adpp["PARAMCD"] == "CMAX")].dropna(subset=["AVAL"])
+    if not len(cmax):
+        return placeholder(stem, "No Cmax could be derived.")
+    crs = adae[(adae["TRTEMFL"] == "Y") & (adae["SYNDROME"] == "CRS")].groupby("USUBJID")["ATOXGRN"].max()
+    grade = cmax["USUBJID"].map(crs).fillna(0).clip(upper=3).astype(int)
+    fig, ax = new_figure(4.5, 3.0)
+    rng = np.random.default_rng(0)
+    for g in sorted(grade.unique()):
+        y = cmax.loc[grade == g, "AVAL"]
+        ax.plot(g + rng.uniform(-0.12, 0.12, len(y)), y, "o", color="black", markersize=3, markerfacecolor="white")
+        ax.hlines(np.exp(np.log(y).mean()), g - 0.25, g + 0.25, color="black", linewidth=1.5)
+    ax.set_xticks(range(0, 4))
+    ax.set_xticklabels(["0", "1", "2", ">=3"])
+    ax.set_xlabel("Maximum CRS grade")
+    ax.set_ylabel(f"Cmax, {ASSAYS[assay]}")
+    ax.set_yscale("log")
+    fig.tight_layout()
+    save_figure(fig, stem)
+
+
+def plot_cytokines(lb: pd.DataFrame, adsl: pd.DataFrame, adae: pd.DataFrame, *, stem) -> None:
+    from cartrial.dates import dtc_to_date
+
+    markers = {"IL6": "IL-6 (pg/mL)", "IFNG": "IFN-gamma (pg/mL)", "IL10": "IL-10 (pg/mL)", "CRP": "CRP (mg/L)",
+               "FERRITIN": "Ferritin (ug/L)"}
+    rec = lb[lb["LBTESTCD"].isin(markers)]
+    if not len(rec):
+        return placeholder(stem, "No cytokine results.")
+    d = pd.DataFrame({"USUBJID": rec["USUBJID"], "PARAMCD": rec["LBTESTCD"], "ADT": dtc_to_date(rec["LBDTC"]),
+                      "AVAL": rec["LBSTRESN"]}).merge(adsl[["USUBJID", "TRTSDT"]], on="USUBJID")
+    delta = (d["ADT"] - d["TRTSDT"]).dt.days
+    d["ADY"] = delta + (delta >= 0)
+    d = d[d["ADY"].between(-7, 30)]
+    crs = adae[(adae["TRTEMFL"] == "Y") & (adae["SYNDROME"] == "CRS")].groupby("USUBJID")["ATOXGRN"].max()
+    d["GRP"] = d["USUBJID"].map(crs).fillna(0).clip(upper=2).astype(int)
+    fig, axes = new_figure(7.2, 4.2, nrows=2, ncols=3, squeeze=False)
+    for ax, (code, label) in zip(axes.flat, markers.items()):
+        for g in range(3):
+            s = d[(d["PARAMCD"] == code) & (d["GRP"] == g)].groupby("ADY")["AVAL"].agg(["median", "size"])
+            s = s[s["size"] >= 3]
+            if len(s):
+                ax.plot(s.index, s["median"], marker="o", markersize=2.5, linewidth=1,
+                        label=f"CRS grade {'>= 2' if g == 2 else g}", **{k: v for k, v in style_for(g).items()
+                                                                         if k != "marker"})
+        ax.set_title(label, fontsize=8)
+        ax.set_xlabel("Study day", fontsize=7)
+    axes.flat[-1].axis("off")
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    axes.flat[-1].legend(handles, names, frameon=False, fontsize=7, loc="center")
+    fig.tight_layout()
+    save_figure(fig, stem)

@@ -1,0 +1,131 @@
+"""Cellular kinetics, cytokine and B-cell ARDs."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cartrial.ard import ALL, make_ard
+from cartrial.dates import dtc_to_date
+from cartrial.stats.binomial import compute_clopper_pearson
+from cartrial.stats.nca import summarize_geometric
+from cartrial.summaries.tte import summarize_time_to_event
+
+GEOMETRIC = ("CMAX", "AUC28", "AUC28LIN", "THALF")
+CYTOKINES = ("IL6", "IFNG", "IL10", "CRP", "FERRITIN")
+
+
+def _by_level(frame: pd.DataFrame, levels: list[str]):
+    for lvl in [*levels, ALL]:
+        yield lvl, (frame if lvl == ALL else frame[frame["ARM"] == lvl])
+
+
+def summarize_kinetics(adpp: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame:
+    """Per assay and parameter: geometric summaries (Tmax: median and range), persistence rates with CP CI."""
+    rows = []
+    for (assay, param), d in adpp.groupby(["PARCAT1", "PARAMCD"], sort=True):
+        unit = d["AVALU"].dropna().iloc[0] if d["AVALU"].notna().any() else ""
+        for lvl, sub in _by_level(d, levels):
+            base = dict(analysis="kinetics", group="ARM", group_level=lvl, variable=param, variable_level=assay,
+                        unit=unit)
+            if param.startswith("PERS"):
+                ev = sub["AVAL"].dropna()
+                n, N = int((ev == 1).sum()), len(ev)
+                p, lo, hi = compute_clopper_pearson(n, N)
+                stats = {"n": n, "N": N, "p": p, "ci_lower": lo, "ci_upper": hi}
+                method = "quantifiable at the visit; clopper-pearson"
+            elif param in GEOMETRIC:
+                stats = summarize_geometric(sub["AVAL"])
+                method = "geometric mean; geometric CV% = sqrt(exp(s^2) - 1) x 100"
+            else:
+                x = sub["AVAL"].dropna()
+                stats = {"n": len(x), "median": x.median() if len(x) else np.nan,
+                         "min": x.min() if len(x) else np.nan, "max": x.max() if len(x) else np.nan}
+                method = "median and range"
+            rows += [{**base, "stat_name": k, "stat_value": v, "method": method} for k, v in stats.items()]
+    return make_ard(rows)
+
+
+def derive_cytokine_peaks(lb: pd.DataFrame, adsl: pd.DataFrame, adae: pd.DataFrame, *, days: int = 30) -> pd.DataFrame:
+    """Per infused subject and marker: baseline, peak (Days 1-``days``), fold change, day of peak, max CRS grade."""
+    rec = lb[lb["LBTESTCD"].isin(CYTOKINES)]
+    d = pd.DataFrame({"USUBJID": rec["USUBJID"], "PARAMCD": rec["LBTESTCD"], "ADT": dtc_to_date(rec["LBDTC"]),
+                      "AVAL": rec["LBSTRESN"]}).dropna()
+    saf = adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRTSDT", "TRT01A"]].rename(columns={"TRT01A": "ARM"})
+    d = d.merge(saf, on="USUBJID", how="inner")
+    delta = (d["ADT"] - d["TRTSDT"]).dt.days
+    d["ADY"] = delta + (delta >= 0)
+    base = d[d["ADY"] <= 1].sort_values("ADT").groupby(["USUBJID", "PARAMCD"])["AVAL"].last().rename("BASE")
+    post = d[d["ADY"].between(1, days)].sort_values(["USUBJID", "PARAMCD", "AVAL", "ADT"],
+                                                    ascending=[True, True, False, True])
+    peak = post.groupby(["USUBJID", "PARAMCD"]).first()[["AVAL", "ADY", "ARM"]].rename(
+        columns={"AVAL": "PEAK", "ADY": "PEAKDAY"})
+    out = peak.join(base, how="left").reset_index()
+    out["FOLD"] = out["PEAK"] / out["BASE"].where(out["BASE"] > 0)
+    crs = adae[(adae["TRTEMFL"] == "Y") & (adae["SYNDROME"] == "CRS")].groupby("USUBJID")["ATOXGRN"].max()
+    grade = out["USUBJID"].map(crs).fillna(0)
+    out["CRSGR"] = np.where(grade >= 3, ">=3", grade.astype(int).astype(str))
+    return out
+
+
+def summarize_cytokines(peaks: pd.DataFrame) -> pd.DataFrame:
+    """Median (range) of peak, fold change and day of peak per marker, by maximum CRS grade and overall."""
+    rows = []
+    groups = [(g, peaks[peaks["CRSGR"] == g]) for g in ("0", "1", "2", ">=3")] + [(ALL, peaks)]
+    for lvl, sub in groups:
+        for marker in CYTOKINES:
+            m = sub[sub["PARAMCD"] == marker]
+            for measure in ("PEAK", "FOLD", "PEAKDAY"):
+                x = m[measure].dropna()
+                stats = {"n": len(x), "median": x.median() if len(x) else np.nan,
+                         "min": x.min() if len(x) else np.nan, "max": x.max() if len(x) else np.nan}
+                rows += [dict(analysis="cytokines", group="CRSGR", group_level=lvl, variable=marker,
+                              variable_level=measure, stat_name=k, stat_value=v,
+                              method="per subject: highest value on Days 1-30; fold change vs baseline")
+                         for k, v in stats.items()]
+    return make_ard(rows)
+
+
+def derive_bcell_recovery(lb: pd.DataFrame, adsl: pd.DataFrame, *, below: float) -> pd.DataFrame:
+    """Per infused subject with B-cell counts: aplasia flag and time to recovery (ADTTE-like, days from infusion).
+
+    Aplasia: a post-infusion count below ``below`` cells/uL. Recovery: the first later count at or above it;
+    without recovery the subject is censored at the last count.
+    """
+    rec = lb[lb["LBTESTCD"] == "BCELL"]
+    d = pd.DataFrame({"USUBJID": rec["USUBJID"], "ADT": dtc_to_date(rec["LBDTC"]), "AVAL": rec["LBSTRESN"]}).dropna()
+    saf = adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRTSDT", "TRT01A"]].rename(columns={"TRT01A": "ARM"})
+    d = d.merge(saf, on="USUBJID", how="inner")
+    d = d[d["ADT"] > d["TRTSDT"]].sort_values(["USUBJID", "ADT"])
+    rows = []
+    for subj, g in d.groupby("USUBJID", sort=True):
+        low = g["AVAL"].to_numpy() < below
+        arm, t0 = g["ARM"].iloc[0], g["TRTSDT"].iloc[0]
+        if not low.any():
+            rows.append(dict(USUBJID=subj, ARM=arm, APLASIA="N", AVAL=np.nan, CNSR=np.nan))
+            continue
+        first_low = int(np.argmax(low))
+        later = np.flatnonzero(~low[first_low:])
+        if len(later):
+            adt, cnsr = g["ADT"].iloc[first_low + later[0]], 0.0
+        else:
+            adt, cnsr = g["ADT"].iloc[-1], 1.0
+        rows.append(dict(USUBJID=subj, ARM=arm, APLASIA="Y", AVAL=float((adt - t0).days + 1), CNSR=cnsr))
+    return pd.DataFrame(rows, columns=["USUBJID", "ARM", "APLASIA", "AVAL", "CNSR"])
+
+
+def summarize_bcells(bcell: pd.DataFrame, *, levels: list[str], below: float, conf_type: str) -> pd.DataFrame:
+    """B-cell aplasia rate (CP CI) and Kaplan-Meier time to recovery among subjects with aplasia."""
+    rows = []
+    for lvl, sub in _by_level(bcell, levels):
+        n, N = int((sub["APLASIA"] == "Y").sum()), len(sub)
+        p, lo, hi = compute_clopper_pearson(n, N)
+        rows += [dict(analysis="bcells", group="ARM", group_level=lvl, variable="APLASIA",
+                      variable_level=f"BCELL < {below:g} cells/uL", stat_name=k, stat_value=v,
+                      method="clopper-pearson") for k, v in (("n", n), ("N", N), ("p", p), ("ci_lower", lo),
+                                                             ("ci_upper", hi))]
+    tte = bcell[bcell["APLASIA"] == "Y"].assign(PARAMCD="TTBREC", PARAM="Time to B-cell recovery")
+    ard = pd.concat([make_ard(rows)], ignore_index=True)
+    if len(tte):
+        km = summarize_time_to_event(tte, levels=levels, conf_type=conf_type, landmark_months=[3, 6, 12])
+        ard = pd.concat([ard, km.assign(analysis="bcells")], ignore_index=True)
+    return make_ard(ard)

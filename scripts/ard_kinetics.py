@@ -1,0 +1,17 @@
+"""Rule ard_kinetics: kinetics, cytokine and B-cell ARDs."""
+import pandas as pd
+
+from cartrial.ard import write_ard
+from cartrial.io import job_log
+from cartrial.summaries import kinetics as K
+from cartrial.summaries.efficacy import arm_levels
+
+with job_log(snakemake.log[0], "ard_kinetics"):  # noqa: F821
+    inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    adsl, adpp, adae, lb = (pd.read_parquet(p) for p in (inp.adsl, inp.adpp, inp.adae, inp.lb))
+    levels = arm_levels(adsl, arm_order=list(par.arm_order))
+    below = par.kinetics["bcell_aplasia_below"]
+    write_ard(K.summarize_kinetics(adpp, levels=levels), out.kinetics)
+    write_ard(K.summarize_cytokines(K.derive_cytokine_peaks(lb, adsl, adae)), out.cytokines)
+    write_ard(K.summarize_bcells(K.derive_bcell_recovery(lb, adsl, below=below), levels=levels, below=below,
+                                 conf_type=par.km["conf_type"]), out.bcells)

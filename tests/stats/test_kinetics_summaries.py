@@ -1,0 +1,69 @@
+"""ADPC/ADPP, kinetics, cytokine and B-cell summaries on hand-made data."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cartrial.adam.adpc import build_adpc, build_adpp, nominal_day
+from cartrial.ard import ard_value
+from cartrial.summaries.kinetics import derive_bcell_recovery, derive_cytokine_peaks, summarize_kinetics
+
+T0 = pd.Timestamp("2025-01-01")
+ADSL = pd.DataFrame({"STUDYID": "T", "USUBJID": ["A", "B"], "TRT01A": ["Low", "High"], "SAFFL": "Y",
+                     "TRTSDT": T0})
+
+
+def day(d, time="09:00"):
+    return (T0 + pd.Timedelta(days=d - 1 if d > 0 else d)).strftime("%Y-%m-%d") + (f"T{time}" if time else "")
+
+
+def test_nominal_days():
+    assert nominal_day(pd.Series(["DAY 1", "DAY 28", "MONTH 3", "UNSCHEDULED 1"])).tolist()[:3] == [0, 27, 91]
+
+
+def test_adpc_times_blq_and_adpp():
+    ex = pd.DataFrame({"USUBJID": ["A", "B"], "EXCAT": "CAR-T", "EXSTDTC": [day(1, "10:00"), day(1, "10:00")]})
+    rows = []
+    for subj, values in (("A", [None, 100.0, 50.0, 10.0, None]), ("B", [None, 20.0, 40.0, 5.0, 2.0])):
+        for (visit, d), v in zip((("DAY 1", 1), ("DAY 8", 8), ("DAY 15", 15), ("DAY 29", 29), ("MONTH 3", 92)), values):
+            rows.append(dict(STUDYID="T", USUBJID=subj, PCTESTCD="CARTDNA", VISIT=visit,
+                             PCDTC=day(d, "08:00" if d == 1 else "10:00"), PCORRES="<LLOQ" if v is None else str(v),
+                             PCSTRESN=v, PCSTRESU="copies/ug", PCLLOQ=1.0))
+    adpc = build_adpc(pd.DataFrame(rows), ADSL, ex)
+    a = adpc[adpc["USUBJID"] == "A"]
+    # pre-dose sample -> time 0, value 0; day 8 at 10:00 -> exactly 7 days
+    assert a["ATPT"].tolist()[:2] == [0, 7] and a["AVAL"].iloc[0] == 0
+    assert a["BLQFL"].tolist() == ["", "", "", "", "Y"]
+    adpp = build_adpp(adpc).set_index(["USUBJID", "PARAMCD"])
+    assert adpp.loc[("A", "CMAX"), "AVAL"] == 100 and adpp.loc[("B", "TMAX"), "AVAL"] == 14
+    # A: BLQ at Month 3 ends the profile; Tlast 28; not persistent at Month 3
+    assert adpp.loc[("A", "TLAST"), "AVAL"] == 28
+    assert adpp.loc[("A", "PERS3M"), "AVAL"] == 0 and adpp.loc[("B", "PERS3M"), "AVAL"] == 1
+    ard = summarize_kinetics(adpp.reset_index(), levels=["Low", "High"])
+    # geometric mean of Cmax 100 and 40 = sqrt(4000)
+    assert ard_value(ard, group_level="ALL", variable="CMAX", variable_level="CARTDNA",
+                     stat_name="geomean") == pytest.approx(math.sqrt(4000))
+    assert ard_value(ard, group_level="ALL", variable="PERS3M", variable_level="CARTDNA", stat_name="p") == 0.5
+
+
+def test_cytokine_peak_and_fold_change():
+    lb = pd.DataFrame({"USUBJID": "A", "LBTESTCD": "IL6", "LBDTC": [day(-5, None), day(4, None), day(7, None),
+                                                                    day(10, None)],
+                       "LBSTRESN": [4.0, 40.0, 40.0, 8.0]})
+    adae = pd.DataFrame({"USUBJID": ["A"], "TRTEMFL": ["Y"], "SYNDROME": ["CRS"], "ATOXGRN": [2.0]})
+    peaks = derive_cytokine_peaks(lb, ADSL, adae).set_index("PARAMCD")
+    # peak 40 first reached on day 4 (tie: earliest); fold change 40 / 4
+    assert (peaks.loc["IL6", "PEAK"], peaks.loc["IL6", "PEAKDAY"], peaks.loc["IL6", "FOLD"]) == (40, 4, 10)
+    assert peaks.loc["IL6", "CRSGR"] == "2"
+
+
+def test_bcell_recovery_time():
+    lb = pd.DataFrame({"USUBJID": ["A"] * 4 + ["B"] * 2, "LBTESTCD": "BCELL",
+                       "LBDTC": [day(-5, None), day(8, None), day(60, None), day(120, None), day(8, None),
+                                 day(60, None)],
+                       "LBSTRESN": [150.0, 0.1, 0.5, 40.0, 0.2, 0.3]})
+    out = derive_bcell_recovery(lb, ADSL, below=5).set_index("USUBJID")
+    assert (out.loc["A", "APLASIA"], out.loc["A", "AVAL"], out.loc["A", "CNSR"]) == ("Y", 120, 0)
+    assert (out.loc["B", "AVAL"], out.loc["B", "CNSR"]) == (60, 1)
+    assert not np.isnan(out["AVAL"]).any()

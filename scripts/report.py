@@ -1,4 +1,4 @@
-"""Rule report: render the PDF report and write provenance.json."""
+"""Rule report: render the PDF/A-3b report (ARDs attached) and write provenance.json."""
 import datetime as dt
 import json
 import os
@@ -6,35 +6,47 @@ from pathlib import Path
 
 import pandas as pd
 
+from cartrial.ard import read_ard
 from cartrial.endpoints.rules import EndpointRules
 from cartrial.io import job_log
+from cartrial.report.comparison import build_cut_comparison
 from cartrial.report.methods import describe_methods
 from cartrial.report.provenance import build_provenance, code_version
-from cartrial.report.render import assemble_sections, build_report_context, render_html, write_pdf
+from cartrial.report.render import assemble_sections, build_report_context, render_html, report_timestamp, write_pdf
+from cartrial.report.synopsis import build_synopsis
 from cartrial.tables.display import read_table
 
 with job_log(snakemake.log[0], "report"):  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
     analysis = {"id": par.analysis, **par.settings["analyses"][par.analysis]}
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    now = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    stamp = report_timestamp(os.environ.get("SOURCE_DATE_EPOCH"), cut=analysis["cut"])
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))  # font subsets and PDF dates follow it
     recon = pd.read_csv(inp.reconciliation)
     issues = pd.concat([pd.read_csv(p, dtype=str) for p in inp.issues], ignore_index=True)
     prov = build_provenance(study=par.study, analysis=par.analysis, cut=analysis["cut"], analysis_type=analysis["type"],
                             study_config=par.settings, reconciliation=recon, code=code_version(par.root),
-                            run_time=now.isoformat(timespec="seconds"))
+                            run_time=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     outdir = Path(out.pdf).parent
     tables = {Path(p).stem: read_table(p) for p in inp.tables}
     figures = {Path(p).stem: str(Path(p).relative_to(outdir)) for p in inp.figures}
     notes = {"sec-14-2": [n for p in inp.notes for n in json.loads(Path(p).read_text())["skipped"]]}
     sections = assemble_sections(tables=tables, figures=figures, analysis_type=analysis["type"], notes=notes)
+    ards = {Path(p).stem: read_ard(p) for p in inp.ards}
+    comparison = None
+    if inp.previous:
+        load = lambda paths: dict(zip(("adsl", "adae", "adrs"), (pd.read_parquet(p) for p in paths)))  # noqa: E731
+        prev_cut = par.settings["analyses"][par.previous]["cut"]
+        comparison = build_cut_comparison(load(inp.previous), load(inp.current), previous=par.previous,
+                                          previous_cut=prev_cut).to_dict()
     study = {"id": par.study.upper(), "title": par.settings["title"], "product": par.settings["product"],
              "sponsor": par.sponsor}
-    rules = EndpointRules.from_config(dict(par.endpoints))
-    context = build_report_context(study=study, analysis=analysis, sections=sections, provenance=prov,
-                                   reconciliation=recon, issues=issues, generated=now.strftime("%Y-%m-%d %H:%M UTC"),
-                                   methods=describe_methods(par.settings, analysis, rules, km=dict(par.km)))
+    context = build_report_context(
+        study=study, analysis=analysis, sections=sections, provenance=prov, reconciliation=recon, issues=issues,
+        generated=stamp.strftime("%Y-%m-%d"), timestamp=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        synopsis=build_synopsis(ards, primary=dict(par.settings["efficacy"]["primary"])), comparison=comparison,
+        methods=describe_methods(par.settings, analysis, EndpointRules.from_config(dict(par.endpoints)),
+                                 km=dict(par.km)))
     html = render_html(context, template_dir=Path(inp.templates[0]).parent)
     Path(out.html).write_text(html, encoding="utf-8")
-    write_pdf(html, out.pdf, base_url=outdir)
+    write_pdf(html, out.pdf, base_url=outdir, attachments=list(inp.ards), timestamp=stamp)
     Path(out.provenance).write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")

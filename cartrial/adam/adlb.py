@@ -111,8 +111,8 @@ def derive_icaht(adlb: pd.DataFrame, *, window: tuple[int, int] = (1, 31)) -> pd
         t500 = compute_time_below(d, v, 0.5)
         t100 = compute_time_below(d, v, 0.1, strict=True)
         grade = 0 if not (v <= 0.5).any() else (4 if t100 >= 7 else 3 if t500 >= 14 else 2 if t500 >= 7 else 1)
-        rows.append({"USUBJID": subj, "ICAHTGR": float(grade), "ANC500DUR": t500})
-    icaht = pd.DataFrame(rows, columns=["USUBJID", "ICAHTGR", "ANC500DUR"])
+        rows.append({"USUBJID": subj, "ICAHTGR": float(grade), "ANCLODUR": t500})
+    icaht = pd.DataFrame(rows, columns=["USUBJID", "ICAHTGR", "ANCLODUR"])
     severe = adlb[((adlb["PARAMCD"] == "NEUT") & (adlb["AVAL"] < 1.0))
                   | ((adlb["PARAMCD"] == "PLAT") & (adlb["AVAL"] < 50.0))]
     subjects = adlb.groupby("USUBJID")["ARM"].first().reset_index()

@@ -6,6 +6,7 @@ hands the HTML to weasyprint.
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import jinja2
@@ -70,12 +71,28 @@ def assemble_sections(*, tables: dict[str, DisplayTable], figures: dict[str, str
     return out
 
 
+def report_timestamp(source_date_epoch: str | None, *, cut: str) -> dt.datetime:
+    """The report's date: ``SOURCE_DATE_EPOCH`` when given, else the data cut (midnight UTC).
+
+    The PDF carries no wall-clock time, so the same inputs give the same bytes;
+    the actual run time is recorded in provenance.json.
+    """
+    if source_date_epoch:
+        return dt.datetime.fromtimestamp(int(source_date_epoch), dt.timezone.utc)
+    return dt.datetime.fromisoformat(cut).replace(tzinfo=dt.timezone.utc)
+
+
 def build_report_context(*, study: dict, analysis: dict, sections: list[dict], provenance: dict,
                          reconciliation: pd.DataFrame, issues: pd.DataFrame, generated: str,
-                         methods: list[dict]) -> dict:
+                         methods: list[dict], timestamp: str = "", synopsis: list[dict] | None = None,
+                         comparison: dict | None = None) -> dict:
     """Everything the template shows, as plain data."""
     is_interim = analysis["type"] == "interim"
     return {
+        "timestamp": timestamp,
+        "synopsis": [{"section": sec, "rows": [r for r in (synopsis or []) if r["section"] == sec]}
+                     for sec in dict.fromkeys(r["section"] for r in (synopsis or []))],
+        "comparison": comparison,
         "study": study,
         "analysis": {**analysis, "label": "Interim analysis report" if is_interim else "Final analysis report",
                      "draft": is_interim},
@@ -95,7 +112,13 @@ def render_html(context: dict, *, template_dir: str | Path, template: str = "rep
     return env.get_template(template).render(**context)
 
 
-def write_pdf(html: str, path: str | Path, *, base_url: str | Path) -> None:
+def write_pdf(html: str, path: str | Path, *, base_url: str | Path, attachments: list[str | Path] = (),
+              timestamp: dt.datetime | None = None) -> None:
+    """PDF/A-3b with the given files attached (relationship Data), dated ``timestamp``."""
     import weasyprint
 
-    weasyprint.HTML(string=html, base_url=str(base_url)).write_pdf(str(path))
+    files = [weasyprint.Attachment(filename=str(p), name=Path(p).name, created=timestamp, modified=timestamp,
+                                   relationship="Data", description="Analysis results dataset")
+             for p in attachments]
+    weasyprint.HTML(string=html, base_url=str(base_url)).write_pdf(str(path), pdf_variant="pdf/a-3b",
+                                                                   attachments=files)

@@ -62,8 +62,11 @@ class DisplayTable:
 
 
 def write_table(table: DisplayTable, stem: str | Path) -> None:
-    """Write ``<stem>.json`` and ``<stem>.csv`` (the HTML comes from the template)."""
+    """Write ``<stem>.json``, ``<stem>.csv`` and ``<stem>.rtf`` (the HTML comes from the report template)."""
+    from cartrial.tables.rtf import render_rtf
+
     stem = Path(stem)
+    stem.with_suffix(".rtf").write_text(render_rtf(table), encoding="ascii")
     stem.with_suffix(".json").write_text(json.dumps(table.to_dict(), indent=1, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
     table.to_frame().to_csv(stem.with_suffix(".csv"), index=False, lineterminator="\n")

@@ -39,7 +39,7 @@ def test_icaht_grades_and_prolonged_cytopenia():
     base = adlb[adlb["ABLFL"] == "Y"]
     assert base["ADY"].tolist() == [-10.0, -10.0, -10.0]   # before lymphodepletion
     icaht = derive_icaht(adlb).set_index("USUBJID")
-    assert icaht.loc["A", "ICAHTGR"] == 3 and icaht.loc["A", "ANC500DUR"] == 17
+    assert icaht.loc["A", "ICAHTGR"] == 3 and icaht.loc["A", "ANCLODUR"] == 17
     assert icaht.loc["B", "ICAHTGR"] == 1
     assert (icaht.loc["A", "PC30FL"], icaht.loc["A", "PC90FL"]) == ("Y", "N")   # ANC 0.9 on day 35
     assert (icaht.loc["B", "PC30FL"], icaht.loc["B", "PC90FL"]) == ("Y", "Y")   # platelets 40 on day 92

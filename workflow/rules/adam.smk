@@ -95,3 +95,21 @@ rule adam_kinetics:
         "logs/{study}/{analysis}/adam_kinetics.log",
     script:
         "../../scripts/adam_kinetics.py"
+
+
+rule export_xpt:
+    """ADaM datasets as SAS transport v5 files with variable labels."""
+    input:
+        parquet="results/{study}/{analysis}/adam/{dataset}.parquet",
+    output:
+        xpt="results/{study}/{analysis}/adam/{dataset}.xpt",
+    params:
+        cut=analysis_value("cut"),
+    wildcard_constraints:
+        dataset="|".join(XPT_DATASETS),
+    conda:
+        "../envs/cartrial.yaml"
+    log:
+        "logs/{study}/{analysis}/export_xpt_{dataset}.log",
+    script:
+        "../../scripts/export_xpt.py"

@@ -22,8 +22,8 @@ rule tables_baseline:
         disposition="results/{study}/{analysis}/ard/disposition.csv",
         demographics="results/{study}/{analysis}/ard/demographics.csv",
     output:
-        disposition=multiext("results/{study}/{analysis}/tables/t14_1_1_disposition", ".json", ".csv"),
-        demographics=multiext("results/{study}/{analysis}/tables/t14_1_2_demographics", ".json", ".csv"),
+        disposition=multiext("results/{study}/{analysis}/tables/t14_1_1_disposition", ".json", ".csv", ".rtf"),
+        demographics=multiext("results/{study}/{analysis}/tables/t14_1_2_demographics", ".json", ".csv", ".rtf"),
     conda:
         "../envs/cartrial.yaml"
     log:
@@ -65,7 +65,7 @@ rule tables_efficacy:
         tables=expand(
             "results/{{study}}/{{analysis}}/tables/{name}.{ext}",
             name=EFFICACY_TABLES,
-            ext=["json", "csv"],
+            ext=["json", "csv", "rtf"],
         ),
     params:
         primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
@@ -134,7 +134,7 @@ rule tables_safety:
         tables=expand(
             "results/{{study}}/{{analysis}}/tables/{name}.{ext}",
             name=SAFETY_TABLES,
-            ext=["json", "csv"],
+            ext=["json", "csv", "rtf"],
         ),
     params:
         analysis_type=analysis_value("type"),
@@ -189,7 +189,7 @@ rule tables_tte:
         tte="results/{study}/{analysis}/ard/time_to_event.csv",
         populations="results/{study}/{analysis}/ard/populations.csv",
     output:
-        tables=multiext("results/{study}/{analysis}/tables/t14_2_6_time_to_event", ".json", ".csv"),
+        tables=multiext("results/{study}/{analysis}/tables/t14_2_6_time_to_event", ".json", ".csv", ".rtf"),
     params:
         km=config["km"],
     conda:
@@ -258,7 +258,7 @@ rule tables_kinetics:
         tables=expand(
             "results/{{study}}/{{analysis}}/tables/{name}.{ext}",
             name=KINETICS_TABLES,
-            ext=["json", "csv"],
+            ext=["json", "csv", "rtf"],
         ),
     conda:
         "../envs/cartrial.yaml"

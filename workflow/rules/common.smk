@@ -30,6 +30,13 @@ SAFETY_TABLES = list(SAFETY_TABLES)
 SAFETY_FIGURES = list(SAFETY_FIGURES)
 TTE_FIGURES = list(TTE_FIGURES)
 KINETICS_TABLES = list(KINETICS_TABLES)
+XPT_DATASETS = ["adsl", "adqs", "adrs", "adtte", "adae", "adlb", "adpc", "adpp"]
+ARD_FILES = [
+    "populations", "disposition", "demographics", "response_rates", "response_rates_oc",
+    "response_differences", "change_from_baseline", "time_to_event", "safety_overview", "ae_by_soc_pt",
+    "ae_lymphodepletion", "ae_by_pt_grade", "syndromes", "lab_shift", "icaht", "monitoring", "kinetics",
+    "cytokines", "bcells",
+]
 KINETICS_FIGURES = list(KINETICS_FIGURES)
 SAFETY_ARDS = [
     "safety_overview",
@@ -51,10 +58,27 @@ wildcard_constraints:
 def all_reports():
     """Every configured analysis of every study."""
     return [
-        f"results/{study}/{analysis}/report.pdf"
+        f"results/{study}/{analysis}/{target}"
         for study, settings in STUDIES.items()
         for analysis in settings["analyses"]
+        for target in ["report.pdf"] + [f"adam/{name}.xpt" for name in XPT_DATASETS]
     ]
+
+
+def previous_analysis(wildcards):
+    """The analysis of the same study with the latest cut before this one (None for the first)."""
+    analyses = STUDIES[wildcards.study]["analyses"]
+    cut = analyses[wildcards.analysis]["cut"]
+    earlier = [(spec["cut"], name) for name, spec in analyses.items() if spec["cut"] < cut]
+    return max(earlier)[1] if earlier else None
+
+
+def comparison_inputs(wildcards):
+    """ADaM of the previous analysis for the data-cut comparison appendix (none for the first cut)."""
+    prev = previous_analysis(wildcards)
+    if prev is None:
+        return []
+    return [f"results/{wildcards.study}/{prev}/adam/{name}.parquet" for name in ("adsl", "adae", "adrs")]
 
 
 def study_files(wildcards):

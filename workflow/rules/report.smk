@@ -13,6 +13,13 @@ rule report:
             "results/{{study}}/{{analysis}}/figures/{name}.svg",
             name=EFFICACY_FIGURES + TTE_FIGURES + SAFETY_FIGURES + KINETICS_FIGURES,
         ),
+        ards=expand("results/{{study}}/{{analysis}}/ard/{name}.csv", name=ARD_FILES),
+        current=[
+            "results/{study}/{analysis}/adam/adsl.parquet",
+            "results/{study}/{analysis}/adam/adae.parquet",
+            "results/{study}/{analysis}/adam/adrs.parquet",
+        ],
+        previous=comparison_inputs,
         reconciliation="results/{study}/{analysis}/sdtm/reconciliation.csv",
         issues=[
             "results/{study}/{analysis}/sdtm/data_issues.csv",
@@ -35,6 +42,7 @@ rule report:
         km=config["km"],
         sponsor=config["report"]["sponsor"],
         root=workflow.basedir,
+        previous=lambda wc: previous_analysis(wc) or "",
     conda:
         "../envs/cartrial.yaml"
     log:

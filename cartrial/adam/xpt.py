@@ -1,0 +1,104 @@
+"""SAS transport (XPT) version 5 export of ADaM datasets with variable labels.
+
+Version 5 limits: names of at most 8 characters, labels of at most 40,
+character values of at most 200 bytes. A dataset that breaks them is an error
+(nothing is truncated silently). Dates are written as SAS dates (DATE9.).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+LABELS = {
+    "STUDYID": "Study Identifier", "USUBJID": "Unique Subject Identifier", "SUBJID": "Subject Identifier",
+    "SITEID": "Study Site Identifier", "AGE": "Age", "AGEU": "Age Units", "AGEGR1": "Pooled Age Group 1",
+    "AGEGR1N": "Pooled Age Group 1 (N)", "SEX": "Sex", "RACE": "Race", "ETHNIC": "Ethnicity", "COUNTRY": "Country",
+    "ARMCD": "Planned Arm Code", "ARM": "Description of Arm", "ACTARMCD": "Actual Arm Code",
+    "ACTARM": "Description of Actual Arm", "TRT01P": "Planned Treatment for Period 01",
+    "TRT01A": "Actual Treatment for Period 01", "RFICDT": "Date of Informed Consent",
+    "LDSTDT": "Date of First Lymphodepletion", "TRTSDT": "Date of CAR-T Infusion", "DOSE": "CAR-T Dose",
+    "DOSEU": "CAR-T Dose Units", "SCRNFL": "Screen Failure Flag", "ENRLFL": "Enrolled Population Flag",
+    "SAFFL": "Safety Population Flag", "EFFFL": "Efficacy Population Flag", "EOSSTT": "End of Study Status",
+    "DCSREAS": "Reason for Discontinuation from Study", "EOSDT": "End of Study Date", "DTHFL": "Subject Death Flag",
+    "DTHDT": "Date of Death", "LSTALVDT": "Date Last Known Alive", "FUPDUR": "Follow-up Duration (days)",
+    "FUPMO": "Follow-up Duration (months)", "HEIGHTBL": "Baseline Height (cm)", "WEIGHTBL": "Baseline Weight (kg)",
+    "BMIBL": "Baseline BMI (kg/m2)", "BSABL": "Baseline Body Surface Area (m2)", "DCUTDT": "Data Cut-off Date",
+    "PARAMCD": "Parameter Code", "PARAM": "Parameter", "AVISIT": "Analysis Visit", "AVISITN": "Analysis Visit (N)",
+    "ADT": "Analysis Date", "ADY": "Analysis Relative Day", "AVAL": "Analysis Value", "AVALC": "Analysis Value (C)",
+    "AVALU": "Analysis Value Unit", "BASE": "Baseline Value", "CHG": "Change from Baseline",
+    "PCHG": "Percent Change from Baseline", "ABLFL": "Baseline Record Flag", "ANL01FL": "Analysis Flag 01",
+    "DTYPE": "Derivation Type", "NRIREAS": "Reason for Non-Responder Imputation", "WINENDT": "Analysis Window End Date",
+    "STARTDT": "Time-to-Event Origin Date", "CNSR": "Censor", "EVNTDESC": "Event or Censoring Description",
+    "CNSDTDSC": "Censor Date Description", "SRCDOM": "Source Data", "AESEQ": "Sequence Number",
+    "AETERM": "Reported Term for the Adverse Event", "AEDECOD": "Dictionary-Derived Term",
+    "AEBODSYS": "Body System or Organ Class", "AESTDTC": "Start Date/Time of Adverse Event",
+    "AEENDTC": "End Date/Time of Adverse Event", "ASTDT": "Analysis Start Date", "ASTDTF": "Analysis Start Date Imputation Flag",
+    "AENDT": "Analysis End Date", "AENDTF": "Analysis End Date Imputation Flag", "ASTDY": "Analysis Start Relative Day",
+    "AENDY": "Analysis End Relative Day", "ADURN": "Analysis Duration (N)", "AETOXGR": "Standard Toxicity Grade",
+    "ATOXGRN": "Analysis Toxicity Grade (N)", "AESER": "Serious Event", "AEREL": "Causality",
+    "RELFL": "Related Event Flag", "AEOUT": "Outcome of Adverse Event", "FATALFL": "Fatal Event Flag",
+    "TRTEMFL": "Treatment Emergent Analysis Flag", "LDEMFL": "Lymphodepletion Period Flag",
+    "AESIFL": "AE of Special Interest Flag", "INFFL": "Infection Flag", "SYNDROME": "CAR-T Syndrome",
+    "PARCAT1": "Parameter Category 1 (Assay)", "REASON": "Reason Not Computed", "ATPT": "Actual Time (days)",
+    "NTPT": "Nominal Time (days)", "BLQFL": "Below LLOQ Flag", "LLOQ": "Lower Limit of Quantitation",
+    "PREDOSFL": "Pre-dose Flag", "VISIT": "Visit Name", "ANRLO": "Analysis Normal Range Lower Limit",
+    "ONTRTFL": "On Treatment Record Flag", "ICAHTGR": "Early ICAHT Grade", "ANCLODUR": "Days with ANC <= 0.5",
+    "PC30FL": "Grade >= 3 Cytopenia on/after Day 30", "PC90FL": "Grade >= 3 Cytopenia on/after Day 90",
+}
+for _i in range(1, 7):
+    LABELS[f"CRIT{_i}"] = f"Analysis Criterion {_i}"
+    LABELS[f"CRIT{_i}FL"] = f"Criterion {_i} Evaluation Result Flag"
+
+
+def check_v5(frame: pd.DataFrame, labels: dict[str, str], *, name: str) -> None:
+    problems = [f"variable name {c!r} longer than 8 characters" for c in frame.columns if len(c) > 8]
+    problems += [f"label of {c} longer than 40 characters" for c in frame.columns if len(labels.get(c, "")) > 40]
+    for c in frame.columns:
+        if frame[c].dtype == object:
+            too_long = frame[c].dropna().astype(str).map(lambda s: len(s.encode("utf-8")) > 200)
+            if too_long.any():
+                problems.append(f"{c} has values longer than 200 bytes")
+    if problems:
+        raise ValueError(f"{name}: not exportable as XPT v5: " + "; ".join(problems))
+
+
+STAMP = re.compile(rb"\d{2}[A-Z]{3}\d{2}:\d{2}:\d{2}:\d{2}")
+
+
+def stamp_xpt(path: str | Path, when: dt.datetime) -> None:
+    """Set the created/modified date-times of the XPT headers to ``when`` (reproducible files).
+
+    Only the header records before the observation header are touched, never data values.
+    """
+    raw = Path(path).read_bytes()
+    cut = raw.find(b"HEADER RECORD*******OBS")
+    head, body = (raw[:cut], raw[cut:]) if cut > 0 else (raw, b"")
+    text = when.strftime("%d%b%y:%H:%M:%S").upper().encode("ascii")
+    Path(path).write_bytes(STAMP.sub(text, head) + body)
+
+
+def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timestamp: dt.datetime | None = None) -> None:
+    """Write ``frame`` as XPT v5 with labels; datetime columns become SAS dates; headers dated ``timestamp``."""
+    import pyreadstat
+
+    out = frame.copy()
+    formats = {}
+    for c in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[c]):
+            # SAS dates: days since 1960-01-01, numeric even when every value is missing
+            out[c] = ((out[c].dt.normalize() - pd.Timestamp("1960-01-01")).dt.days).astype("float64")
+            formats[c] = "DATE9"
+        elif out[c].dtype == object:
+            out[c] = out[c].where(out[c].notna(), "").astype(str)
+        elif pd.api.types.is_bool_dtype(out[c]):
+            out[c] = out[c].astype("float64")
+    labels = {c: LABELS.get(c, c) for c in out.columns}
+    check_v5(out, labels, name=table_name)
+    pyreadstat.write_xport(out, str(path), file_format_version=5, table_name=table_name[:8].upper(),
+                           column_labels=[labels[c] for c in out.columns], variable_format=formats)
+    if timestamp is not None:
+        stamp_xpt(path, timestamp)

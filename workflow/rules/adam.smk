@@ -5,6 +5,7 @@ rule adsl:
     output:
         parquet="results/{study}/{analysis}/adam/adsl.parquet",
     params:
+        library=LIBRARY_HASH,
         cut=analysis_value("cut"),
         sledai_version=study_value("sledai_version"),
         age_breaks=study_value("age_breaks"),
@@ -27,6 +28,7 @@ rule adam_efficacy:
         issues="results/{study}/{analysis}/adam/efficacy_issues.csv",
         notes="results/{study}/{analysis}/adam/efficacy_notes.json",
     params:
+        library=LIBRARY_HASH,
         cut=analysis_value("cut"),
         sledai_version=study_value("sledai_version"),
         months=lambda wc: STUDIES[wc.study]["efficacy"]["months"],
@@ -50,6 +52,7 @@ rule adam_safety:
         adlb="results/{study}/{analysis}/adam/adlb.parquet",
         icaht="results/{study}/{analysis}/adam/adcyto.parquet",
     params:
+        library=LIBRARY_HASH,
         cut=analysis_value("cut"),
         safety=lambda wc: STUDIES[wc.study]["safety"],
     conda:
@@ -69,6 +72,7 @@ rule adam_tte:
         adtte="results/{study}/{analysis}/adam/adtte.parquet",
         notes="results/{study}/{analysis}/adam/tte_notes.json",
     params:
+        library=LIBRARY_HASH,
         specs=config["time_to_event"],
     conda:
         "../envs/cartrial.yaml"
@@ -88,6 +92,7 @@ rule adam_kinetics:
         adpc="results/{study}/{analysis}/adam/adpc.parquet",
         adpp="results/{study}/{analysis}/adam/adpp.parquet",
     params:
+        library=LIBRARY_HASH,
         kinetics=config["kinetics"],
     conda:
         "../envs/cartrial.yaml"
@@ -104,6 +109,7 @@ rule export_xpt:
     output:
         xpt="results/{study}/{analysis}/adam/{dataset}.xpt",
     params:
+        library=LIBRARY_HASH,
         cut=analysis_value("cut"),
     wildcard_constraints:
         dataset="|".join(XPT_DATASETS),

@@ -7,6 +7,7 @@ rule ard_baseline:
         demographics="results/{study}/{analysis}/ard/demographics.csv",
         populations="results/{study}/{analysis}/ard/populations.csv",
     params:
+        library=LIBRARY_HASH,
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"
@@ -24,6 +25,8 @@ rule tables_baseline:
     output:
         disposition=multiext("results/{study}/{analysis}/tables/t14_1_1_disposition", ".json", ".csv", ".rtf"),
         demographics=multiext("results/{study}/{analysis}/tables/t14_1_2_demographics", ".json", ".csv", ".rtf"),
+    params:
+        library=LIBRARY_HASH,
     conda:
         "../envs/cartrial.yaml"
     log:
@@ -44,6 +47,7 @@ rule ard_efficacy:
         differences="results/{study}/{analysis}/ard/response_differences.csv",
         change="results/{study}/{analysis}/ard/change_from_baseline.csv",
     params:
+        library=LIBRARY_HASH,
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"
@@ -68,6 +72,7 @@ rule tables_efficacy:
             ext=["json", "csv", "rtf"],
         ),
     params:
+        library=LIBRARY_HASH,
         primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
         sledai_version=study_value("sledai_version"),
     conda:
@@ -91,6 +96,7 @@ rule figures_efficacy:
             ext=["png", "svg"],
         ),
     params:
+        library=LIBRARY_HASH,
         primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
         arm_order=study_value("arm_order"),
     conda:
@@ -113,6 +119,7 @@ rule ard_safety:
     output:
         **{name: f"results/{{study}}/{{analysis}}/ard/{name}.csv" for name in SAFETY_ARDS},
     params:
+        library=LIBRARY_HASH,
         cut=analysis_value("cut"),
         arm_order=study_value("arm_order"),
         safety=lambda wc: STUDIES[wc.study]["safety"],
@@ -137,6 +144,7 @@ rule tables_safety:
             ext=["json", "csv", "rtf"],
         ),
     params:
+        library=LIBRARY_HASH,
         analysis_type=analysis_value("type"),
     conda:
         "../envs/cartrial.yaml"
@@ -157,6 +165,8 @@ rule figures_safety:
             name=SAFETY_FIGURES,
             ext=["png", "svg"],
         ),
+    params:
+        library=LIBRARY_HASH,
     conda:
         "../envs/cartrial.yaml"
     log:
@@ -173,6 +183,7 @@ rule ard_tte:
     output:
         tte="results/{study}/{analysis}/ard/time_to_event.csv",
     params:
+        library=LIBRARY_HASH,
         arm_order=study_value("arm_order"),
         km=config["km"],
     conda:
@@ -191,6 +202,7 @@ rule tables_tte:
     output:
         tables=multiext("results/{study}/{analysis}/tables/t14_2_6_time_to_event", ".json", ".csv", ".rtf"),
     params:
+        library=LIBRARY_HASH,
         km=config["km"],
     conda:
         "../envs/cartrial.yaml"
@@ -214,6 +226,7 @@ rule figures_tte:
             ext=["png", "svg"],
         ),
     params:
+        library=LIBRARY_HASH,
         arm_order=study_value("arm_order"),
         specs=config["time_to_event"],
     conda:
@@ -236,6 +249,7 @@ rule ard_kinetics:
         cytokines="results/{study}/{analysis}/ard/cytokines.csv",
         bcells="results/{study}/{analysis}/ard/bcells.csv",
     params:
+        library=LIBRARY_HASH,
         arm_order=study_value("arm_order"),
         kinetics=config["kinetics"],
         km=config["km"],
@@ -260,6 +274,8 @@ rule tables_kinetics:
             name=KINETICS_TABLES,
             ext=["json", "csv", "rtf"],
         ),
+    params:
+        library=LIBRARY_HASH,
     conda:
         "../envs/cartrial.yaml"
     log:
@@ -283,6 +299,7 @@ rule figures_kinetics:
             ext=["png", "svg"],
         ),
     params:
+        library=LIBRARY_HASH,
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"

@@ -22,6 +22,22 @@ if _problems:
     raise WorkflowError("config.yaml: " + "; ".join(_problems))
 
 STUDIES = config["studies"]
+
+
+def library_hash():
+    """SHA-256 of the cartrial library source: a rule's params change when the library does, so
+    Snakemake reruns derived outputs after a code change (not only after a script change)."""
+    import hashlib
+
+    import cartrial
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(cartrial.__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+LIBRARY_HASH = library_hash()
 SDTM_DOMAINS = sorted(d.lower() for d in DOMAINS)
 BASELINE_TABLES = list(BASELINE_TABLES)
 EFFICACY_TABLES = list(EFFICACY_TABLES)

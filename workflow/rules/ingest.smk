@@ -7,6 +7,7 @@ rule ingest:
         issues="results/{study}/{analysis}/sdtm/data_issues.csv",
         reconciliation="results/{study}/{analysis}/sdtm/reconciliation.csv",
     params:
+        library=LIBRARY_HASH,
         folder=study_value("data"),
         cut=analysis_value("cut"),
     conda:

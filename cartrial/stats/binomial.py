@@ -30,14 +30,17 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import optimize, stats
-from statsmodels.stats.proportion import confint_proportions_2indep
+
+# scipy.stats and statsmodels are imported inside the functions that need them: they cost
+# seconds of start-up in every job that only imports this module for another function.
 
 DIFF_METHODS = ("miettinen-nurminen", "newcombe")
 
 
 def compute_clopper_pearson(x: int, n: int, *, conf: float = 0.95) -> tuple[float, float, float]:
     """(p, lower, upper); all NaN when n = 0."""
+    from scipy import stats
+
     if n == 0:
         return (math.nan, math.nan, math.nan)
     ci = stats.binomtest(int(x), int(n)).proportion_ci(confidence_level=conf, method="exact")
@@ -52,6 +55,8 @@ def compute_diff_ci(x1: int, n1: int, x2: int, n2: int, *, method: str, conf: fl
     if n1 == 0 or n2 == 0:
         return (math.nan, math.nan, math.nan)
     if method == "newcombe":
+        from statsmodels.stats.proportion import confint_proportions_2indep
+
         low, high = confint_proportions_2indep(int(x1), int(n1), int(x2), int(n2), method="newcomb",
                                                compare="diff", alpha=1 - conf)
         return (x1 / n1 - x2 / n2, float(low), float(high))
@@ -103,6 +108,8 @@ def compute_mn_statistic(x1: int, n1: int, x2: int, n2: int, delta: float) -> fl
 
 def compute_mn_ci(x1: int, n1: int, x2: int, n2: int, *, conf: float = 0.95) -> tuple[float, float]:
     """Miettinen-Nurminen score interval for p1 - p2: {delta : statistic(delta) <= chi2_1(conf)}."""
+    from scipy import optimize, stats
+
     q = stats.chi2.ppf(conf, 1)
     eps = 1e-12
     est = min(max(x1 / n1 - x2 / n2, -1 + eps), 1 - eps)
@@ -117,6 +124,8 @@ def compute_mn_ci(x1: int, n1: int, x2: int, n2: int, *, conf: float = 0.95) -> 
 
 def compute_fisher_p(x1: int, n1: int, x2: int, n2: int) -> float:
     """Two-sided Fisher exact p-value of the 2x2 table (responders, non-responders) x (group 1, group 2)."""
+    from scipy import stats
+
     if n1 == 0 or n2 == 0:
         return math.nan
     return float(stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]], alternative="two-sided").pvalue)

@@ -30,7 +30,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import ndtri
 
 CONF_TYPES = ("log-log", "log", "plain")
 TOL = math.sqrt(np.finfo(float).eps)
@@ -55,7 +55,7 @@ def compute_km(time, event, *, conf_type: str = "log-log", conf: float = 0.95) -
     with np.errstate(divide="ignore", invalid="ignore"):
         term = np.where(d > 0, d / (n * (n - d)), 0.0)
         se = np.sqrt(np.cumsum(term))
-        z = stats.norm.ppf(0.5 + conf / 2)
+        z = ndtri(0.5 + conf / 2)
         if conf_type == "log-log":
             ok = (surv > 0) & (surv < 1)
             xx = np.where(ok, se / np.log(np.where(ok, surv, 0.5)), np.nan)

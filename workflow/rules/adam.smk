@@ -103,19 +103,17 @@ rule adam_kinetics:
 
 
 rule export_xpt:
-    """ADaM datasets as SAS transport v5 files with variable labels."""
+    """ADaM datasets as SAS transport v5 files with variable labels (one job per analysis)."""
     input:
-        parquet="results/{study}/{analysis}/adam/{dataset}.parquet",
+        parquet=expand("results/{{study}}/{{analysis}}/adam/{dataset}.parquet", dataset=XPT_DATASETS),
     output:
-        xpt="results/{study}/{analysis}/adam/{dataset}.xpt",
+        xpt=expand("results/{{study}}/{{analysis}}/adam/{dataset}.xpt", dataset=XPT_DATASETS),
     params:
         library=LIBRARY_HASH,
         cut=analysis_value("cut"),
-    wildcard_constraints:
-        dataset="|".join(XPT_DATASETS),
     conda:
         "../envs/cartrial.yaml"
     log:
-        "logs/{study}/{analysis}/export_xpt_{dataset}.log",
+        "logs/{study}/{analysis}/export_xpt.log",
     script:
         "../../scripts/export_xpt.py"

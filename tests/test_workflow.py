@@ -38,10 +38,22 @@ def two_runs(tmp_path_factory):
     dirs = []
     for i in range(2):
         ws = _workspace(tmp_path_factory.mktemp(f"run{i}"))
+        before = _checksums(ws / "data")
         proc = _run(ws)
         assert proc.returncode == 0, proc.stderr[-3000:]
+        assert _checksums(ws / "data") == before, "the run modified its input data"
+        written = {p.relative_to(ws).parts[0] for p in ws.rglob("*") if p.is_file() and p.stat().st_mtime > 0}
+        assert written <= {"Snakefile", "workflow", "scripts", "templates", "data", "config.yaml", "results", "logs",
+                           ".snakemake"}
         dirs.append(ws / "results" / "cht101-sle" / "interim")
     return dirs
+
+
+def _checksums(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_run_produces_report_and_contract_outputs(two_runs):
@@ -71,6 +83,12 @@ def test_run_produces_report_and_contract_outputs(two_runs):
     assert {"USUBJID", "ARM", "PARCAT1", "PARAMCD", "AVAL", "AVALU"} <= set(adpp.columns)
     assert {"CMAX", "TMAX", "AUC28", "AUC28LIN", "TLAST"} <= set(adpp["PARAMCD"])
     assert set(adpp["PARCAT1"]) <= {"CARTDNA", "CARTCELL"}
+    recon = pd.read_csv(out / "sdtm/reconciliation.csv")
+    read = recon[recon["status"] == "read"]
+    assert len(read) == 9
+    assert (read["read"] == read["removed_not_enrolled"] + read["removed_after_cut"] + read["kept"]).all()
+    dm = pd.read_parquet(out / "sdtm/dm.parquet")
+    assert sorted(adsl["USUBJID"]) == sorted(dm["USUBJID"])      # every DM subject is in ADSL (disposition)
     ard = pd.read_csv(out / "ard/disposition.csv")
     assert list(ard.columns) == ["analysis", "group", "group_level", "variable", "variable_level", "stat_name",
                                  "stat_value", "unit", "method"]

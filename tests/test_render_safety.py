@@ -1,0 +1,25 @@
+"""Data text is escaped in the report: markup or template syntax in a term renders as literal text."""
+from pathlib import Path
+
+from cartrial.report.render import build_report_context, render_html
+from cartrial.tables.display import DisplayTable
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_markup_in_data_is_escaped():
+    t = DisplayTable("t", "14.3.2", "AEs", "Safety set", ["Total (N=1)"], source="ADAE")
+    t.add("<script>alert(1)</script>", ["1 (100.0%)"])
+    t.add("{{ 7*7 }}", ["1 (100.0%)"])
+    sections = [{"id": "s", "title": "14.3 Safety", "items": [{"kind": "table", **t.to_dict()}], "notes": []}]
+    ctx = build_report_context(
+        study={"id": "X", "title": "t", "product": "p", "sponsor": "s"},
+        analysis={"id": "interim", "cut": "2025-01-01", "type": "interim"}, sections=sections,
+        provenance={"code_version": "0", "inputs": [], "packages": {}}, reconciliation=pd.DataFrame(),
+        issues=pd.DataFrame(), generated="2025-01-01", methods=[], timestamp="2025-01-01T00:00:00Z")
+    html = render_html(ctx, template_dir=ROOT / "templates")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "{{ 7*7 }}" in html and ">49<" not in html

@@ -61,3 +61,9 @@ def ard_value(frame: pd.DataFrame, **where: str) -> float:
     if len(hits) != 1:
         raise KeyError(f"{len(hits)} ARD rows match {where}")
     return float(hits.iloc[0])
+
+
+def ard_lookup(frame: pd.DataFrame) -> dict[tuple, float]:
+    """``(group_level, variable, variable_level, stat_name) -> stat_value`` for table builders."""
+    key = zip(frame["group_level"], frame["variable"], frame["variable_level"], frame["stat_name"])
+    return dict(zip(key, frame["stat_value"]))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartrial.ard import ALL
+from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.format import fmt_mean_sd, fmt_n_pct, fmt_num, fmt_range
 
@@ -18,10 +18,6 @@ LEVEL_LABELS = {"SEX": {"F": "Female", "M": "Male", "U": "Unknown"}}
 PRECISION = {"AGE": 0, "HEIGHTBL": 1, "WEIGHTBL": 1, "BMIBL": 1, "BSABL": 2, "DOSE": 2, "FUPMO": 1}
 
 
-def _lookup(ard: pd.DataFrame) -> dict[tuple, float]:
-    key = zip(ard["group_level"], ard["variable"], ard["variable_level"], ard["stat_name"])
-    return dict(zip(key, ard["stat_value"]))
-
 
 def _levels(ard: pd.DataFrame) -> list[str]:
     levels = list(dict.fromkeys(ard["group_level"]))
@@ -35,7 +31,7 @@ def _header(level: str, n: float | None) -> str:
 
 def build_disposition_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
     """Table 14.1.1 from the ``disposition`` ARD."""
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     levels = _levels(ard)
     table = DisplayTable("t14_1_1_disposition", "14.1.1", "Subject disposition",
                          "All screened subjects", [_header(lvl, v.get((lvl, "ENROLLED", "", "n"))) for lvl in levels],
@@ -82,7 +78,7 @@ def build_baseline_table(ard: pd.DataFrame, *, source: str,
     """
     from cartrial.tables.efficacy import display_levels
 
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     levels = display_levels(ard)
     if (ALL, "BIGN", "", "n") in v:
         population = f"{population} (N={fmt_num(v[(ALL, 'BIGN', '', 'n')])})"

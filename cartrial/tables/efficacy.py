@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartrial.ard import ALL
+from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.format import fmt_ci, fmt_mean_sd, fmt_n_of_N_pct, fmt_num, fmt_p
 
@@ -27,10 +27,6 @@ NRI_NOTE = ("Non-responder imputation: an infused subject whose visit window clo
 CP_NOTE = "95% CI: exact Clopper-Pearson."
 RESCUE_NOTE = "A subject who started rescue therapy on or before the assessment is a non-responder."
 
-
-def _lookup(ard: pd.DataFrame) -> dict[tuple, float]:
-    key = zip(ard["group_level"], ard["variable"], ard["variable_level"], ard["stat_name"])
-    return dict(zip(key, ard["stat_value"]))
 
 
 def display_levels(ard: pd.DataFrame) -> list[str]:
@@ -72,7 +68,7 @@ def _col_header(lvl: str, bign: dict[str, float] | None = None) -> str:
 def build_primary_table(ard: pd.DataFrame, *, paramcd: str, visits: list[str], source: str,
                         bign: dict[str, float] | None = None) -> DisplayTable:
     """Table 14.2.1: the primary endpoint at its visits (NRI, Clopper-Pearson)."""
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     levels = display_levels(ard)
     label = PARAM_LABELS.get(paramcd, paramcd)
     table = DisplayTable("t14_2_1_primary", "14.2.1", f"Primary endpoint: {label}", _population(bign),
@@ -97,7 +93,7 @@ def build_primary_table(ard: pd.DataFrame, *, paramcd: str, visits: list[str], s
 def build_response_table(ard: pd.DataFrame, *, number: str, table_id: str, title: str, source: str,
                          observed: bool = False, bign: dict[str, float] | None = None) -> DisplayTable:
     """Response rates of every parameter by visit: ``n/N (%)`` over the CI."""
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     levels = display_levels(ard)
     table = DisplayTable(table_id, number, title, _population(bign), [_col_header(lvl, bign) for lvl in levels],
                          source=source)
@@ -154,7 +150,7 @@ def build_difference_table(ard: pd.DataFrame, *, source: str, bign: dict[str, fl
 
 def build_change_table(ard: pd.DataFrame, *, source: str, bign: dict[str, float] | None = None) -> DisplayTable:
     """Value and change from baseline by visit: n, mean (SD) and median for each arm."""
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     levels = display_levels(ard)
     cols = ["n", "Mean (SD)", "Change, mean (SD)"] * len(levels)
     table = DisplayTable("t14_2_5_change_from_baseline", "14.2.5", "Disease activity and change from baseline "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartrial.ard import ALL
+from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.efficacy import display_levels
 from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_num
@@ -13,10 +13,6 @@ ASSAY_LABELS = {"CARTDNA": "CAR transgene by qPCR", "CARTCELL": "CAR+ T cells by
 PARAM_LABELS = {"CMAX": "Cmax", "TMAX": "Tmax (days)", "AUC28": "AUC0-28d (lin-up/log-down)",
                 "AUC28LIN": "AUC0-28d (linear trapezoid)", "TLAST": "Tlast (days)", "THALF": "Terminal half-life (days)"}
 
-
-def _lookup(ard):
-    return dict(zip(zip(ard["group_level"], ard["variable"], ard["variable_level"], ard["stat_name"]),
-                    ard["stat_value"]))
 
 
 def _sig(x: float) -> str:
@@ -28,7 +24,7 @@ def _sig(x: float) -> str:
 
 
 def build_kinetic_table(ard: pd.DataFrame, *, source: str, bign: dict[str, float]) -> DisplayTable:
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     levels = display_levels(ard) if len(ard) else [ALL]
     t = DisplayTable("t14_4_1_kinetic_parameters", "14.4.1", "CAR-T cellular kinetic parameters",
                      f"Safety set with kinetic samples (N={fmt_num(bign.get(ALL, 0))})",
@@ -60,7 +56,7 @@ def build_kinetic_table(ard: pd.DataFrame, *, source: str, bign: dict[str, float
 
 
 def build_persistence_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     levels = display_levels(ard) if len(ard) else [ALL]
     t = DisplayTable("t14_4_2_persistence", "14.4.2", "CAR-T persistence", "Safety set with a sample at the visit",
                      [("Total" if lvl == ALL else lvl) for lvl in levels], source=source)
@@ -77,7 +73,7 @@ def build_persistence_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
 
 
 def build_cytokine_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     groups = [g for g in ("0", "1", "2", ">=3") if v.get((g, "IL6", "PEAK", "n"))] + [ALL]
     t = DisplayTable("t14_4_3_cytokines", "14.4.3", "Peak cytokines and inflammation markers by maximum CRS grade",
                      "Safety set", [("Total" if g == ALL else f"CRS grade {g}") + f" (n={fmt_num(v.get((g, 'IL6', 'PEAK', 'n'), 0))})"

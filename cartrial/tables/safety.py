@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartrial.ard import ALL
+from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.efficacy import PARAM_LABELS, display_levels
 from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_n_pct, fmt_num
@@ -16,10 +16,6 @@ COUNT_NOTE = ("Subjects are counted once per row at their highest grade; N is th
               "(safety set) in ADSL.")
 SORT_NOTE = "System organ classes and preferred terms by descending frequency in the Total column, then alphabetically."
 
-
-def _lookup(ard: pd.DataFrame) -> dict[tuple, float]:
-    return dict(zip(zip(ard["group_level"], ard["variable"], ard["variable_level"], ard["stat_name"]),
-                    ard["stat_value"]))
 
 
 def _header(lvl: str, n: float | None) -> str:
@@ -40,7 +36,7 @@ def _pop(bign: dict[str, float]) -> str:
 
 def build_overview_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
     """Table 14.3.1: subjects with at least one event per category."""
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     levels = display_levels(ard)
     bign = _bign(ard, "ANY")
     t = DisplayTable("t14_3_1_overview", "14.3.1", "Overview of treatment-emergent adverse events", _pop(bign),
@@ -63,7 +59,7 @@ def _ordered_terms(ard: pd.DataFrame, variable: str, terms: list[str] | None = N
 def build_soc_pt_table(ard: pd.DataFrame, hierarchy: pd.DataFrame, *, table_id: str, number: str, title: str,
                        source: str, socs: list[str] | None = None, notes: list[str] | None = None) -> DisplayTable:
     """Subjects by SOC and PT, any grade and grade >= 3, per arm (``hierarchy``: AEBODSYS, AEDECOD pairs)."""
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     levels = display_levels(ard) if len(ard) else [ALL]
     bign = _bign(ard)
     cols = ["Any grade", "Grade >= 3"] * len(levels)
@@ -96,7 +92,7 @@ def build_soc_pt_table(ard: pd.DataFrame, hierarchy: pd.DataFrame, *, table_id: 
 
 def build_pt_grade_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
     """Table 14.3.3: subjects by PT and maximum grade (columns grade 1-5) per arm."""
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     levels = display_levels(ard) if len(ard) else [ALL]
     bign = _bign(ard)
     t = DisplayTable("t14_3_3_teae_pt_grade", "14.3.3", "Treatment-emergent adverse events by preferred term and "
@@ -116,7 +112,7 @@ def build_pt_grade_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
 
 def build_syndrome_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
     """Table 14.3.4: CRS, ICANS, GVHD and ICAHT - incidence, grade, onset, duration, treatment."""
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     levels = display_levels(ard)
     bign = _bign(ard)
     t = DisplayTable("t14_3_4_syndromes", "14.3.4", "CAR-T cell-associated syndromes", _pop(bign),
@@ -154,7 +150,7 @@ def _median_range(g, lvl, prefix) -> str:
 
 def build_lab_shift_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
     """Table 14.3.7: baseline CTCAE grade against the worst post-infusion grade (all subjects)."""
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     labels = {"NEUT": "Neutrophils (x10^9/L)", "PLAT": "Platelets (x10^9/L)", "LYM": "Lymphocytes (x10^9/L)",
               "HGB": "Haemoglobin (g/L)"}
     t = DisplayTable("t14_3_7_lab_shift", "14.3.7", "Shift from baseline to worst post-infusion CTCAE grade: "
@@ -175,7 +171,7 @@ def build_lab_shift_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
 
 def build_icaht_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
     """Table 14.3.8: early ICAHT grades and prolonged grade >= 3 cytopenia."""
-    v = _lookup(ard)
+    v = ard_lookup(ard)
     levels = display_levels(ard)
     bign = {lvl: v.get((lvl, "ICAHTGR", "", "N")) for lvl in levels}
     t = DisplayTable("t14_3_8_icaht", "14.3.8", "Immune effector cell-associated haematotoxicity and prolonged "

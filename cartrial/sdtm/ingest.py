@@ -32,6 +32,21 @@ def sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def find_samples_without_infusion(domains: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Finding]:
+    """Warnings for kinetic samples of subjects with no CAR-T infusion (they cannot enter ADPC)."""
+    pc, dm = domains.get("PC"), domains["DM"]
+    if pc is None or not len(pc):
+        return []
+    infused = set(dm.loc[dm["RFXSTDTC"].notna(), "USUBJID"]) if "RFXSTDTC" in dm else set()
+    ex = domains.get("EX")
+    if ex is not None and "EXCAT" in ex:
+        infused |= set(ex.loc[ex["EXCAT"] == "CAR-T", "USUBJID"])
+    orphan = pc[~pc["USUBJID"].isin(infused)]
+    return [Finding("PC", files["PC"], None, "USUBJID", "kinetic sample of a subject with no CAR-T infusion on or "
+                    "before the cut: not analysed", None, subj, severity="warning", action=f"{n} record(s) excluded")
+            for subj, n in orphan.groupby("USUBJID").size().items()]
+
+
 def ingest_study(folder: str | Path, *, cut: str) -> IngestResult:
     """Read every contract domain in ``folder`` and apply the data cut.
 
@@ -68,6 +83,7 @@ def ingest_study(folder: str | Path, *, cut: str) -> IngestResult:
         raise InputDataError(errors)
     check_subjects_in_dm(domains, names)
     cut_domains, recon, issues = apply_data_cut(domains, cut=cut, files=names)
+    issues += find_samples_without_infusion(cut_domains, names)
     recon["sha256"] = recon["domain"].map({d: sha256(files[d]) for d in names})
     ignored = sorted(set(files) - set(names))
     if ignored:

@@ -48,3 +48,12 @@ def test_data_cut_rules_by_hand():
 def test_infusion_after_cut_is_reset():
     out, _, _ = apply_data_cut(_domains(), cut="2025-02-09", files=FILES)
     assert pd.isna(out["DM"].set_index("USUBJID").loc["A", "RFXSTDTC"])
+
+
+def test_kinetic_samples_without_infusion_are_listed():
+    from cartrial.sdtm.ingest import find_samples_without_infusion
+
+    dm = pd.DataFrame({"USUBJID": ["A", "B"], "RFXSTDTC": ["2025-01-01", None]})
+    pc = pd.DataFrame({"USUBJID": ["A", "B", "B"], "PCDTC": ["2025-01-05"] * 3})
+    (finding,) = find_samples_without_infusion({"DM": dm, "PC": pc}, {"DM": "dm.csv", "PC": "pc.csv"})
+    assert (finding.usubjid, finding.severity, finding.action) == ("B", "warning", "2 record(s) excluded")

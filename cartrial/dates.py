@@ -106,11 +106,15 @@ def dtc_precision(values: pd.Series) -> pd.Series:
     return prec
 
 
+#: days in an average month (365.25 / 12), for month-based visits, landmarks and axes
+MONTH_DAYS = 30.4375
+
+
 def study_day(date: pd.Series, reference: pd.Series) -> pd.Series:
-    """SDTM study day: ``date - reference + 1`` on or after the reference,
-    ``date - reference`` before it (there is no Day 0).
+    """SDTM study day (float, NaN when a date is missing): ``date - reference + 1`` on or
+    after the reference, ``date - reference`` before it (there is no Day 0).
 
     Reference: SDTMIG v3.4 section 4.4.4 (--DY).
     """
     delta = (date - reference).dt.days
-    return (delta + (delta >= 0).astype("Int64")).astype("Int64")
+    return (delta + (delta >= 0)).astype("float64")

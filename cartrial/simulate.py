@@ -24,12 +24,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cartrial.dates import MONTH_DAYS
+
 from cartrial.sdtm.contract import BILAG_DOMAINS, DOMAINS, SLEDAI_ITEMS
 
 SLEDAI_WEIGHTS = dict(zip(SLEDAI_ITEMS, [8] * 8 + [4] * 6 + [2] * 7 + [1] * 3))
 SEROLOGY = ("LOWCOMPL", "DNABIND")
 RENAL = ("UCASTS", "HEMATUR", "PROTURIA", "PYURIA")
-MONTH_DAYS = 30.4375
 EARLY_DAYS = (4, 7, 10, 14, 21, 28)
 
 

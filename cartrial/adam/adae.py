@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cartrial.dates import classify_dtc, dtc_to_date
+from cartrial.dates import classify_dtc, dtc_to_date, study_day
 
 SYNDROMES = {
     "Cytokine release syndrome": "CRS",
@@ -75,10 +75,8 @@ def build_adae(ae: pd.DataFrame, adsl: pd.DataFrame, *, cut: str, aesi_terms: li
     out = pd.concat([out, derive_start_date(out, out["TRTSDT"])], axis=1)
     cap = out["DTHDT"].fillna(pd.Timestamp(cut))
     out = pd.concat([out, derive_end_date(out, cap)], axis=1)
-    delta_s = (out["ASTDT"] - out["TRTSDT"]).dt.days
-    out["ASTDY"] = (delta_s + (delta_s >= 0)).astype("float64")
-    delta_e = (out["AENDT"] - out["TRTSDT"]).dt.days
-    out["AENDY"] = (delta_e + (delta_e >= 0)).astype("float64")
+    out["ASTDY"] = study_day(out["ASTDT"], out["TRTSDT"])
+    out["AENDY"] = study_day(out["AENDT"], out["TRTSDT"])
     out["ADURN"] = ((out["AENDT"] - out["ASTDT"]).dt.days + 1).astype("float64")
     infused = out["TRTSDT"].notna()
     out["TRTEMFL"] = np.where(infused & (out["ASTDT"] >= out["TRTSDT"]), "Y", "")

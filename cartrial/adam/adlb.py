@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cartrial.dates import dtc_to_date
+from cartrial.dates import dtc_to_date, study_day
 
 #: test code -> values below which grade 2, 3 and 4 start (grade 1 starts below the LLN); None: not lab-gradable
 CTCAE_LOW = {"NEUT": (1.5, 1.0, 0.5), "PLAT": (75.0, 50.0, 25.0), "LYM": (0.8, 0.5, 0.2), "HGB": (100.0, 80.0, None)}
@@ -63,8 +63,7 @@ def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] =
                         "AVAL": rec["LBSTRESN"], "ANRLO": rec.get("LBSTNRLO")}).dropna(subset=["ADT", "AVAL"])
     saf = adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRT01A", "TRTSDT", "LDSTDT"]].rename(columns={"TRT01A": "ARM"})
     out = out.merge(saf, on="USUBJID", how="inner", validate="many_to_one")
-    delta = (out["ADT"] - out["TRTSDT"]).dt.days
-    out["ADY"] = (delta + (delta >= 0)).astype("float64")
+    out["ADY"] = study_day(out["ADT"], out["TRTSDT"])
     out["ATOXGRN"] = compute_ctcae_low_grade(out["AVAL"], out["ANRLO"], out["PARAMCD"])
     out = out.sort_values(["USUBJID", "PARAMCD", "ADT"], kind="stable").reset_index(drop=True)
     before_ld = out["LDSTDT"].notna() & (out["ADT"] < out["LDSTDT"])

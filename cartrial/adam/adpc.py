@@ -15,10 +15,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from cartrial.dates import dtc_to_date
+from cartrial.dates import MONTH_DAYS, dtc_to_date
 from cartrial.stats.nca import compute_nca, compute_persistence
 
-MONTH_DAYS = 30.4375
 UNITS = {"conc": None, "days": "days", "conc*days": None, "1/days": "1/days"}
 
 

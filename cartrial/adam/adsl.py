@@ -28,10 +28,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cartrial.dates import dtc_to_date
+from cartrial.dates import MONTH_DAYS, dtc_to_date
 from cartrial.sdtm.contract import CUT_DATE_VARIABLE
 
-MONTH_DAYS = 30.4375
 DM_KEEP = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "AGE", "AGEU", "SEX", "RACE", "ETHNIC", "COUNTRY",
            "ARMCD", "ARM", "ACTARMCD", "ACTARM"]
 

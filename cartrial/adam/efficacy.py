@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.adam.visits import VisitWindow, derive_analysis_visits, derive_baseline, windows_frame
-from cartrial.dates import dtc_to_date
+from cartrial.dates import dtc_to_date, study_day
 from cartrial.endpoints import responders as R
 from cartrial.endpoints.rules import EndpointRules
 from cartrial.instruments.bilag import count_new_grades, derive_bilag_assessments
@@ -250,14 +250,10 @@ def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, vers
     adrs = _finish(adrs, adsl, studyid, ADRS_ORDER, sort=["USUBJID", "PARAMCD", "AVISITN"])
     if len(adrs):
         adrs["AVAL"] = (adrs["AVALC"] == "Y").astype("float64")
-        adrs["ADY"] = _study_day(adrs["ADT"], adrs["TRTSDT"])
+        adrs["ADY"] = study_day(adrs["ADT"], adrs["TRTSDT"])
     adqs = _finish(adqs, adsl, studyid, ADQS_ORDER, sort=["USUBJID", "PARAMCD", "ADT"])
     return adqs, adrs, issues, skipped
 
-
-def _study_day(adt: pd.Series, ref: pd.Series) -> pd.Series:
-    delta = (adt - ref).dt.days
-    return (delta + (delta >= 0)).astype("float64")
 
 
 def first_rescue_dates(cm: pd.DataFrame | None) -> pd.Series:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-MONTH_DAYS = 30.4375
+from cartrial.dates import MONTH_DAYS, study_day
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,7 @@ def windows_frame(windows: list[VisitWindow]) -> pd.DataFrame:
 def derive_study_day(frame: pd.DataFrame, adsl: pd.DataFrame) -> pd.DataFrame:
     """Add ``TRTSDT`` and ``ADY`` (subjects without an infusion date get a missing ADY)."""
     out = frame.merge(adsl[["USUBJID", "TRTSDT"]], on="USUBJID", how="left", validate="many_to_one")
-    delta = (out["ADT"] - out["TRTSDT"]).dt.days
-    out["ADY"] = (delta + (delta >= 0)).astype("Int64")
+    out["ADY"] = study_day(out["ADT"], out["TRTSDT"]).astype("Int64")
     return out
 
 

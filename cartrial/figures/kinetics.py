@@ -104,7 +104,7 @@ def plot_cmax_by_crs(adpp: pd.DataFrame, adae: pd.DataFrame, *, stem, assay: str
 
 
 def plot_cytokines(lb: pd.DataFrame, adsl: pd.DataFrame, adae: pd.DataFrame, *, stem) -> None:
-    from cartrial.dates import dtc_to_date
+    from cartrial.dates import dtc_to_date, study_day
 
     markers = {"IL6": "IL-6 (pg/mL)", "IFNG": "IFN-gamma (pg/mL)", "IL10": "IL-10 (pg/mL)", "CRP": "CRP (mg/L)",
                "FERRITIN": "Ferritin (ug/L)"}
@@ -113,8 +113,7 @@ def plot_cytokines(lb: pd.DataFrame, adsl: pd.DataFrame, adae: pd.DataFrame, *, 
         return placeholder(stem, "No cytokine results.")
     d = pd.DataFrame({"USUBJID": rec["USUBJID"], "PARAMCD": rec["LBTESTCD"], "ADT": dtc_to_date(rec["LBDTC"]),
                       "AVAL": rec["LBSTRESN"]}).merge(adsl[["USUBJID", "TRTSDT"]], on="USUBJID")
-    delta = (d["ADT"] - d["TRTSDT"]).dt.days
-    d["ADY"] = delta + (delta >= 0)
+    d["ADY"] = study_day(d["ADT"], d["TRTSDT"])
     d = d[d["ADY"].between(-7, 30)]
     crs = adae[(adae["TRTEMFL"] == "Y") & (adae["SYNDROME"] == "CRS")].groupby("USUBJID")["ATOXGRN"].max()
     d["GRP"] = d["USUBJID"].map(crs).fillna(0).clip(upper=2).astype(int)

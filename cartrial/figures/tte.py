@@ -4,10 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cartrial.dates import MONTH_DAYS
+
 from cartrial.figures.common import new_figure, placeholder, save_figure, style_for
 from cartrial.stats.km import compute_km
 
-MONTH_DAYS = 30.4375
 TTE_FIGURES = ("f14_2_5_km_curves", "f14_2_6_swimmer")
 FIGURE_INFO = {
     "f14_2_5_km_curves": ("14.2.5", "Kaplan-Meier estimates of time-to-event endpoints",

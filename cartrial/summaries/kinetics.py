@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.ard import ALL, make_ard
-from cartrial.dates import dtc_to_date
+from cartrial.dates import dtc_to_date, study_day
 from cartrial.stats.binomial import compute_clopper_pearson
 from cartrial.stats.nca import summarize_geometric
 from cartrial.summaries.tte import summarize_time_to_event
@@ -52,8 +52,7 @@ def derive_cytokine_peaks(lb: pd.DataFrame, adsl: pd.DataFrame, adae: pd.DataFra
                       "AVAL": rec["LBSTRESN"]}).dropna()
     saf = adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRTSDT", "TRT01A"]].rename(columns={"TRT01A": "ARM"})
     d = d.merge(saf, on="USUBJID", how="inner")
-    delta = (d["ADT"] - d["TRTSDT"]).dt.days
-    d["ADY"] = delta + (delta >= 0)
+    d["ADY"] = study_day(d["ADT"], d["TRTSDT"])
     base = d[d["ADY"] <= 1].sort_values("ADT").groupby(["USUBJID", "PARAMCD"])["AVAL"].last().rename("BASE")
     post = d[d["ADY"].between(1, days)].sort_values(["USUBJID", "PARAMCD", "AVAL", "ADT"],
                                                     ascending=[True, True, False, True])

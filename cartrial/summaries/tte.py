@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cartrial.dates import MONTH_DAYS
+
 from cartrial.ard import ALL, make_ard
 from cartrial.stats.km import compute_km, compute_landmark, summarize_quantile
 
-MONTH_DAYS = 30.4375
 
 
 def summarize_time_to_event(adtte: pd.DataFrame, *, levels: list[str], conf_type: str = "log-log",

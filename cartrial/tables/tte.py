@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cartrial.dates import MONTH_DAYS
+
 from cartrial.ard import ALL
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.efficacy import display_levels
 from cartrial.tables.format import fmt_ci, fmt_n_pct, fmt_num
 
-MONTH_DAYS = 30.4375
 
 
 def _months(x):

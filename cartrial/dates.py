@@ -116,5 +116,5 @@ def study_day(date: pd.Series, reference: pd.Series) -> pd.Series:
 
     Reference: SDTMIG v3.4 section 4.4.4 (--DY).
     """
-    delta = (date - reference).dt.days
+    delta = (pd.to_datetime(date) - pd.to_datetime(reference)).dt.days
     return (delta + (delta >= 0)).astype("float64")

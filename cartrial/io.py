@@ -49,7 +49,10 @@ def job_log(path: str | Path, name: str):
     try:
         yield logger
     except Exception as exc:
-        logger.error("%s", exc)
+        # A data error is a message for the user; anything else is a defect and keeps its traceback.
+        from cartrial.sdtm.errors import InputDataError
+
+        logger.error("%s", exc, exc_info=not isinstance(exc, InputDataError))
         raise
     finally:
         for handler in logger.handlers:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from cartrial.ard import read_ard
 from cartrial.endpoints.rules import EndpointRules
+from cartrial.figures.common import placeholder_message
 from cartrial.io import job_log
 from cartrial.report.comparison import build_cut_comparison
 from cartrial.report.methods import describe_methods
@@ -30,7 +31,9 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
     tables = {Path(p).stem: read_table(p) for p in inp.tables}
     figures = {Path(p).stem: str(Path(p).relative_to(outdir)) for p in inp.figures}
     notes = {"sec-14-2": [n for p in inp.notes for n in json.loads(Path(p).read_text())["skipped"]]}
-    sections = assemble_sections(tables=tables, figures=figures, analysis_type=analysis["type"], notes=notes)
+    empty = {Path(p).stem: m for p in inp.figures if (m := placeholder_message(Path(p).with_suffix(".png")))}
+    sections = assemble_sections(tables=tables, figures=figures, analysis_type=analysis["type"], notes=notes,
+                                 empty=empty)
     ards = {Path(p).stem: read_ard(p) for p in inp.ards}
     comparison = None
     if inp.previous:

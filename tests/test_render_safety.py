@@ -13,7 +13,7 @@ def test_markup_in_data_is_escaped():
     t = DisplayTable("t", "14.3.2", "AEs", "Safety set", ["Total (N=1)"], source="ADAE")
     t.add("<script>alert(1)</script>", ["1 (100.0%)"])
     t.add("{{ 7*7 }}", ["1 (100.0%)"])
-    sections = [{"id": "s", "title": "14.3 Safety", "items": [{"kind": "table", **t.to_dict()}], "notes": []}]
+    sections = [{"id": "s", "title": "14.3 Safety", "items": [{"kind": "table", **t.to_dict()}], "notes": [], "omitted": []}]
     ctx = build_report_context(
         study={"id": "X", "title": "t", "product": "p", "sponsor": "s"},
         analysis={"id": "interim", "cut": "2025-01-01", "type": "interim"}, sections=sections,

@@ -28,10 +28,15 @@ def new_figure(width: float = 7.0, height: float = 4.0, **kw):
     return plt.subplots(figsize=(width, height), **kw)
 
 
-def save_figure(fig, stem: str | Path) -> None:
+#: PNG text key that marks a figure drawn only to say why there is nothing to plot
+PLACEHOLDER_KEY = "cartrial-placeholder"
+
+
+def save_figure(fig, stem: str | Path, *, placeholder: str | None = None) -> None:
     """Write ``<stem>.png`` (150 dpi) and ``<stem>.svg`` without time stamps."""
     stem = Path(stem)
-    fig.savefig(stem.with_suffix(".png"), dpi=150, bbox_inches="tight", metadata={"Software": None})
+    meta = {"Software": None, **({PLACEHOLDER_KEY: placeholder} if placeholder else {})}
+    fig.savefig(stem.with_suffix(".png"), dpi=150, bbox_inches="tight", metadata=meta)
     fig.savefig(stem.with_suffix(".svg"), bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(fig)
 
@@ -41,4 +46,12 @@ def placeholder(stem: str | Path, message: str) -> None:
     fig, ax = new_figure(6, 1.2)
     ax.axis("off")
     ax.text(0.5, 0.5, message, ha="center", va="center")
-    save_figure(fig, stem)
+    save_figure(fig, stem, placeholder=message)
+
+
+def placeholder_message(png: str | Path) -> str | None:
+    """The reason written into a placeholder figure, or None for a real figure."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        return image.text.get(PLACEHOLDER_KEY)

@@ -48,16 +48,25 @@ INTERIM_ITEMS = {"t14_1_1_disposition", "t14_1_2_demographics", "t14_2_1_primary
 
 
 def assemble_sections(*, tables: dict[str, DisplayTable], figures: dict[str, str], analysis_type: str,
-                      notes: dict[str, list[str]] | None = None) -> list[dict]:
-    """Sections with their tables and figures, chosen by the analysis type (interim or final)."""
-    notes = notes or {}
+                      notes: dict[str, list[str]] | None = None, empty: dict[str, str] | None = None) -> list[dict]:
+    """Sections with their tables and figures, chosen by the analysis type (interim or final).
+
+    A table without rows, or a figure listed in ``empty`` (id -> reason), is not printed: the
+    section says instead which outputs could not be produced and why, so an absent output is
+    never silent and no page shows an empty frame.
+    """
+    notes, empty = notes or {}, empty or {}
     out = []
     for anchor, title, items in SECTIONS:
-        entries = []
+        entries, omitted = [], []
         for item in items:
             if analysis_type == "interim" and item not in INTERIM_ITEMS:
                 continue
-            if item in tables:
+            if item in tables and not tables[item].rows:
+                omitted.append(f"Table {tables[item].number} {tables[item].title}: no data at this data cut")
+            elif item in figures and item in empty:
+                omitted.append(f"Figure {FIGURE_INFO[item][0]} {FIGURE_INFO[item][1]}: {empty[item].rstrip('.')}")
+            elif item in tables:
                 entries.append({"kind": "table", **tables[item].to_dict()})
             elif item in figures:
                 number, ftitle, note, source = FIGURE_INFO[item]
@@ -67,7 +76,8 @@ def assemble_sections(*, tables: dict[str, DisplayTable], figures: dict[str, str
                                 "footnotes": [note],
                                 "source": source if "(rule" in source else
                                 f"{source} (rule {'figures_safety' if safety else 'figures_efficacy'})"})
-        out.append({"id": anchor, "title": title, "items": entries, "notes": notes.get(anchor, [])})
+        out.append({"id": anchor, "title": title, "items": entries, "notes": notes.get(anchor, []),
+                    "omitted": omitted})
     return out
 
 

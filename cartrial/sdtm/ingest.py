@@ -11,6 +11,7 @@ from cartrial.sdtm.contract import DOMAINS, REQUIRED_DOMAINS
 from cartrial.sdtm.datacut import apply_data_cut
 from cartrial.sdtm.errors import Finding, InputDataError, findings_frame
 from cartrial.sdtm.readers import find_domain_files, read_domain
+from cartrial.sdtm.supp import merge_supp
 from cartrial.sdtm.units import LB_UNITS, VS_UNITS, convert_units
 from cartrial.sdtm.validate import check_subjects_in_dm, validate_domain
 
@@ -47,6 +48,35 @@ def find_samples_without_infusion(domains: dict[str, pd.DataFrame], files: dict[
             for subj, n in orphan.groupby("USUBJID").size().items()]
 
 
+def group_domain_files(files: dict[str, Path]) -> tuple[dict[str, list[Path]], dict[str, list[Path]]]:
+    """Contract domains and their SUPP-- files, by domain code.
+
+    A domain is one file (``lb.csv``) or, as SDTMIG v3.4 section 4.1.7 allows,
+    split into several files named by the domain code and a suffix
+    (``lbch.parquet``, ``lbhe.parquet``); the parts are recognised by their
+    ``DOMAIN`` column when they are read. A domain given both whole and split
+    is an error. ``SUPPAE`` or ``SUPPLBCH`` qualify AE or LB.
+    """
+    domains: dict[str, list[Path]] = {}
+    supps: dict[str, list[Path]] = {}
+    for stem, path in sorted(files.items()):
+        if stem in DOMAINS:
+            domains.setdefault(stem, []).append(path)
+        elif stem.startswith("SUPP") and stem[4:6] in DOMAINS:
+            supps.setdefault(stem[4:6], []).append(path)
+        elif len(stem) in (3, 4) and stem[:2] in DOMAINS:
+            domains.setdefault(stem[:2], []).append(path)
+    return domains, supps
+
+
+def _read_part(path: Path, domain: str) -> pd.DataFrame | None:
+    """One file of a domain; a split-name file whose DOMAIN column is not the code is not a part (None)."""
+    frame = read_domain(path)
+    if path.stem.upper() != domain and ("DOMAIN" not in frame or not (frame["DOMAIN"] == domain).all()):
+        return None
+    return frame
+
+
 def ingest_study(folder: str | Path, *, cut: str) -> IngestResult:
     """Read every contract domain in ``folder`` and apply the data cut.
 
@@ -60,35 +90,73 @@ def ingest_study(folder: str | Path, *, cut: str) -> IngestResult:
         raise InputDataError([Finding(d, f"{d.lower()}.csv", None, None,
                                       f"required domain {d} is missing from {Path(folder).name}")
                               for d in missing])
+    grouped, supps = group_domain_files(files)
     domains: dict[str, pd.DataFrame] = {}
     names: dict[str, str] = {}
+    used: dict[str, list[Path]] = {}
     errors: list[Finding] = []
-    for domain, path in files.items():
-        if domain not in DOMAINS:
+    warnings: list[Finding] = []
+    supp_rows = []
+    for domain, paths in grouped.items():
+        parts = []
+        for path in paths:
+            try:
+                frame = _read_part(path, domain)
+                if frame is None:
+                    continue
+                frame = validate_domain(frame, domain, file=path.name)
+                if not len(frame):
+                    if domain in REQUIRED_DOMAINS:
+                        raise InputDataError([Finding(domain, path.name, None, None,
+                                                      f"{domain} has a header but no records")])
+                    warnings.append(Finding(domain, path.name, None, None, "file has a header but no records",
+                                            severity="warning", action="domain analysed as having no records"))
+                if domain == "LB":
+                    frame = convert_units(frame, testcd="LBTESTCD", value="LBSTRESN", unit="LBSTRESU",
+                                          table=LB_UNITS, domain="LB", file=path.name,
+                                          orres="LBORRES", orresu="LBORRESU")
+                elif domain == "VS":
+                    frame = convert_units(frame, testcd="VSTESTCD", value="VSSTRESN", unit="VSSTRESU",
+                                          table=VS_UNITS, domain="VS", file=path.name)
+                parts.append(frame)
+                used.setdefault(domain, []).append(path)
+            except InputDataError as err:
+                errors += err.findings
+        if domain not in used:
             continue
-        names[domain] = path.name
-        try:
-            frame = validate_domain(read_domain(path), domain, file=path.name)
-            if domain == "LB":
-                frame = convert_units(frame, testcd="LBTESTCD", value="LBSTRESN", unit="LBSTRESU",
-                                      table=LB_UNITS, domain="LB", file=path.name,
-                                      orres="LBORRES", orresu="LBORRESU")
-            elif domain == "VS":
-                frame = convert_units(frame, testcd="VSTESTCD", value="VSSTRESN", unit="VSSTRESU",
-                                      table=VS_UNITS, domain="VS", file=path.name)
-            domains[domain] = frame
-        except InputDataError as err:
-            errors += err.findings
+        if domain in files and len(used[domain]) > 1:
+            errors.append(Finding(domain, ", ".join(p.name for p in used[domain]), None, None,
+                                  "domain given both whole and split into parts; keep one"))
+            continue
+        names[domain] = ", ".join(p.name for p in used[domain])
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        if supps.get(domain):
+            read = {p.name: read_domain(p) for p in supps[domain]}
+            frame, found, merged = merge_supp(frame, read, domain=domain)
+            errors += [f for f in found if f.severity == "error"]
+            warnings += [f for f in found if f.severity != "error"]
+            supp_rows += [{"domain": p.stem.upper(), "file": p.name, "read": len(read[p.name]),
+                           "kept": merged.get(p.name, 0), "sha256": sha256(p), "status": f"merged into {domain}"}
+                          for p in supps[domain]]
+            used.setdefault("SUPP", []).extend(supps[domain])
+        domains[domain] = frame
     if errors:
         raise InputDataError(errors)
     check_subjects_in_dm(domains, names)
     cut_domains, recon, issues = apply_data_cut(domains, cut=cut, files=names)
-    issues += find_samples_without_infusion(cut_domains, names)
-    recon["sha256"] = recon["domain"].map({d: sha256(files[d]) for d in names})
-    ignored = sorted(set(files) - set(names))
-    if ignored:
-        extra = pd.DataFrame({"domain": ignored, "file": [files[d].name for d in ignored],
-                              "sha256": [sha256(files[d]) for d in ignored]})
+    dm = domains["DM"]
+    if "RFXSTDTC" in dm and dm["RFXSTDTC"].notna().any() and cut_domains["DM"]["RFXSTDTC"].isna().all():
+        first = str(dm["RFXSTDTC"].dropna().min())
+        raise InputDataError([Finding("DM", names["DM"], None, "RFXSTDTC", f"no subject was treated on or before "
+                                      f"the data cut {cut} (first treatment {first[:10]}): check the cut date in "
+                                      "config.yaml")])
+    issues = warnings + issues + find_samples_without_infusion(cut_domains, names)
+    recon["sha256"] = recon["domain"].map({d: ";".join(sha256(p) for p in used[d]) for d in names})
+    recon["status"] = "read"
+    taken = {p for paths in used.values() for p in paths}
+    ignored = sorted(d for d, p in files.items() if p not in taken)
+    extra = pd.DataFrame(supp_rows + [{"domain": d, "file": files[d].name, "sha256": sha256(files[d]),
+                                       "status": "ignored (not in contract)"} for d in ignored])
+    if len(extra):
         recon = pd.concat([recon, extra], ignore_index=True)
-    recon["status"] = recon["domain"].map(lambda d: "read" if d in names else "ignored (not in contract)")
     return IngestResult(cut_domains, findings_frame(issues), recon)

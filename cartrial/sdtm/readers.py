@@ -42,7 +42,7 @@ def find_domain_files(folder: str | Path) -> dict[str, Path]:
     return {d: p[0] for d, p in found.items()}
 
 
-def _as_text(col: pd.Series) -> pd.Series:
+def as_text(col: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(col):
         return col.map({True: "Y", False: "N"}).astype("object")
     if pd.api.types.is_numeric_dtype(col):
@@ -60,7 +60,7 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     frame.columns = [str(c).strip().upper() for c in frame.columns]
     for name in frame.columns:
-        text = _as_text(frame[name])
+        text = as_text(frame[name])
         text = text.where(text.isna(), text.astype(str).str.strip())
         frame[name] = text.replace("", np.nan).astype("object")
     return frame.reset_index(drop=True)

@@ -4,7 +4,8 @@ The standard unit of each test is the one of ``spec/sdtm-input.md``. Other
 common units are converted by a stated factor (value_std = value x factor +
 offset); a unit that is neither standard nor listed is an error, never a
 guess. Factors: UPCR 1 g/g = 113.1 mg/mmol (KDIGO 2024); creatinine
-1 mg/dL = 88.4 umol/L; the rest are SI identities.
+1 mg/dL = 88.4 umol/L; haemoglobin 1 mmol/L (as Hb monomer,
+16 114 g/mol) = 16.114 g/L; the rest are SI identities.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ LB_UNITS: dict[str, tuple[str, dict[str, tuple[float, float]]]] = {
     "NEUT": ("10^9/L", {u: (f, 0.0) for u, f in _CELLS.items()}),
     "LYM": ("10^9/L", {u: (f, 0.0) for u, f in _CELLS.items()}),
     "PLAT": ("10^9/L", {u: (f, 0.0) for u, f in _CELLS.items()}),
-    "HGB": ("g/L", {"g/dL": (10.0, 0.0)}),
+    "HGB": ("g/L", {"g/dL": (10.0, 0.0), "mmol/L": (16.114, 0.0)}),
     "CRP": ("mg/L", {"mg/dL": (10.0, 0.0)}),
     "FERRITIN": ("ug/L", {"ng/mL": (1.0, 0.0)}),
     "IL6": ("pg/mL", {"ng/L": (1.0, 0.0)}),

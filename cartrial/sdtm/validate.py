@@ -119,7 +119,27 @@ def _rs_value_rules(frame: pd.DataFrame) -> list[tuple[pd.Series, str, str]]:
     ]
 
 
-VALUE_RULES = {"RS": _rs_value_rules}
+def _repeated(frame: pd.DataFrame, keys: tuple[str, ...], what: str) -> tuple[pd.Series, str, str]:
+    """Records that repeat one measurement (same key); the pipeline will not choose between them."""
+    cols = [k for k in keys if k in frame]
+    mask = frame.duplicated(cols, keep=False) & frame[cols[-1]].notna()
+    return mask, cols[-1], f"{what} recorded twice (same {', '.join(cols)}): keep one record"
+
+
+def _ex_value_rules(frame: pd.DataFrame) -> list[tuple[pd.Series, str, str]]:
+    if "EXCAT" not in frame or "EXDOSE" not in frame:
+        return []
+    dose = pd.to_numeric(frame["EXDOSE"], errors="coerce")
+    return [((frame["EXCAT"] == "CAR-T") & (dose == 0), "EXDOSE",
+             "EX CAR-T infusion with dose 0: an infusion that was not given has no EX record")]
+
+
+VALUE_RULES = {
+    "RS": lambda f: _rs_value_rules(f) + [_repeated(f, ("USUBJID", "RSCAT", "RSTESTCD", "VISITNUM", "RSDTC"),
+                                                    "RS item")],
+    "PC": lambda f: [_repeated(f, ("USUBJID", "PCTESTCD", "VISITNUM", "PCDTC"), "PC sample result")],
+    "EX": _ex_value_rules,
+}
 
 
 def validate_domain(frame: pd.DataFrame, domain: str, *, file: str) -> pd.DataFrame:

@@ -69,13 +69,13 @@ def _rs(testcd, cat, stresc=None, stresn=None):
     (_rs("KNEE", "SELENA-SLEDAI", "Y"), "RSTESTCD"),
 ])
 def test_instrument_value_rules(row, column):
-    good = _rs("ARTHRIT", "SLEDAI-2K", "Y")
+    good = _rs("RASH", "SLEDAI-2K", "Y")
     findings = _errors(text_frame([good, row]), "RS")
     assert [(f.row, f.column) for f in findings] == [(2, column)]
 
 
 def test_pga_limits_are_inclusive():
-    rows = [_rs("PGA", "PGA", stresn="0"), _rs("PGA", "PGA", stresn="3")]
+    rows = [_rs("PGA", "PGA", stresn="0"), {**_rs("PGA", "PGA", stresn="3"), "RSDTC": "2025-02-01"}]
     assert validate_domain(text_frame(rows), "RS", file="rs.csv")["RSSTRESN"].tolist() == [0.0, 3.0]
 
 

@@ -11,6 +11,8 @@ rule adsl:
         age_breaks=study_value("age_breaks"),
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/adsl.tsv"
     log:
         "logs/{study}/{analysis}/adsl.log",
     script:
@@ -35,6 +37,8 @@ rule adam_efficacy:
         endpoints=config["endpoints"],
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/adam_efficacy.tsv"
     log:
         "logs/{study}/{analysis}/adam_efficacy.log",
     script:
@@ -57,6 +61,8 @@ rule adam_safety:
         safety=lambda wc: STUDIES[wc.study]["safety"],
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/adam_safety.tsv"
     log:
         "logs/{study}/{analysis}/adam_safety.log",
     script:
@@ -76,6 +82,8 @@ rule adam_tte:
         specs=config["time_to_event"],
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/adam_tte.tsv"
     log:
         "logs/{study}/{analysis}/adam_tte.log",
     script:
@@ -96,6 +104,8 @@ rule adam_kinetics:
         kinetics=config["kinetics"],
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/adam_kinetics.tsv"
     log:
         "logs/{study}/{analysis}/adam_kinetics.log",
     script:
@@ -113,6 +123,8 @@ rule export_xpt:
         cut=analysis_value("cut"),
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/export_xpt.tsv"
     log:
         "logs/{study}/{analysis}/export_xpt.log",
     script:

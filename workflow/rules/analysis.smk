@@ -11,6 +11,8 @@ rule ard_baseline:
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/ard_baseline.tsv"
     log:
         "logs/{study}/{analysis}/ard_baseline.log",
     script:
@@ -29,6 +31,8 @@ rule tables_baseline:
         library=LIBRARY_HASH,
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/tables_baseline.tsv"
     log:
         "logs/{study}/{analysis}/tables_baseline.log",
     script:
@@ -51,6 +55,8 @@ rule ard_efficacy:
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/ard_efficacy.tsv"
     log:
         "logs/{study}/{analysis}/ard_efficacy.log",
     script:
@@ -77,6 +83,8 @@ rule tables_efficacy:
         sledai_version=study_value("sledai_version"),
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/tables_efficacy.tsv"
     log:
         "logs/{study}/{analysis}/tables_efficacy.log",
     script:
@@ -101,6 +109,8 @@ rule figures_efficacy:
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/figures_efficacy.tsv"
     log:
         "logs/{study}/{analysis}/figures_efficacy.log",
     script:
@@ -126,6 +136,8 @@ rule ard_safety:
         primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/ard_safety.tsv"
     log:
         "logs/{study}/{analysis}/ard_safety.log",
     script:
@@ -148,6 +160,8 @@ rule tables_safety:
         analysis_type=analysis_value("type"),
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/tables_safety.tsv"
     log:
         "logs/{study}/{analysis}/tables_safety.log",
     script:
@@ -169,6 +183,8 @@ rule figures_safety:
         library=LIBRARY_HASH,
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/figures_safety.tsv"
     log:
         "logs/{study}/{analysis}/figures_safety.log",
     script:
@@ -188,6 +204,8 @@ rule ard_tte:
         km=config["km"],
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/ard_tte.tsv"
     log:
         "logs/{study}/{analysis}/ard_tte.log",
     script:
@@ -206,6 +224,8 @@ rule tables_tte:
         km=config["km"],
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/tables_tte.tsv"
     log:
         "logs/{study}/{analysis}/tables_tte.log",
     script:
@@ -231,6 +251,8 @@ rule figures_tte:
         specs=config["time_to_event"],
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/figures_tte.tsv"
     log:
         "logs/{study}/{analysis}/figures_tte.log",
     script:
@@ -255,6 +277,8 @@ rule ard_kinetics:
         km=config["km"],
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/ard_kinetics.tsv"
     log:
         "logs/{study}/{analysis}/ard_kinetics.log",
     script:
@@ -278,6 +302,8 @@ rule tables_kinetics:
         library=LIBRARY_HASH,
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/tables_kinetics.tsv"
     log:
         "logs/{study}/{analysis}/tables_kinetics.log",
     script:
@@ -303,6 +329,8 @@ rule figures_kinetics:
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/figures_kinetics.tsv"
     log:
         "logs/{study}/{analysis}/figures_kinetics.log",
     script:

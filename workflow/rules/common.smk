@@ -16,7 +16,15 @@ from cartrial.sdtm.contract import DOMAINS
 from cartrial.sdtm.readers import FORMATS
 
 config.update(dates_to_text(dict(config)))
-validate(config, "../schemas/config.schema.yaml", set_default=True)
+try:
+    validate(config, "../schemas/config.schema.yaml", set_default=True)
+except WorkflowError as _err:
+    # Snakemake prints the whole schema; say only where the config breaks which rule.
+    _cause = _err.__cause__ or _err.__context__
+    if _cause is None or not hasattr(_cause, "absolute_path"):
+        raise
+    _where = ".".join(str(p) for p in _cause.absolute_path) or "(top level)"
+    raise WorkflowError(f"config.yaml, key {_where}: {_cause.message}") from None
 _problems = check_config(config, root=".")
 if _problems:
     raise WorkflowError("config.yaml: " + "; ".join(_problems))

@@ -12,6 +12,8 @@ rule ingest:
         cut=analysis_value("cut"),
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/ingest.tsv"
     log:
         "logs/{study}/{analysis}/ingest.log",
     script:

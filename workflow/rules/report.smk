@@ -46,6 +46,8 @@ rule report:
         previous=lambda wc: previous_analysis(wc) or "",
     conda:
         "../envs/cartrial.yaml"
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/report.tsv"
     log:
         "logs/{study}/{analysis}/report.log",
     script:

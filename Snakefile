@@ -6,6 +6,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/adam.smk"
 include: "workflow/rules/analysis.smk"
+include: "workflow/rules/oc.smk"
 include: "workflow/rules/report.smk"
 
 

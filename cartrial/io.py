@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,8 +38,19 @@ def read_sdtm(paths: list[str | Path], reconciliation: pd.DataFrame | None = Non
 
 @contextmanager
 def job_log(path: str | Path, name: str):
-    """Log to ``path`` and to stderr; an exception is logged (message first) and re-raised."""
+    """Log to ``path`` and to stderr; an exception is logged (message first) and re-raised.
+
+    With ``CARTRIAL_PROFILE=<folder>`` in the environment the job runs under cProfile and its
+    statistics are written to ``<folder>/<name>-<log file stem's parent>.prof`` (bench/profile.py reads them).
+    """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    profile_dir = os.environ.get("CARTRIAL_PROFILE")
+    profiler = None
+    if profile_dir:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     logger = logging.getLogger(f"cartrial.{name}")
     logger.setLevel(logging.INFO)
     logger.handlers.clear()
@@ -57,3 +69,8 @@ def job_log(path: str | Path, name: str):
     finally:
         for handler in logger.handlers:
             handler.close()
+        if profiler is not None:
+            profiler.disable()
+            tag = "-".join(Path(path).parent.parts[-2:])
+            Path(profile_dir).mkdir(parents=True, exist_ok=True)
+            profiler.dump_stats(str(Path(profile_dir) / f"{name}-{tag}.prof"))

@@ -16,6 +16,7 @@ from cartrial.report.provenance import build_provenance, code_version
 from cartrial.report.render import assemble_sections, build_report_context, render_html, report_timestamp, write_pdf
 from cartrial.report.synopsis import build_synopsis
 from cartrial.tables.display import read_table
+from cartrial.tables.oc import build_oc_table
 
 with job_log(snakemake.log[0], "report"):  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
@@ -24,6 +25,8 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
     os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))  # font subsets and PDF dates follow it
     recon = pd.read_csv(inp.reconciliation)
     issues = pd.concat([pd.read_csv(p, dtype=str) for p in inp.issues], ignore_index=True)
+    # records kept but listed (or excluded later, e.g. samples without infusion) with a data issue
+    recon["data_issues"] = recon["domain"].map(issues.groupby("domain").size()).fillna(0).astype(int)
     prov = build_provenance(study=par.study, analysis=par.analysis, cut=analysis["cut"], analysis_type=analysis["type"],
                             study_config=par.settings, reconciliation=recon, code=code_version(par.root),
                             run_time=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
@@ -49,6 +52,13 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
         synopsis=build_synopsis(ards, primary=dict(par.settings["efficacy"]["primary"])), comparison=comparison,
         methods=describe_methods(par.settings, analysis, EndpointRules.from_config(dict(par.endpoints)),
                                  km=dict(par.km)))
+    context["oc"] = {"table": build_oc_table(pd.read_csv(inp.oc_table), settings=par.oc).to_dict(),
+                     "figure": {"id": "oc_figure", "number": "D.1",
+                                "title": "Operating characteristics of the interim rules by scenario",
+                                "population": "Simulated trials", "src": os.path.relpath(inp.oc_figure, outdir),
+                                "footnotes": ["Bars: probability of an early stop for toxicity and of success at "
+                                              "the final analysis; rules as in Table D.1."],
+                                "source": "results/<study>/oc/operating_characteristics.csv (rule oc_merge)"}}
     html = render_html(context, template_dir=Path(inp.templates[0]).parent)
     Path(out.html).write_text(html, encoding="utf-8")
     write_pdf(html, out.pdf, base_url=outdir, attachments=list(inp.ards), timestamp=stamp)

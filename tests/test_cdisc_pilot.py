@@ -93,3 +93,13 @@ def test_teae_counts_by_soc_and_pt_match_the_pilot_adae(pilot):
     assert len(ref) > 300
     joined = pd.concat([ref.rename("ref"), ours.rename("ours")], axis=1).fillna(0)
     assert (joined["ref"] == joined["ours"]).all(), joined[joined["ref"] != joined["ours"]].head(20)
+
+
+def test_provenance_records_each_domain_with_its_data_issues(pilot):
+    import json
+
+    _, out = pilot
+    inputs = {r["domain"]: r for r in json.loads((out / "provenance.json").read_text())["inputs"]}
+    assert inputs["DM"]["read"] == inputs["DM"]["kept"] == 306
+    assert inputs["DM"]["data_issues"] == 306  # no consent date (RFICDTC) in the pilot: each subject listed
+    assert inputs["SUPPAE"]["status"] == "merged into AE" and inputs["QSCO"]["status"].startswith("ignored")

@@ -23,7 +23,7 @@ def style_for(i: int) -> dict:
 
 
 def new_figure(width: float = 7.0, height: float = 4.0, **kw):
-    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8, "svg.hashsalt": "cartrial",
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8, "svg.hashsalt": "cartrial", "svg.fonttype": "none",
                          "axes.spines.top": False, "axes.spines.right": False})
     return plt.subplots(figsize=(width, height), **kw)
 

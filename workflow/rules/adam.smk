@@ -11,6 +11,10 @@ rule adsl:
         age_breaks=study_value("age_breaks"),
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/adsl.tsv"
     log:
@@ -37,6 +41,10 @@ rule adam_efficacy:
         endpoints=config["endpoints"],
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/adam_efficacy.tsv"
     log:
@@ -61,6 +69,10 @@ rule adam_safety:
         safety=lambda wc: STUDIES[wc.study]["safety"],
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/adam_safety.tsv"
     log:
@@ -82,6 +94,10 @@ rule adam_tte:
         specs=config["time_to_event"],
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/adam_tte.tsv"
     log:
@@ -104,6 +120,10 @@ rule adam_kinetics:
         kinetics=config["kinetics"],
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/adam_kinetics.tsv"
     log:
@@ -123,6 +143,10 @@ rule export_xpt:
         cut=analysis_value("cut"),
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/export_xpt.tsv"
     log:

@@ -11,6 +11,10 @@ rule ard_baseline:
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/ard_baseline.tsv"
     log:
@@ -31,6 +35,10 @@ rule tables_baseline:
         library=LIBRARY_HASH,
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/tables_baseline.tsv"
     log:
@@ -55,6 +63,10 @@ rule ard_efficacy:
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/ard_efficacy.tsv"
     log:
@@ -83,6 +95,10 @@ rule tables_efficacy:
         sledai_version=study_value("sledai_version"),
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/tables_efficacy.tsv"
     log:
@@ -109,6 +125,10 @@ rule figures_efficacy:
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/figures_efficacy.tsv"
     log:
@@ -136,6 +156,10 @@ rule ard_safety:
         primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/ard_safety.tsv"
     log:
@@ -160,6 +184,10 @@ rule tables_safety:
         analysis_type=analysis_value("type"),
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/tables_safety.tsv"
     log:
@@ -183,6 +211,10 @@ rule figures_safety:
         library=LIBRARY_HASH,
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/figures_safety.tsv"
     log:
@@ -204,6 +236,10 @@ rule ard_tte:
         km=config["km"],
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/ard_tte.tsv"
     log:
@@ -224,6 +260,10 @@ rule tables_tte:
         km=config["km"],
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/tables_tte.tsv"
     log:
@@ -251,6 +291,10 @@ rule figures_tte:
         specs=config["time_to_event"],
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/figures_tte.tsv"
     log:
@@ -277,6 +321,10 @@ rule ard_kinetics:
         km=config["km"],
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/ard_kinetics.tsv"
     log:
@@ -302,6 +350,10 @@ rule tables_kinetics:
         library=LIBRARY_HASH,
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/tables_kinetics.tsv"
     log:
@@ -329,6 +381,10 @@ rule figures_kinetics:
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/figures_kinetics.tsv"
     log:

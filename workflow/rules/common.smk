@@ -121,3 +121,29 @@ def analysis_value(key):
 
 def study_config(wildcards):
     return dict(STUDIES[wildcards.study])
+
+
+def job_memory_mb(wildcards, input, attempt):
+    """Memory a job asks a scheduler for: 1 GB plus 40x its (compressed, Parquet) inputs, doubled per retry."""
+    return int((1000 + 40 * input.size_mb) * 2 ** (attempt - 1))
+
+
+def job_runtime_min(wildcards, input, attempt):
+    """Wall-clock minutes a job asks a scheduler for: 15 plus 1 per 10 MB of input, doubled per retry."""
+    return int((15 + input.size_mb / 10) * 2 ** (attempt - 1))
+
+
+def oc_settings(wildcards):
+    """Everything the operating-characteristics simulation of a study needs (scenarios filled in)."""
+    from cartrial.stats.oc import default_scenarios
+
+    safety = STUDIES[wildcards.study]["safety"]
+    oc = dict(safety["operating_characteristics"])
+    monitoring, efficacy = dict(safety["monitoring"]), dict(safety["efficacy_monitoring"])
+    oc["scenarios"] = oc["scenarios"] or default_scenarios(threshold=monitoring["threshold"], p0=efficacy["p0"])
+    return {"oc": oc, "planned_n": safety["planned_n"], "safety": monitoring, "efficacy": efficacy}
+
+
+def oc_chunks(wildcards):
+    n = STUDIES[wildcards.study]["safety"]["operating_characteristics"]["chunks"]
+    return expand("results/{study}/oc/chunk_{chunk}.parquet", study=wildcards.study, chunk=range(n))

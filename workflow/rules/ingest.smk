@@ -12,6 +12,10 @@ rule ingest:
         cut=analysis_value("cut"),
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/ingest.tsv"
     log:

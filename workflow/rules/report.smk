@@ -29,6 +29,8 @@ rule report:
             "results/{study}/{analysis}/adam/efficacy_notes.json",
             "results/{study}/{analysis}/adam/tte_notes.json",
         ],
+        oc_table="results/{study}/oc/operating_characteristics.csv",
+        oc_figure="results/{study}/oc/operating_characteristics.svg",
         templates=["templates/report.html.j2", "templates/_table.html.j2", "templates/report.css"],
     output:
         pdf="results/{study}/{analysis}/report.pdf",
@@ -44,8 +46,13 @@ rule report:
         sponsor=config["report"]["sponsor"],
         root=workflow.basedir,
         previous=lambda wc: previous_analysis(wc) or "",
+        oc=oc_settings,
     conda:
         "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
     benchmark:
         "logs/{study}/{analysis}/benchmark/report.tsv"
     log:

@@ -1,0 +1,223 @@
+"""Benchmark harness: time the workflow at several study sizes and print/write the figures.
+
+    python bench/run.py                      # demo + 15, 50, 1000 subjects
+    python bench/run.py --sizes 1000 10000   # chosen sizes (the demo is always measured first)
+    python bench/run.py --profile            # also cProfile every job (CARTRIAL_PROFILE), summarised
+
+For each case the workflow runs in a fresh workspace under --workdir:
+- cold:       snakemake --cores N from an empty results/;
+- noop:       the same command again (nothing to do);
+- new_cut:    a second analysis (another data cut) added to config.yaml;
+- one_table:  one raw table (ae) rewritten with one changed record.
+Each run reports wall time, CPU time (user + system of all child processes), peak memory (largest
+resident set of any one process) and the number of jobs; per-rule figures come from Snakemake's
+``benchmark:`` files. The import floor is the time to start Python and import what a job imports.
+
+Synthetic studies come from cartrial.simulate (LN-PEDS design); above --tile-from subjects a simulated
+study of that size is repeated with new subject identifiers (vectorised, so the harness itself stays fast).
+Results: bench/results.csv, bench/rules.csv (append-free: rewritten each run).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+MEASURE = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.perf_counter() - t
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+jobs = [int(x) for x in __import__("re").findall(r"(\\d+) of \\d+ steps", proc.stdout + proc.stderr)]
+print(json.dumps({"rc": proc.returncode, "wall_s": wall, "cpu_s": r.ru_utime + r.ru_stime,
+                  "peak_rss_mb": r.ru_maxrss / 1024, "jobs": max(jobs) if jobs else 0,
+                  "tail": (proc.stdout + proc.stderr)[-1500:] if proc.returncode else ""}))
+"""
+
+
+def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
+    out = subprocess.run([PY, "-c", MEASURE, *cmd], cwd=cwd, capture_output=True, text=True,
+                         env={**os.environ, **(env or {})})
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["rc"] != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed in {cwd}:\n{result['tail']}")
+    return result
+
+
+def import_floor() -> dict[str, float]:
+    """Seconds to start Python and import each library set (best of 3, warm file cache)."""
+    sets = {"python": "pass", "pandas": "import pandas", "pandas+pyarrow": "import pandas, pyarrow.parquet",
+            "pandera": "import pandera.pandas", "matplotlib": "import matplotlib.pyplot",
+            "lifelines": "import lifelines", "weasyprint": "import weasyprint",
+            "job (cartrial.io)": "import cartrial.io"}
+    out = {}
+    for name, stmt in sets.items():
+        best = min(_timed([PY, "-c", stmt]) for _ in range(3))
+        out[name] = round(best, 3)
+    return out
+
+
+def _timed(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def make_workspace(where: Path, studies: dict[str, dict], data: dict[str, Path]) -> Path:
+    if where.exists():
+        shutil.rmtree(where)
+    where.mkdir(parents=True)
+    for name in ("Snakefile", "workflow", "scripts", "templates"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, where / name)
+    for study, folder in data.items():
+        shutil.copytree(folder, where / "data" / study)
+    write_config(where, studies)
+    return where
+
+
+def write_config(where: Path, studies: dict[str, dict]) -> None:
+    import yaml
+
+    (where / "config.yaml").write_text(yaml.safe_dump({"studies": studies}, sort_keys=False))
+
+
+def simulate(n: int, dest: Path, tile_from: int) -> Path:
+    """A synthetic LN-PEDS-like study with ``n`` infused subjects, written as Parquet."""
+    from cartrial.simulate import PRESETS, scaled, simulate_study
+
+    if dest.exists():
+        return dest
+    base = min(n, tile_from)
+    frames = simulate_study(scaled(PRESETS["ln-peds"], base))
+    copies = -(-n // base)
+    dest.mkdir(parents=True)
+    for domain, frame in frames.items():
+        if copies > 1:
+            parts = [frame.assign(USUBJID=frame["USUBJID"] + f"-R{k:03d}",
+                                  **({"SUBJID": frame["SUBJID"].astype(str) + f"R{k:03d}"} if "SUBJID" in frame
+                                     else {}))
+                     for k in range(copies)]
+            frame = pd.concat(parts, ignore_index=True)
+        frame.to_parquet(dest / f"{domain.lower()}.parquet", index=False)
+    return dest
+
+
+def rule_table(ws: Path, case: str, run: str) -> pd.DataFrame:
+    rows = []
+    for f in sorted(ws.glob("logs/*/*/benchmark/*.tsv")):
+        b = pd.read_csv(f, sep="\t")
+        rows.append({"case": case, "run": run, "rule": f.stem, "analysis": "/".join(f.parts[-4:-2]),
+                     "wall_s": b["s"].iloc[0], "cpu_s": b["cpu_time"].iloc[0], "max_rss_mb": b["max_rss"].iloc[0]})
+    return pd.DataFrame(rows)
+
+
+def run_case(case: str, ws: Path, studies: dict, cores: int, profile: bool) -> tuple[list[dict], pd.DataFrame]:
+    cmd = [PY, "-m", "snakemake", "--cores", str(cores)]
+    env = {"CARTRIAL_PROFILE": str(ws / "profile")} if profile else {}
+    results, rules = [], []
+    cold = measure(cmd, ws, env)
+    results.append({"case": case, "run": "cold", **cold})
+    rules.append(rule_table(ws, case, "cold"))
+    results.append({"case": case, "run": "noop", **measure(cmd, ws, env)})
+    # a new data cut: one more analysis of the first study
+    study = next(iter(studies))
+    extra = dict(studies)
+    extra[study] = {**studies[study], "analyses": {**studies[study]["analyses"],
+                                                   "recut": {"cut": "2025-06-30", "type": "interim"}}}
+    write_config(ws, extra)
+    results.append({"case": case, "run": "new_cut", **measure(cmd, ws, env)})
+    # one raw table changed: the first AE record's outcome
+    folder = ws / studies[study]["data"]
+    ae = next(folder.glob("ae.*"))
+    frame = pd.read_csv(ae, dtype=str, keep_default_na=False) if ae.suffix == ".csv" else pd.read_parquet(ae)
+    frame.loc[0, "AEOUT"] = "RECOVERING/RESOLVING" if frame.loc[0, "AEOUT"] != "RECOVERING/RESOLVING" else "RECOVERED/RESOLVED"
+    if ae.suffix == ".csv":
+        frame.to_csv(ae, index=False, lineterminator="\n")
+    else:
+        frame.to_parquet(ae, index=False)
+    results.append({"case": case, "run": "one_table", **measure(cmd, ws, env)})
+    return results, pd.concat(rules, ignore_index=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[15, 50, 1000])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "cartrial-bench")
+    parser.add_argument("--tile-from", type=int, default=1000)
+    parser.add_argument("--no-demo", action="store_true")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench")
+    args = parser.parse_args(argv)
+
+    floor = import_floor()
+    print("Import floor (s):", json.dumps(floor))
+    results, rules = [], []
+    cases = [] if args.no_demo else [("demo", None)]
+    cases += [(f"n={n}", n) for n in args.sizes]
+    for case, n in cases:
+        if n is None:
+            import yaml
+
+            studies = yaml.safe_load((ROOT / "config.yaml").read_text())["studies"]
+            data = {s: ROOT / v["data"] for s, v in studies.items()}
+            studies = {s: {**v, "data": f"data/{s}"} for s, v in studies.items()}
+        else:
+            folder = simulate(n, args.workdir / "data" / f"sim{n}", args.tile_from)
+            studies = {f"sim{n}": {"data": f"data/sim{n}", "sledai_version": "SLEDAI-2K", "arm_order": ["LOW", "HIGH"],
+                                   "efficacy": {"months": [1, 3, 6, 9, 12, 18, 24],
+                                                "primary": {"paramcd": "ORR", "visits": ["MONTH 3"]}},
+                                   "analyses": {"final": {"cut": "2026-10-31", "type": "final"}}}}
+            data = {f"sim{n}": folder}
+        ws = make_workspace(args.workdir / case.replace("=", ""), studies, data)
+        res, rt = run_case(case, ws, studies, args.cores, args.profile)
+        for r in res:
+            r["subjects"] = n if n is not None else "demo"
+            r.pop("tail", None)
+            r.pop("rc", None)
+            print(f"{case:>9} {r['run']:>9}: wall {r['wall_s']:7.1f} s  cpu {r['cpu_s']:7.1f} s  "
+                  f"peak {r['peak_rss_mb']:7.0f} MB  jobs {r['jobs']}", flush=True)
+        results += res
+        rules.append(rt)
+        if args.profile:
+            from bench.profile import summarise
+
+            print(summarise(ws / "profile", top=15))
+    table = pd.DataFrame(results)
+    args.out.mkdir(exist_ok=True)
+    table.round(3).to_csv(args.out / "results.csv", index=False, lineterminator="\n")
+    per_rule = pd.concat(rules, ignore_index=True)
+    per_rule.round(3).to_csv(args.out / "rules.csv", index=False, lineterminator="\n")
+    summary = (per_rule[per_rule["run"] == "cold"].groupby(["case", "rule"])
+               .agg(jobs=("wall_s", "size"), wall_s=("wall_s", "sum"), cpu_s=("cpu_s", "sum"),
+                    max_rss_mb=("max_rss_mb", "max")).round(1).sort_values(["case", "wall_s"], ascending=[True, False]))
+    print(summary.to_string())
+    machine = {"python": platform.python_version(), "cpu": _cpu(), "cores": os.cpu_count(),
+               "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+    (args.out / "machine.json").write_text(json.dumps({**machine, "import_floor_s": floor}, indent=1) + "\n")
+
+
+def _cpu() -> str:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+        return re.search(r"model name\s*:\s*(.*)", text).group(1).strip()
+    except (OSError, AttributeError):
+        return platform.processor()
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

@@ -124,7 +124,8 @@ def rule_table(ws: Path, case: str, run: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run_case(case: str, ws: Path, studies: dict, cores: int, profile: bool) -> tuple[list[dict], pd.DataFrame]:
+def run_case(case: str, ws: Path, studies: dict, cores: int, profile: bool, reruns: bool = True
+             ) -> tuple[list[dict], pd.DataFrame]:
     cmd = [PY, "-m", "snakemake", "--cores", str(cores)]
     env = {"CARTRIAL_PROFILE": str(ws / "profile")} if profile else {}
     results, rules = [], []
@@ -132,6 +133,8 @@ def run_case(case: str, ws: Path, studies: dict, cores: int, profile: bool) -> t
     results.append({"case": case, "run": "cold", **cold})
     rules.append(rule_table(ws, case, "cold"))
     results.append({"case": case, "run": "noop", **measure(cmd, ws, env)})
+    if not reruns:
+        return results, pd.concat(rules, ignore_index=True)
     # a new data cut: one more analysis of the first study
     study = next(iter(studies))
     extra = dict(studies)
@@ -160,6 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tile-from", type=int, default=1000)
     parser.add_argument("--no-demo", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--reruns-up-to", type=int, default=1000,
+                        help="measure the new-cut and changed-table reruns only up to this many subjects")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     args = parser.parse_args(argv)
 
@@ -183,7 +188,8 @@ def main(argv: list[str] | None = None) -> None:
                                    "analyses": {"final": {"cut": "2026-10-31", "type": "final"}}}}
             data = {f"sim{n}": folder}
         ws = make_workspace(args.workdir / case.replace("=", ""), studies, data)
-        res, rt = run_case(case, ws, studies, args.cores, args.profile)
+        res, rt = run_case(case, ws, studies, args.cores, args.profile,
+                           reruns=n is None or n <= args.reruns_up_to)
         for r in res:
             r["subjects"] = n if n is not None else "demo"
             r.pop("tail", None)

@@ -53,3 +53,16 @@ def study_settings(config: dict, study: str) -> StudySettings:
     return StudySettings(study=study, data=s["data"], sledai_version=s["sledai_version"], title=s.get("title", ""),
                          product=s.get("product", ""), arm_order=tuple(s.get("arm_order", ())),
                          age_breaks=tuple(s.get("age_breaks", (18,))))
+
+
+def default_scenarios(*, threshold: float, p0: float) -> list[dict]:
+    """Null, target and toxic scenarios around the study's own thresholds."""
+    good = min(p0 + 0.30, 0.95)
+    safe = round(threshold / 2, 4)
+    return [
+        {"name": "No efficacy, acceptable toxicity", "p_response": p0, "p_toxicity": safe},
+        {"name": "Target efficacy, acceptable toxicity", "p_response": good, "p_toxicity": safe},
+        {"name": "Target efficacy, toxicity at the limit", "p_response": good, "p_toxicity": threshold},
+        {"name": "Target efficacy, unacceptable toxicity", "p_response": good,
+         "p_toxicity": min(threshold + 0.15, 0.95)},
+    ]

@@ -16,7 +16,8 @@ with job_log(snakemake.log[0], "figures_efficacy"):  # noqa: F821
     primary = par.primary["paramcd"]
     params = list(dict.fromkeys([primary, "SRI4", "DORIS", "LLDAS", "ORR"]))
     F.plot_response_over_time(read_ard(inp.rates), params=params, stem=folder / F.EFFICACY_FIGURES[0])
-    F.plot_trajectories(adqs, adsl, levels=levels, param="SLEDAI", stem=folder / F.EFFICACY_FIGURES[1])
+    F.plot_trajectories(adqs, adsl, levels=levels, param="SLEDAI", stem=folder / F.EFFICACY_FIGURES[1],
+                        max_subjects=par.max_subjects)
     F.plot_waterfall(adqs, adsl, levels=levels, param="SLEDAI", visit=par.primary["visits"][0],
-                     stem=folder / F.EFFICACY_FIGURES[2])
+                     stem=folder / F.EFFICACY_FIGURES[2], max_subjects=par.max_subjects)
     F.plot_median_iqr(adqs, adsl, levels=levels, params=["UPCR", "EGFR"], stem=folder / F.EFFICACY_FIGURES[3])

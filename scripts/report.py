@@ -36,7 +36,7 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
     notes = {"sec-14-2": [n for p in inp.notes for n in json.loads(Path(p).read_text())["skipped"]]}
     empty = {Path(p).stem: m for p in inp.figures if (m := placeholder_message(Path(p).with_suffix(".png")))}
     sections = assemble_sections(tables=tables, figures=figures, analysis_type=analysis["type"], notes=notes,
-                                 empty=empty)
+                                 empty=empty, max_listing_rows=par.max_listing_rows)
     ards = {Path(p).stem: read_ard(p) for p in inp.ards}
     comparison = None
     if inp.previous:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -37,7 +39,7 @@ def save_figure(fig, stem: str | Path, *, placeholder: str | None = None) -> Non
     stem = Path(stem)
     meta = {"Software": None, **({PLACEHOLDER_KEY: placeholder} if placeholder else {})}
     fig.savefig(stem.with_suffix(".png"), dpi=150, bbox_inches="tight", metadata=meta)
-    fig.savefig(stem.with_suffix(".svg"), bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    fig.savefig(stem.with_suffix(".svg"), dpi=200, bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(fig)
 
 
@@ -55,3 +57,32 @@ def placeholder_message(png: str | Path) -> str | None:
 
     with Image.open(png) as image:
         return image.text.get(PLACEHOLDER_KEY)
+
+
+def individual_lines(ax, frame: pd.DataFrame, *, x: str, y: str, max_subjects: int, **style) -> bool:
+    """One thin line per subject as a single LineCollection (fast at any size); not drawn, and False
+    returned, above ``max_subjects`` subjects, where a spaghetti plot shows only its summary."""
+    from matplotlib.collections import LineCollection
+
+    if frame["USUBJID"].nunique() > max_subjects:
+        ax.text(0.99, 0.99, f"individual lines not drawn (n > {max_subjects})", transform=ax.transAxes,
+                ha="right", va="top", fontsize=6, color="#606060")
+        return False
+    d = frame.dropna(subset=[x, y]).sort_values(["USUBJID", x], kind="stable")
+    segments = [g[[x, y]].to_numpy(dtype=float) for _, g in d.groupby("USUBJID", sort=True)]
+    ax.add_collection(LineCollection(segments, **style))
+    ax.update_datalim(d[[x, y]].to_numpy(dtype=float))
+    ax.autoscale_view()
+    return True
+
+
+def too_many_subjects(n: int, max_subjects: int, what: str) -> str | None:
+    """The reason a per-subject figure is not drawn, or None when it is."""
+    if n > max_subjects:
+        return (f"{what} not drawn: {n} subjects exceed the {max_subjects} of a readable per-subject figure "
+                "(report.max_subjects_per_figure).")
+    return None
+
+
+#: above this many marks an artist is embedded in the SVG as an image (the report renders it fast)
+RASTER_ABOVE = 300

@@ -5,11 +5,10 @@ import numpy as np
 import pandas as pd
 
 from cartrial.ard import ALL
-from cartrial.figures.common import HATCHES, new_figure, placeholder, save_figure, style_for
+from cartrial.figures.common import HATCHES, new_figure, placeholder, save_figure, style_for, individual_lines
 from cartrial.tables.efficacy import PARAM_LABELS, QS_LABELS
+from cartrial.outputs import EFFICACY_FIGURES  # noqa: F401 (re-exported)
 
-EFFICACY_FIGURES = ("f14_2_1_response_over_time", "f14_2_2_sledai_trajectories", "f14_2_3_sledai_waterfall",
-                    "f14_2_4_renal_over_time")
 
 FIGURE_INFO = {
     "f14_2_1_response_over_time": ("14.2.1", "Response rates over time with 95% Clopper-Pearson CIs",
@@ -76,7 +75,8 @@ def _analysed(adqs: pd.DataFrame, adsl: pd.DataFrame, param: str) -> pd.DataFram
     return d
 
 
-def plot_trajectories(adqs: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str], param: str, stem) -> None:
+def plot_trajectories(adqs: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str], param: str, stem,
+                      max_subjects: int = 100) -> None:
     """Individual trajectories (thin grey) with the median per visit (thick black), a panel per arm."""
     d = _analysed(adqs, adsl, param)
     if not len(d):
@@ -84,9 +84,7 @@ def plot_trajectories(adqs: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[st
     fig, axes = new_figure(7.0, 3.0, ncols=len(levels), squeeze=False, sharey=True)
     for ax, lvl in zip(axes.flat, levels):
         sub = d[d["ARM"] == lvl]
-        for _, s in sub.groupby("USUBJID"):
-            s = s.sort_values("month")
-            ax.plot(s["month"], s["AVAL"], color="#b0b0b0", linewidth=0.6)
+        individual_lines(ax, sub, x="month", y="AVAL", max_subjects=max_subjects, color="#b0b0b0", linewidth=0.6)
         med = sub.groupby("month")["AVAL"].median()
         ax.plot(med.index, med.values, color="black", linewidth=2, marker="o", markersize=3, label="Median")
         ax.set_title(f"{lvl} (n={sub['USUBJID'].nunique()})", fontsize=9)
@@ -99,7 +97,7 @@ def plot_trajectories(adqs: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[st
 
 
 def plot_waterfall(adqs: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str], param: str, visit: str,
-                   stem) -> None:
+                   stem, max_subjects: int = 100) -> None:
     """Change from baseline per subject at ``visit``, sorted, bars hatched by arm."""
     d = _analysed(adqs, adsl, param)
     d = d[(d["AVISIT"] == visit) & d["CHG"].notna()].sort_values(["CHG", "USUBJID"], ascending=[False, True])
@@ -107,10 +105,15 @@ def plot_waterfall(adqs: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str],
         return placeholder(stem, f"No {QS_LABELS.get(param, param)} change from baseline at {visit.title()}.")
     fig, ax = new_figure(7.0, 3.0)
     x = np.arange(len(d))
+    dense = len(d) > max_subjects  # bars too thin for outlines and hatching: solid shades instead
     for i, lvl in enumerate(levels):
         m = (d["ARM"] == lvl).to_numpy()
-        ax.bar(x[m], d["CHG"].to_numpy()[m], color="white" if i else "#404040", edgecolor="black", linewidth=0.5,
-               hatch=HATCHES[i % len(HATCHES)], label=lvl)
+        if dense:
+            ax.bar(x[m], d["CHG"].to_numpy()[m], width=1.0, color=("#404040", "#a0a0a0", "#d0d0d0")[i % 3],
+                   linewidth=0, label=lvl, rasterized=True)
+        else:
+            ax.bar(x[m], d["CHG"].to_numpy()[m], color="white" if i else "#404040", edgecolor="black",
+                   linewidth=0.5, hatch=HATCHES[i % len(HATCHES)], label=lvl)
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xticks([])
     ax.set_xlabel(f"Subjects (n={len(d)}), sorted by change")

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cartrial.figures.common import new_figure, placeholder, save_figure, style_for
+from cartrial.figures.common import RASTER_ABOVE, new_figure, placeholder, save_figure, style_for, individual_lines
+from cartrial.outputs import KINETICS_FIGURES  # noqa: F401 (re-exported)
 
-KINETICS_FIGURES = ("f14_4_1_profiles", "f14_4_2_geomean", "f14_4_3_cmax_by_crs", "f14_4_4_cytokines")
 ASSAYS = {"CARTDNA": "CAR transgene (copies/ug gDNA)", "CARTCELL": "CAR+ T cells (cells/uL)"}
 FIGURE_INFO = {
     "f14_4_1_profiles": ("14.4.1", "Individual CAR-T kinetic profiles",
@@ -33,7 +33,7 @@ def _time_axis(ax, tmax: float) -> None:
     ax.set_xlim(0, max(tmax, 28) * 1.08)
 
 
-def plot_profiles(adpc: pd.DataFrame, *, levels: list[str], stem) -> None:
+def plot_profiles(adpc: pd.DataFrame, *, levels: list[str], stem, max_subjects: int = 100) -> None:
     if not len(adpc):
         return placeholder(stem, "No cellular kinetics samples.")
     fig, axes = new_figure(7.0, 3.0, ncols=2, squeeze=False)
@@ -41,9 +41,9 @@ def plot_profiles(adpc: pd.DataFrame, *, levels: list[str], stem) -> None:
         d = adpc[(adpc["PARCAT1"] == assay) & (adpc["BLQFL"] != "Y") & (adpc["AVAL"] > 0)]
         for i, lvl in enumerate(levels):
             st = style_for(i)
-            for j, (_, s) in enumerate(d[d["ARM"] == lvl].groupby("USUBJID")):
-                ax.plot(s["ATPT"], s["AVAL"], color=st["color"], linestyle=st["linestyle"], linewidth=0.5,
-                        alpha=0.7, label=lvl if j == 0 else None)
+            if individual_lines(ax, d[d["ARM"] == lvl], x="ATPT", y="AVAL", max_subjects=max_subjects,
+                                color=st["color"], linestyle=st["linestyle"], linewidth=0.5, alpha=0.7):
+                ax.plot([], [], color=st["color"], linestyle=st["linestyle"], linewidth=0.5, label=lvl)
         lloq = adpc.loc[adpc["PARCAT1"] == assay, "LLOQ"].dropna()
         if len(lloq):
             ax.axhline(lloq.iloc[0], color="black", linestyle="--", linewidth=0.7)
@@ -92,7 +92,8 @@ def plot_cmax_by_crs(adpp: pd.DataFrame, adae: pd.DataFrame, *, stem, assay: str
     rng = np.random.default_rng(0)
     for g in sorted(grade.unique()):
         y = cmax.loc[grade == g, "AVAL"]
-        ax.plot(g + rng.uniform(-0.12, 0.12, len(y)), y, "o", color="black", markersize=3, markerfacecolor="white")
+        ax.plot(g + rng.uniform(-0.12, 0.12, len(y)), y, "o", color="black", markersize=3, markerfacecolor="white",
+                rasterized=len(y) > RASTER_ABOVE)
         ax.hlines(np.exp(np.log(y).mean()), g - 0.25, g + 0.25, color="black", linewidth=1.5)
     ax.set_xticks(range(0, 4))
     ax.set_xticklabels(["0", "1", "2", ">=3"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.ticker import NullFormatter, ScalarFormatter
 
-from cartrial.figures.common import HATCHES, new_figure, placeholder, save_figure
+from cartrial.figures.common import HATCHES, new_figure, placeholder, save_figure, individual_lines, too_many_subjects
+from cartrial.outputs import SAFETY_FIGURES  # noqa: F401 (re-exported)
 
-SAFETY_FIGURES = ("f14_3_1_crs_icans_timeline", "f14_3_2_counts_first_90_days")
 FIGURE_INFO = {
     "f14_3_1_crs_icans_timeline": ("14.3.1", "Onset and duration of CRS and ICANS per subject",
                                    "Bars from onset to resolution (study day, Day 1 = infusion), labelled with the "
@@ -17,11 +17,14 @@ FIGURE_INFO = {
 }
 
 
-def plot_syndrome_timeline(adae: pd.DataFrame, *, stem, syndromes=("CRS", "ICANS"), max_day: int = 30) -> None:
+def plot_syndrome_timeline(adae: pd.DataFrame, *, stem, syndromes=("CRS", "ICANS"), max_day: int = 30,
+                           max_subjects: int = 100) -> None:
     ev = adae[(adae["TRTEMFL"] == "Y") & adae["SYNDROME"].isin(syndromes)].copy()
     if not len(ev):
         return placeholder(stem, "No CRS or ICANS events.")
     subjects = sorted(ev["USUBJID"].unique())
+    if reason := too_many_subjects(len(subjects), max_subjects, "The per-subject CRS/ICANS timeline"):
+        return placeholder(stem, reason)
     height = min(9.0, 1.0 + 0.18 * len(subjects))
     fig, ax = new_figure(7.0, height)
     ypos = {s: i for i, s in enumerate(subjects)}
@@ -47,7 +50,7 @@ def plot_syndrome_timeline(adae: pd.DataFrame, *, stem, syndromes=("CRS", "ICANS
     save_figure(fig, stem)
 
 
-def plot_counts(adlb: pd.DataFrame, *, stem, max_day: int = 90) -> None:
+def plot_counts(adlb: pd.DataFrame, *, stem, max_day: int = 90, max_subjects: int = 100) -> None:
     d = adlb[adlb["PARAMCD"].isin(["NEUT", "PLAT"]) & adlb["ADY"].between(-30, max_day)]
     if not len(d):
         return placeholder(stem, "No neutrophil or platelet counts.")
@@ -55,8 +58,7 @@ def plot_counts(adlb: pd.DataFrame, *, stem, max_day: int = 90) -> None:
     spec = {"NEUT": ("Neutrophils (x10^9/L)", (1.0, 0.5)), "PLAT": ("Platelets (x10^9/L)", (50.0, 25.0))}
     for ax, (code, (label, cuts)) in zip(axes.flat, spec.items()):
         sub = d[d["PARAMCD"] == code]
-        for _, s in sub.groupby("USUBJID"):
-            ax.plot(s["ADY"], s["AVAL"], color="#b0b0b0", linewidth=0.5)
+        individual_lines(ax, sub, x="ADY", y="AVAL", max_subjects=max_subjects, color="#b0b0b0", linewidth=0.5)
         med = sub.groupby("ADY")["AVAL"].median()
         med = med[sub.groupby("ADY")["AVAL"].size() >= 3]
         ax.plot(med.index, med.values, color="black", linewidth=1.8, label="Median")

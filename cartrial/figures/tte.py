@@ -6,10 +6,10 @@ import pandas as pd
 
 from cartrial.dates import MONTH_DAYS
 
-from cartrial.figures.common import new_figure, placeholder, save_figure, style_for
+from cartrial.figures.common import RASTER_ABOVE, new_figure, placeholder, save_figure, style_for, too_many_subjects
 from cartrial.stats.km import compute_km
+from cartrial.outputs import TTE_FIGURES  # noqa: F401 (re-exported)
 
-TTE_FIGURES = ("f14_2_5_km_curves", "f14_2_6_swimmer")
 FIGURE_INFO = {
     "f14_2_5_km_curves": ("14.2.5", "Kaplan-Meier estimates of time-to-event endpoints",
                           "Steps: Kaplan-Meier estimate; shaded band: pointwise 95% CI (log-log); ticks: censored "
@@ -49,7 +49,8 @@ def plot_km_panels(adtte: pd.DataFrame, *, levels: list[str], params: list[str],
             ax.fill_between(t, lo, hi, step="post", color=st["color"], alpha=0.12, linewidth=0)
             cens = sub[sub["CNSR"] == 1]["AVAL"].to_numpy() / MONTH_DAYS
             idx = np.searchsorted(t, cens, side="right") - 1
-            ax.plot(cens, s[np.clip(idx, 0, len(s) - 1)], "|", color=st["color"], markersize=5)
+            ax.plot(cens, s[np.clip(idx, 0, len(s) - 1)], "|", color=st["color"], markersize=5,
+                    rasterized=len(cens) > RASTER_ABOVE)
             risk_rows.append([int((sub["AVAL"] / MONTH_DAYS >= tick).sum()) for tick in ticks])
         ax.set_xticks(ticks)
         ax.set_xlim(-0.3, ticks[-1] + 0.3)
@@ -87,11 +88,14 @@ def _segments(visits: pd.DataFrame) -> list[tuple[float, float]]:
     return [(a / MONTH_DAYS, b / MONTH_DAYS) for a, b in segs]
 
 
-def plot_swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, rescue: pd.Series, flares: pd.Series, *, stem) -> None:
+def plot_swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, rescue: pd.Series, flares: pd.Series, *, stem,
+                 max_subjects: int = 100) -> None:
     """One bar per infused subject from infusion to last contact, sorted by follow-up."""
     subj = adsl[adsl["SAFFL"] == "Y"].copy()
     if not len(subj):
         return placeholder(stem, "No infused subject.")
+    if reason := too_many_subjects(len(subj), max_subjects, "The swimmer plot"):
+        return placeholder(stem, reason)
     end = subj["DTHDT"].fillna(subj["LSTALVDT"])
     subj["FU"] = ((end - subj["TRTSDT"]).dt.days + 1) / MONTH_DAYS
     subj = subj.sort_values(["FU", "USUBJID"], ascending=[True, True]).reset_index(drop=True)

@@ -48,7 +48,8 @@ INTERIM_ITEMS = {"t14_1_1_disposition", "t14_1_2_demographics", "t14_2_1_primary
 
 
 def assemble_sections(*, tables: dict[str, DisplayTable], figures: dict[str, str], analysis_type: str,
-                      notes: dict[str, list[str]] | None = None, empty: dict[str, str] | None = None) -> list[dict]:
+                      notes: dict[str, list[str]] | None = None, empty: dict[str, str] | None = None,
+                      max_listing_rows: int | None = None) -> list[dict]:
     """Sections with their tables and figures, chosen by the analysis type (interim or final).
 
     A table without rows, or a figure listed in ``empty`` (id -> reason), is not printed: the
@@ -64,6 +65,11 @@ def assemble_sections(*, tables: dict[str, DisplayTable], figures: dict[str, str
                 continue
             if item in tables and not tables[item].rows:
                 omitted.append(f"Table {tables[item].number} {tables[item].title}: no data at this data cut")
+            elif (item in tables and tables[item].kind == "listing" and max_listing_rows is not None
+                  and len(tables[item].rows) > max_listing_rows):
+                omitted.append(f"Listing {tables[item].number} {tables[item].title}: {len(tables[item].rows)} rows, "
+                               f"delivered as tables/{item}.csv and tables/{item}.rtf (more than {max_listing_rows} "
+                               "rows are not printed in the report)")
             elif item in figures and item in empty:
                 omitted.append(f"Figure {FIGURE_INFO[item][0]} {FIGURE_INFO[item][1]}: {empty[item].rstrip('.')}")
             elif item in tables:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from cartrial.sdtm.errors import Finding, InputDataError
 
-FORMATS = {".csv": "csv", ".xpt": "xpt", ".parquet": "parquet"}
+from cartrial.outputs import FORMATS  # noqa: E402  (re-exported)
 
 
 def find_domain_files(folder: str | Path) -> dict[str, Path]:
@@ -60,10 +60,17 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     frame.columns = [str(c).strip().upper() for c in frame.columns]
     for name in frame.columns:
-        text = as_text(frame[name])
-        text = text.where(text.isna(), text.astype(str).str.strip())
-        frame[name] = text.replace("", np.nan).astype("object")
+        frame[name] = _clean_text(frame[name])
     return frame.reset_index(drop=True)
+
+
+def _clean_text(col: pd.Series) -> pd.Series:
+    """Text without surrounding blanks, blank = missing; worked out once per distinct value."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    text = as_text(pd.Series(uniques, dtype=col.dtype if len(uniques) else "object"))
+    text = text.where(text.isna(), text.astype(str).str.strip()).replace("", np.nan).astype("object")
+    values = np.append(text.to_numpy(dtype=object), np.nan)
+    return pd.Series(values[np.where(codes < 0, len(uniques), codes)], index=col.index, dtype="object")
 
 
 def _check_csv_shape(path: Path, domain: str) -> None:

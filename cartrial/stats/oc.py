@@ -19,22 +19,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from cartrial.config import default_scenarios  # noqa: F401 (re-exported)
 from cartrial.stats.monitoring import compute_stopping_boundary
 
 TRIAL_COLUMNS = ["scenario", "trial", "stopped", "n_enrolled", "toxicities", "responders", "success"]
-
-
-def default_scenarios(*, threshold: float, p0: float) -> list[dict]:
-    """Null, target and toxic scenarios around the study's own thresholds."""
-    good = min(p0 + 0.30, 0.95)
-    safe = round(threshold / 2, 4)
-    return [
-        {"name": "No efficacy, acceptable toxicity", "p_response": p0, "p_toxicity": safe},
-        {"name": "Target efficacy, acceptable toxicity", "p_response": good, "p_toxicity": safe},
-        {"name": "Target efficacy, toxicity at the limit", "p_response": good, "p_toxicity": threshold},
-        {"name": "Target efficacy, unacceptable toxicity", "p_response": good,
-         "p_toxicity": min(threshold + 0.15, 0.95)},
-    ]
 
 
 def chunk_sizes(n_trials: int, chunks: int) -> list[int]:

@@ -6,8 +6,8 @@ import pandas as pd
 from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.format import fmt_mean_sd, fmt_n_pct, fmt_num, fmt_range
+from cartrial.outputs import BASELINE_TABLES  # noqa: F401 (re-exported)
 
-BASELINE_TABLES = ("t14_1_1_disposition", "t14_1_2_demographics")
 LABELS = {
     "AGE": "Age (years)", "AGEGR1": "Age group (years)", "SEX": "Sex", "RACE": "Race", "ETHNIC": "Ethnicity",
     "COUNTRY": "Country", "HEIGHTBL": "Height (cm)", "WEIGHTBL": "Weight (kg)", "BMIBL": "BMI (kg/m2)",

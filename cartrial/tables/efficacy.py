@@ -6,9 +6,8 @@ import pandas as pd
 from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.format import fmt_ci, fmt_mean_sd, fmt_n_of_N_pct, fmt_num, fmt_p
+from cartrial.outputs import EFFICACY_TABLES  # noqa: F401 (re-exported)
 
-EFFICACY_TABLES = ("t14_2_1_primary", "t14_2_2_response_rates", "t14_2_3_response_rates_oc",
-                   "t14_2_4_response_differences", "t14_2_5_change_from_baseline")
 PARAM_LABELS = {
     "SRI4": "SRI-4", "SRI5": "SRI-5", "SRI6": "SRI-6", "SRI7": "SRI-7", "SRI8": "SRI-8", "BICLA": "BICLA",
     "DORIS": "DORIS 2021 remission", "LLDAS": "LLDAS", "CRR": "Complete renal response (CRR)",

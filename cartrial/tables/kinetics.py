@@ -7,8 +7,8 @@ from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.efficacy import display_levels
 from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_num
+from cartrial.outputs import KINETICS_TABLES  # noqa: F401 (re-exported)
 
-KINETICS_TABLES = ("t14_4_1_kinetic_parameters", "t14_4_2_persistence", "t14_4_3_cytokines", "t14_4_4_bcells")
 ASSAY_LABELS = {"CARTDNA": "CAR transgene by qPCR", "CARTCELL": "CAR+ T cells by flow cytometry"}
 PARAM_LABELS = {"CMAX": "Cmax", "TMAX": "Tmax (days)", "AUC28": "AUC0-28d (lin-up/log-down)",
                 "AUC28LIN": "AUC0-28d (linear trapezoid)", "TLAST": "Tlast (days)", "THALF": "Terminal half-life (days)"}

@@ -7,10 +7,8 @@ from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.efficacy import PARAM_LABELS, display_levels
 from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_n_pct, fmt_num
+from cartrial.outputs import SAFETY_TABLES  # noqa: F401 (re-exported)
 
-SAFETY_TABLES = ("t14_3_1_overview", "t14_3_2_teae_soc_pt", "t14_3_3_teae_pt_grade", "t14_3_4_syndromes",
-                 "t14_3_5_infections", "t14_3_6_lymphodepletion", "t14_3_7_lab_shift", "t14_3_8_icaht",
-                 "t14_3_9_monitoring", "l16_2_7_1_ae_listing", "l16_2_7_2_sae_death_listing")
 TE_NOTE = "Treatment-emergent: onset on or after the CAR-T infusion (partial dates imputed, see Appendix A)."
 COUNT_NOTE = ("Subjects are counted once per row at their highest grade; N is the number of infused subjects "
               "(safety set) in ADSL.")

@@ -121,6 +121,7 @@ rule figures_efficacy:
         ),
     params:
         library=LIBRARY_HASH,
+        max_subjects=config["report"]["max_subjects_per_figure"],
         primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
         arm_order=study_value("arm_order"),
     conda:
@@ -209,6 +210,7 @@ rule figures_safety:
         ),
     params:
         library=LIBRARY_HASH,
+        max_subjects=config["report"]["max_subjects_per_figure"],
     conda:
         "../envs/cartrial.yaml"
     threads: 1
@@ -287,6 +289,7 @@ rule figures_tte:
         ),
     params:
         library=LIBRARY_HASH,
+        max_subjects=config["report"]["max_subjects_per_figure"],
         arm_order=study_value("arm_order"),
         specs=config["time_to_event"],
     conda:
@@ -378,6 +381,7 @@ rule figures_kinetics:
         ),
     params:
         library=LIBRARY_HASH,
+        max_subjects=config["report"]["max_subjects_per_figure"],
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"

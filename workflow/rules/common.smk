@@ -3,17 +3,10 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from cartrial.config import check_config, dates_to_text
-from cartrial.figures.efficacy import EFFICACY_FIGURES
-from cartrial.figures.safety import SAFETY_FIGURES
-from cartrial.figures.tte import TTE_FIGURES
-from cartrial.figures.kinetics import KINETICS_FIGURES
-from cartrial.tables.kinetics import KINETICS_TABLES
-from cartrial.tables.baseline import BASELINE_TABLES
-from cartrial.tables.efficacy import EFFICACY_TABLES
-from cartrial.tables.safety import SAFETY_TABLES
+from cartrial.config import check_config, dates_to_text, default_scenarios
+from cartrial.outputs import (BASELINE_TABLES, EFFICACY_FIGURES, EFFICACY_TABLES, FORMATS, KINETICS_FIGURES,
+                              KINETICS_TABLES, SAFETY_FIGURES, SAFETY_TABLES, TTE_FIGURES)
 from cartrial.sdtm.contract import DOMAINS
-from cartrial.sdtm.readers import FORMATS
 
 config.update(dates_to_text(dict(config)))
 try:
@@ -135,8 +128,6 @@ def job_runtime_min(wildcards, input, attempt):
 
 def oc_settings(wildcards):
     """Everything the operating-characteristics simulation of a study needs (scenarios filled in)."""
-    from cartrial.stats.oc import default_scenarios
-
     safety = STUDIES[wildcards.study]["safety"]
     oc = dict(safety["operating_characteristics"])
     monitoring, efficacy = dict(safety["monitoring"]), dict(safety["efficacy_monitoring"])

@@ -44,6 +44,7 @@ rule report:
         endpoints=config["endpoints"],
         km=config["km"],
         sponsor=config["report"]["sponsor"],
+        max_listing_rows=config["report"]["max_listing_rows"],
         root=workflow.basedir,
         previous=lambda wc: previous_analysis(wc) or "",
         oc=oc_settings,

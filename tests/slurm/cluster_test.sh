@@ -14,6 +14,9 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurmctld slurmd slurm-client munge >/dev/null
 fi
 
+# the executor plugin is not part of requirements.txt (it queries the controller at every Snakemake start)
+"$PYTHON" -m pip install -q --disable-pip-version-check -r "$ROOT/requirements-slurm.txt"
+
 cleanup() {
   if [ "${KEEP:-0}" != "1" ]; then
     scancel --user root >/dev/null 2>&1 || true

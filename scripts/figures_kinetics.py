@@ -12,7 +12,7 @@ with job_log(snakemake.log[0], "figures_kinetics"):  # noqa: F821
     folder = Path(out.figures[0]).parent
     adsl, adpc, adpp, adae, lb = (pd.read_parquet(p) for p in (inp.adsl, inp.adpc, inp.adpp, inp.adae, inp.lb))
     levels = arm_levels(adsl, arm_order=list(par.arm_order))
-    F.plot_profiles(adpc, levels=levels, stem=folder / F.KINETICS_FIGURES[0], max_subjects=snakemake.params.max_subjects)  # noqa: F821
+    F.plot_profiles(adpc, levels=levels, stem=folder / F.KINETICS_FIGURES[0], max_subjects=par.max_subjects)
     F.plot_geomean(adpc, levels=levels, stem=folder / F.KINETICS_FIGURES[1])
     F.plot_cmax_by_crs(adpp, adae, stem=folder / F.KINETICS_FIGURES[2])
     F.plot_cytokines(lb, adsl, adae, stem=folder / F.KINETICS_FIGURES[3])

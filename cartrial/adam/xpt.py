@@ -59,7 +59,7 @@ def check_v5(frame: pd.DataFrame, labels: dict[str, str], *, name: str) -> None:
     problems += [f"label of {c} longer than 40 characters" for c in frame.columns if len(labels.get(c, "")) > 40]
     for c in frame.columns:
         if frame[c].dtype == object:
-            text = pd.Series(pd.unique(frame[c].dropna().astype(str)), dtype=object)  # each distinct value once
+            text = pd.Series(pd.unique(frame[c].dropna()), dtype=object).astype(str)  # each distinct value once
             text = text[text.str.len() > 50]  # a UTF-8 character is at most 4 bytes: only these can exceed 200
             if text.str.encode("utf-8").str.len().gt(200).any():
                 problems.append(f"{c} has values longer than 200 bytes")

@@ -138,7 +138,6 @@ def ingest_study(folder: str | Path, *, cut: str) -> IngestResult:
             supp_rows += [{"domain": p.stem.upper(), "file": p.name, "read": len(read[p.name]),
                            "kept": merged.get(p.name, 0), "sha256": sha256(p), "status": f"merged into {domain}"}
                           for p in supps[domain]]
-            used.setdefault("SUPP", []).extend(supps[domain])
         domains[domain] = frame
     if errors:
         raise InputDataError(errors)
@@ -153,7 +152,7 @@ def ingest_study(folder: str | Path, *, cut: str) -> IngestResult:
     issues = warnings + issues + find_samples_without_infusion(cut_domains, names)
     recon["sha256"] = recon["domain"].map({d: ";".join(sha256(p) for p in used[d]) for d in names})
     recon["status"] = "read"
-    taken = {p for paths in used.values() for p in paths}
+    taken = {p for d in names for p in used[d] + supps.get(d, [])}
     ignored = sorted(d for d, p in files.items() if p not in taken)
     extra = pd.DataFrame(supp_rows + [{"domain": d, "file": files[d].name, "sha256": sha256(files[d]),
                                        "status": "ignored (not in contract)"} for d in ignored])

@@ -14,9 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cartrial.outputs import FORMATS
 from cartrial.sdtm.errors import Finding, InputDataError
-
-from cartrial.outputs import FORMATS  # noqa: E402  (re-exported)
 
 
 def find_domain_files(folder: str | Path) -> dict[str, Path]:

@@ -74,20 +74,13 @@ done
 sinfo
 scontrol update nodename="${HOSTNAME_SHORT}" state=resume >/dev/null 2>&1 || true
 
-# --- two workspaces: the same project files and demo data, one run local, one through SLURM
-CONFIG='studies:
-  cht101-sle:
-    data: data/cht101-sle
-    sledai_version: SELENA-SLEDAI
-    age_breaks: [40]
-    analyses:
-      interim: {cut: "2024-11-30", type: interim}
-'
+# --- two workspaces built like the end-to-end tests' (tests/test_workflow.py: project files, demo study,
+# its config), plus the profiles: one run local, one through SLURM
 for side in local slurm; do
-  mkdir -p "$WORK/$side/data"
-  cp -r "$ROOT/Snakefile" "$ROOT/workflow" "$ROOT/scripts" "$ROOT/templates" "$ROOT/profiles" "$WORK/$side/"
-  cp -r "$ROOT/data/cht101-sle" "$WORK/$side/data/"
-  printf '%s' "$CONFIG" > "$WORK/$side/config.yaml"
+  mkdir -p "$WORK/$side"
+  ( cd "$ROOT" && "$PYTHON" -c 'import sys; from pathlib import Path; from tests.test_workflow import _workspace
+_workspace(Path(sys.argv[1]))' "$WORK/$side" )
+  cp -r "$ROOT/profiles" "$WORK/$side/"
 done
 export PATH="$(dirname "$PYTHON"):$PATH"
 export SOURCE_DATE_EPOCH=1732924800

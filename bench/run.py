@@ -79,7 +79,7 @@ def make_workspace(where: Path, studies: dict[str, dict], data: dict[str, Path])
     if where.exists():
         shutil.rmtree(where)
     where.mkdir(parents=True)
-    for name in ("Snakefile", "workflow", "scripts", "templates"):
+    for name in ("Snakefile", "workflow", "scripts", "templates", "profiles"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, where / name)
     for study, folder in data.items():

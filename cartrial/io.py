@@ -23,17 +23,31 @@ def empty_domain(domain: str) -> pd.DataFrame:
                          for c in DOMAINS[domain].columns})
 
 
-def read_sdtm(paths: list[str | Path], reconciliation: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """Read the cut SDTM parquet files; domains absent from the input are left out."""
-    present = None
-    if reconciliation is not None:
-        present = set(reconciliation.loc[reconciliation["status"] == "read", "domain"])
+def read_sdtm(paths: list[str | Path]) -> dict[str, pd.DataFrame]:
+    """Read the cut SDTM parquet files; domains absent from the input (see :func:`write_domain_audit`) are
+    left out."""
     out = {}
     for path in paths:
-        domain = Path(path).stem.upper()
-        if present is None or domain in present:
-            out[domain] = pd.read_parquet(path)
+        frame = pd.read_parquet(path)
+        if not frame.attrs.get("absent"):
+            out[Path(path).stem.upper()] = frame
     return out
+
+
+def write_domain_audit(result, domain: str, *, sdtm: str | Path, issues: str | Path,
+                       reconciliation: str | Path) -> None:
+    """Write one ingested domain (``cartrial.sdtm.ingest.DomainResult``): its cut Parquet file, data
+    issues and reconciliation rows. A domain the study has no file for is written as a zero-row frame of
+    the contract's columns marked ``absent`` (kept apart from a file with a header and no records)."""
+    from cartrial.sdtm.errors import findings_frame
+
+    frame = result.frame
+    if frame is None:
+        frame = empty_domain(domain)
+        frame.attrs["absent"] = True
+    write_parquet(frame, sdtm)
+    findings_frame(result.issues).to_csv(issues, index=False, lineterminator="\n")
+    result.reconciliation.to_csv(reconciliation, index=False, lineterminator="\n")
 
 
 @contextmanager

@@ -12,10 +12,9 @@ from cartrial.sdtm.errors import findings_frame
 
 with job_log(snakemake.log[0], "adam_efficacy") as log:  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
-    recon = pd.read_csv(Path(inp.sdtm[0]).parent / "reconciliation.csv")
     adsl = pd.read_parquet(inp.adsl)
     adqs, adrs, issues, skipped = build_efficacy(
-        read_sdtm(inp.sdtm, recon), adsl, version=par.sledai_version, windows=make_month_windows(list(par.months)),
+        read_sdtm(inp.sdtm), adsl, version=par.sledai_version, windows=make_month_windows(list(par.months)),
         rules=EndpointRules.from_config(dict(par.endpoints)), cut=par.cut)
     write_parquet(adqs, out.adqs)
     write_parquet(adrs, out.adrs)

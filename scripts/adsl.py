@@ -1,15 +1,9 @@
 """Rule adsl: build ADSL from the cut SDTM domains."""
-from pathlib import Path
-
-import pandas as pd
-
 from cartrial.adam.adsl import build_adsl
 from cartrial.io import job_log, read_sdtm, write_parquet
 
 with job_log(snakemake.log[0], "adsl") as log:  # noqa: F821
-    sdtm_dir = Path(snakemake.input.sdtm[0]).parent  # noqa: F821
-    recon = pd.read_csv(sdtm_dir / "reconciliation.csv")
-    domains = read_sdtm(snakemake.input.sdtm, recon)  # noqa: F821
+    domains = read_sdtm(snakemake.input.sdtm)  # noqa: F821
     adsl = build_adsl(domains, cut=snakemake.params.cut, sledai_version=snakemake.params.sledai_version,  # noqa: F821
                       age_breaks=list(snakemake.params.age_breaks))  # noqa: F821
     write_parquet(adsl, snakemake.output.parquet)  # noqa: F821

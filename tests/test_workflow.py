@@ -20,7 +20,7 @@ studies:
 
 
 def _workspace(tmp: Path, config: str = CONFIG, data: tuple[str, ...] = ("cht101-sle",)) -> Path:
-    for name in ("Snakefile", "workflow", "scripts", "templates"):
+    for name in ("Snakefile", "workflow", "scripts", "templates", "profiles"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp / name)
     for study in data:
@@ -44,8 +44,8 @@ def two_runs(tmp_path_factory):
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert _checksums(ws / "data") == before, "the run modified its input data"
         written = {p.relative_to(ws).parts[0] for p in ws.rglob("*") if p.is_file() and p.stat().st_mtime > 0}
-        assert written <= {"Snakefile", "workflow", "scripts", "templates", "data", "config.yaml", "results", "logs",
-                           ".snakemake"}
+        assert written <= {"Snakefile", "workflow", "scripts", "templates", "profiles", "data", "config.yaml",
+                           "results", "logs", ".snakemake"}
         dirs.append(ws / "results" / "cht101-sle" / "interim")
     return dirs
 
@@ -97,7 +97,7 @@ def test_run_produces_report_and_contract_outputs(two_runs):
 
 def test_two_runs_are_byte_identical(two_runs):
     a, b = two_runs
-    files = sorted(p.relative_to(a) for sub in ("adam", "ard", "tables", "sdtm", "figures") for p in (a / sub).iterdir())
+    files = sorted(p.relative_to(a) for sub in ("adam", "ard", "tables", "sdtm", "figures") for p in (a / sub).rglob("*") if p.is_file())
     files += [Path("report.pdf"), Path("report.html")]  # the report's date is the cut unless SOURCE_DATE_EPOCH is set
     assert len(files) > 10
     for rel in files:
@@ -108,10 +108,37 @@ def test_missing_required_column_stops_before_report(tmp_path):
     ws = _workspace(tmp_path)
     ae = ws / "data" / "cht101-sle" / "ae.csv"
     pd.read_csv(ae, dtype=str).drop(columns=["AEDECOD"]).to_csv(ae, index=False)
+    # a second broken table: one run names the problems of both
+    rs = ws / "data" / "cht101-sle" / "rs.csv"
+    pd.read_csv(rs, dtype=str).drop(columns=["RSTESTCD"]).to_csv(rs, index=False)
     proc = _run(ws)
     assert proc.returncode != 0
     assert "ae.csv, column AEDECOD: AE.AEDECOD required column is missing" in proc.stderr
+    assert "rs.csv, column RSTESTCD: RS.RSTESTCD required column is missing" in proc.stderr
     assert not (ws / "results" / "cht101-sle" / "interim" / "report.pdf").exists()
+
+
+def _planned_jobs(workdir: Path) -> dict[str, int]:
+    """Jobs a dry run would run, by rule (Snakemake's job-stats table)."""
+    proc = _run(workdir, "-n")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = [line.split() for line in proc.stdout.splitlines()]
+    return {r[0]: int(r[1]) for r in rows if len(r) == 2 and r[1].isdigit() and r[0] not in ("total", "jobid:")}
+
+
+def test_changed_table_rereads_only_its_domain(two_runs, tmp_path):
+    """A changed AE table re-ingests AE only (not DM, RS, LB ...), then reruns what reads the cut AE."""
+    ws = tmp_path / "ws"
+    shutil.copytree(two_runs[0].parents[2], ws, symlinks=True)  # keeps modification times and .snakemake
+    assert set(_planned_jobs(ws)) <= {"report", "all"}  # the report records the workflow's folder, which moved
+    ae = ws / "data" / "cht101-sle" / "ae.csv"
+    frame = pd.read_csv(ae, dtype=str, keep_default_na=False)
+    frame.loc[0, "AEOUT"] = "RECOVERING/RESOLVING"
+    frame.to_csv(ae, index=False, lineterminator="\n")
+    jobs = _planned_jobs(ws)
+    assert jobs["ingest_domain"] == 1 and "ingest_dm" not in jobs
+    assert jobs["ingest_summary"] == 1 and jobs["adam_safety"] == 1
+    assert "oc_chunk" not in jobs  # the operating characteristics do not read data
 
 
 def test_unknown_config_key_is_rejected(tmp_path):

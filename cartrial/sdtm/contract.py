@@ -9,6 +9,9 @@ names and controlled terms: CDISC SDTMIG v3.4 and the project's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
+
+P = TypeVar("P")
 
 CHAR, NUM, DATE = "char", "num", "date"
 
@@ -154,3 +157,25 @@ CUT_DATE_VARIABLE = {
 }
 
 REQUIRED_DOMAINS = ("DM",)
+
+
+def group_domain_files(files: dict[str, P]) -> tuple[dict[str, list[P]], dict[str, list[P]]]:
+    """Contract domains and their SUPP-- files, by domain code, from ``{file stem (upper case): path}``.
+
+    A domain is one file (``lb.csv``) or, as SDTMIG v3.4 section 4.1.7 allows,
+    split into several files named by the domain code and a suffix
+    (``lbch.parquet``, ``lbhe.parquet``); the parts are recognised by their
+    ``DOMAIN`` column when they are read. ``SUPPAE`` or ``SUPPLBCH`` qualify AE
+    or LB. Pure name matching (no file is opened), so the workflow can name a
+    domain's input files while it parses.
+    """
+    domains: dict[str, list[P]] = {}
+    supps: dict[str, list[P]] = {}
+    for stem, path in sorted(files.items()):
+        if stem in DOMAINS:
+            domains.setdefault(stem, []).append(path)
+        elif stem.startswith("SUPP") and stem[4:6] in DOMAINS:
+            supps.setdefault(stem[4:6], []).append(path)
+        elif len(stem) in (3, 4) and stem[:2] in DOMAINS:
+            domains.setdefault(stem[:2], []).append(path)
+    return domains, supps

@@ -30,6 +30,48 @@ def _after(values: pd.Series, cut: pd.Timestamp) -> pd.Series:
     return dtc_to_date(values, impute="first") > cut
 
 
+def enrolled_subjects(dm: pd.DataFrame, *, cut: str | pd.Timestamp, file: str) -> tuple[pd.DataFrame, list[Finding]]:
+    """Every DM subject with ``ENROLLED`` (consent on or before the cut, or no consent date).
+
+    A missing consent date keeps the subject and is listed as a data issue.
+    """
+    consent = dm["RFICDTC"] if "RFICDTC" in dm else pd.Series(pd.NA, index=dm.index, dtype=object)
+    late = _after(consent, pd.Timestamp(cut))
+    issues = [Finding("DM", file, int(i) + 1, "RFICDTC", "consent date missing: subject kept in the cut", None,
+                      dm.at[i, "USUBJID"], severity="warning", action="kept")
+              for i in consent.index[consent.isna()]]
+    return pd.DataFrame({"USUBJID": dm["USUBJID"].to_numpy(), "ENROLLED": ~late.to_numpy()}), issues
+
+
+def cut_domain(domain: str, frame: pd.DataFrame, *, cut: str | pd.Timestamp, enrolled: set,
+               file: str) -> tuple[pd.DataFrame, dict, list[Finding]]:
+    """Cut one domain: the kept records, its reconciliation row and its data issues."""
+    cut = pd.Timestamp(cut)
+    issues: list[Finding] = []
+    n_read = len(frame)
+    in_cut = frame["USUBJID"].isin(enrolled) if "USUBJID" in frame else pd.Series(True, index=frame.index)
+    removed_after = pd.Series(False, index=frame.index)
+    datevar = CUT_DATE_VARIABLE.get(domain)
+    if datevar and datevar in frame:
+        removed_after = _after(frame[datevar], cut) & in_cut
+        for i in frame.index[frame[datevar].isna() & in_cut]:
+            issues.append(Finding(domain, file, int(i) + 1, datevar,
+                                  "record has no date: kept, cannot be placed relative to the cut",
+                                  None, frame.at[i, "USUBJID"], severity="warning", action="kept"))
+    kept = frame[in_cut & ~removed_after].copy()
+    if domain == "DM" and "DTHDTC" in kept:
+        dead_late = _after(kept["DTHDTC"], cut)
+        kept.loc[dead_late, "DTHDTC"] = pd.NA
+        if "DTHFL" in kept:
+            kept.loc[dead_late, "DTHFL"] = pd.NA
+    for col in END_DATES.get(domain, []):
+        if col in kept:
+            kept.loc[_after(kept[col], cut), col] = pd.NA
+    recon = {"domain": domain, "file": file, "read": n_read, "removed_not_enrolled": int((~in_cut).sum()),
+             "removed_after_cut": int(removed_after.sum()), "kept": len(kept)}
+    return kept.reset_index(drop=True), recon, issues
+
+
 def apply_data_cut(domains: dict[str, pd.DataFrame], *, cut: str | pd.Timestamp,
                    files: dict[str, str]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list[Finding]]:
     """Cut every domain at ``cut``.
@@ -38,40 +80,12 @@ def apply_data_cut(domains: dict[str, pd.DataFrame], *, cut: str | pd.Timestamp,
     ``read``, ``removed_not_enrolled``, ``removed_after_cut``, ``kept``), and
     data-issue findings (records without a date, dates reset).
     """
-    cut = pd.Timestamp(cut)
-    issues: list[Finding] = []
-    dm = domains["DM"].copy()
-    consent = dm["RFICDTC"] if "RFICDTC" in dm else pd.Series(pd.NA, index=dm.index, dtype=object)
-    late = _after(consent, cut)
-    enrolled = set(dm.loc[~late, "USUBJID"])
-    for i in consent.index[consent.isna()]:
-        issues.append(Finding("DM", files["DM"], int(i) + 1, "RFICDTC",
-                              "consent date missing: subject kept in the cut", None, dm.at[i, "USUBJID"],
-                              severity="warning", action="kept"))
+    subjects, issues = enrolled_subjects(domains["DM"], cut=cut, file=files["DM"])
+    enrolled = set(subjects.loc[subjects["ENROLLED"], "USUBJID"])
     out: dict[str, pd.DataFrame] = {}
     recon = []
     for domain, frame in domains.items():
-        n_read = len(frame)
-        in_cut = frame["USUBJID"].isin(enrolled) if "USUBJID" in frame else pd.Series(True, index=frame.index)
-        removed_after = pd.Series(False, index=frame.index)
-        datevar = CUT_DATE_VARIABLE.get(domain)
-        if datevar and datevar in frame:
-            removed_after = _after(frame[datevar], cut) & in_cut
-            for i in frame.index[frame[datevar].isna() & in_cut]:
-                issues.append(Finding(domain, files[domain], int(i) + 1, datevar,
-                                      "record has no date: kept, cannot be placed relative to the cut",
-                                      None, frame.at[i, "USUBJID"], severity="warning", action="kept"))
-        kept = frame[in_cut & ~removed_after].copy()
-        if domain == "DM" and "DTHDTC" in kept:
-            dead_late = _after(kept["DTHDTC"], cut)
-            kept.loc[dead_late, "DTHDTC"] = pd.NA
-            if "DTHFL" in kept:
-                kept.loc[dead_late, "DTHFL"] = pd.NA
-        for col in END_DATES.get(domain, []):
-            if col in kept:
-                kept.loc[_after(kept[col], cut), col] = pd.NA
-        out[domain] = kept.reset_index(drop=True)
-        recon.append({"domain": domain, "file": files[domain], "read": n_read,
-                      "removed_not_enrolled": int((~in_cut).sum()),
-                      "removed_after_cut": int(removed_after.sum()), "kept": len(kept)})
+        out[domain], row, found = cut_domain(domain, frame, cut=cut, enrolled=enrolled, file=files[domain])
+        recon.append(row)
+        issues += found
     return out, pd.DataFrame(recon), issues

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cartrial.sdtm.contract import DOMAINS, REQUIRED_DOMAINS
-from cartrial.sdtm.datacut import apply_data_cut
+from cartrial.sdtm.contract import REQUIRED_DOMAINS, group_domain_files
+from cartrial.sdtm.datacut import cut_domain, enrolled_subjects
 from cartrial.sdtm.errors import Finding, InputDataError, findings_frame
 from cartrial.sdtm.readers import find_domain_files, read_domain
 from cartrial.sdtm.supp import merge_supp
@@ -22,6 +22,16 @@ class IngestResult:
 
     domains: dict[str, pd.DataFrame]
     issues: pd.DataFrame
+    reconciliation: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class DomainResult:
+    """One cut domain (None when the study has no file for it), its findings and reconciliation rows
+    (the domain's own row and one per SUPP-- file merged into it)."""
+
+    frame: pd.DataFrame | None
+    issues: list[Finding]
     reconciliation: pd.DataFrame
 
 
@@ -48,27 +58,6 @@ def find_samples_without_infusion(domains: dict[str, pd.DataFrame], files: dict[
             for subj, n in orphan.groupby("USUBJID").size().items()]
 
 
-def group_domain_files(files: dict[str, Path]) -> tuple[dict[str, list[Path]], dict[str, list[Path]]]:
-    """Contract domains and their SUPP-- files, by domain code.
-
-    A domain is one file (``lb.csv``) or, as SDTMIG v3.4 section 4.1.7 allows,
-    split into several files named by the domain code and a suffix
-    (``lbch.parquet``, ``lbhe.parquet``); the parts are recognised by their
-    ``DOMAIN`` column when they are read. A domain given both whole and split
-    is an error. ``SUPPAE`` or ``SUPPLBCH`` qualify AE or LB.
-    """
-    domains: dict[str, list[Path]] = {}
-    supps: dict[str, list[Path]] = {}
-    for stem, path in sorted(files.items()):
-        if stem in DOMAINS:
-            domains.setdefault(stem, []).append(path)
-        elif stem.startswith("SUPP") and stem[4:6] in DOMAINS:
-            supps.setdefault(stem[4:6], []).append(path)
-        elif len(stem) in (3, 4) and stem[:2] in DOMAINS:
-            domains.setdefault(stem[:2], []).append(path)
-    return domains, supps
-
-
 def _read_part(path: Path, domain: str) -> pd.DataFrame | None:
     """One file of a domain; a split-name file whose DOMAIN column is not the code is not a part (None)."""
     frame = read_domain(path)
@@ -77,85 +66,174 @@ def _read_part(path: Path, domain: str) -> pd.DataFrame | None:
     return frame
 
 
-def ingest_study(folder: str | Path, *, cut: str) -> IngestResult:
-    """Read every contract domain in ``folder`` and apply the data cut.
-
-    Domains that are not part of the contract are ignored (and listed in
-    the reconciliation as ``ignored``). All findings of all files are
-    gathered before the run stops, so one pass shows every problem.
-    """
+def check_folder(folder: str | Path) -> dict[str, Path]:
+    """The study's files by stem; stops on a domain given in two formats or a required domain missing."""
     files = find_domain_files(folder)
     missing = [d for d in REQUIRED_DOMAINS if d not in files]
     if missing:
         raise InputDataError([Finding(d, f"{d.lower()}.csv", None, None,
                                       f"required domain {d} is missing from {Path(folder).name}")
                               for d in missing])
+    return files
+
+
+def _read_checked(domain: str, path: Path) -> pd.DataFrame | None:
+    """One file of ``domain`` read, checked against the contract and converted to standard units."""
+    frame = _read_part(path, domain)
+    if frame is None:
+        return None
+    frame = validate_domain(frame, domain, file=path.name)
+    if domain == "LB":
+        frame = convert_units(frame, testcd="LBTESTCD", value="LBSTRESN", unit="LBSTRESU", table=LB_UNITS,
+                              domain="LB", file=path.name, orres="LBORRES", orresu="LBORRESU")
+    elif domain == "VS":
+        frame = convert_units(frame, testcd="VSTESTCD", value="VSSTRESN", unit="VSSTRESU", table=VS_UNITS,
+                              domain="VS", file=path.name)
+    return frame
+
+
+def read_study_domain(domain: str, files: dict[str, Path]
+                      ) -> tuple[pd.DataFrame | None, list[Path], list[Finding], list[dict]]:
+    """Read, check and unit-convert one domain from its files (whole or split, with SUPP-- merged).
+
+    Returns the frame (None when the study has no file for it), the files used, warnings and the SUPP--
+    reconciliation rows; stops with every error of every file of the domain.
+    """
     grouped, supps = group_domain_files(files)
-    domains: dict[str, pd.DataFrame] = {}
-    names: dict[str, str] = {}
-    used: dict[str, list[Path]] = {}
     errors: list[Finding] = []
     warnings: list[Finding] = []
-    supp_rows = []
-    for domain, paths in grouped.items():
-        parts = []
-        for path in paths:
-            try:
-                frame = _read_part(path, domain)
-                if frame is None:
-                    continue
-                frame = validate_domain(frame, domain, file=path.name)
-                if not len(frame):
-                    if domain in REQUIRED_DOMAINS:
-                        raise InputDataError([Finding(domain, path.name, None, None,
-                                                      f"{domain} has a header but no records")])
-                    warnings.append(Finding(domain, path.name, None, None, "file has a header but no records",
-                                            severity="warning", action="domain analysed as having no records"))
-                if domain == "LB":
-                    frame = convert_units(frame, testcd="LBTESTCD", value="LBSTRESN", unit="LBSTRESU",
-                                          table=LB_UNITS, domain="LB", file=path.name,
-                                          orres="LBORRES", orresu="LBORRESU")
-                elif domain == "VS":
-                    frame = convert_units(frame, testcd="VSTESTCD", value="VSSTRESN", unit="VSSTRESU",
-                                          table=VS_UNITS, domain="VS", file=path.name)
-                parts.append(frame)
-                used.setdefault(domain, []).append(path)
-            except InputDataError as err:
-                errors += err.findings
-        if domain not in used:
+    parts, used = [], []
+    for path in grouped.get(domain, []):
+        try:
+            frame = _read_checked(domain, path)
+        except InputDataError as err:
+            errors += err.findings
             continue
-        if domain in files and len(used[domain]) > 1:
-            errors.append(Finding(domain, ", ".join(p.name for p in used[domain]), None, None,
-                                  "domain given both whole and split into parts; keep one"))
+        if frame is None:
             continue
-        names[domain] = ", ".join(p.name for p in used[domain])
-        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        if supps.get(domain):
-            read = {p.name: read_domain(p) for p in supps[domain]}
-            frame, found, merged = merge_supp(frame, read, domain=domain)
-            errors += [f for f in found if f.severity == "error"]
-            warnings += [f for f in found if f.severity != "error"]
-            supp_rows += [{"domain": p.stem.upper(), "file": p.name, "read": len(read[p.name]),
-                           "kept": merged.get(p.name, 0), "sha256": sha256(p), "status": f"merged into {domain}"}
-                          for p in supps[domain]]
-        domains[domain] = frame
+        if not len(frame):
+            if domain in REQUIRED_DOMAINS:
+                errors.append(Finding(domain, path.name, None, None, f"{domain} has a header but no records"))
+                continue
+            warnings.append(Finding(domain, path.name, None, None, "file has a header but no records",
+                                    severity="warning", action="domain analysed as having no records"))
+        parts.append(frame)
+        used.append(path)
+    if domain in files and len(used) > 1:
+        errors.append(Finding(domain, ", ".join(p.name for p in used), None, None,
+                              "domain given both whole and split into parts; keep one"))
     if errors:
         raise InputDataError(errors)
-    check_subjects_in_dm(domains, names)
-    cut_domains, recon, issues = apply_data_cut(domains, cut=cut, files=names)
-    dm = domains["DM"]
-    if "RFXSTDTC" in dm and dm["RFXSTDTC"].notna().any() and cut_domains["DM"]["RFXSTDTC"].isna().all():
-        first = str(dm["RFXSTDTC"].dropna().min())
-        raise InputDataError([Finding("DM", names["DM"], None, "RFXSTDTC", f"no subject was treated on or before "
+    if not used:
+        return None, [], [], []
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    supp_rows = []
+    if supps.get(domain):
+        read = {p.name: read_domain(p) for p in supps[domain]}
+        frame, found, merged = merge_supp(frame, read, domain=domain)
+        if any(f.severity == "error" for f in found):
+            raise InputDataError([f for f in found if f.severity == "error"])
+        warnings += found
+        supp_rows = [{"domain": p.stem.upper(), "file": p.name, "read": len(read[p.name]),
+                      "kept": merged.get(p.name, 0), "sha256": sha256(p), "status": f"merged into {domain}"}
+                     for p in supps[domain]]
+    return frame, used, warnings, supp_rows
+
+
+def _result(domain: str, frame: pd.DataFrame | None, used: list[Path], recon_row: dict | None,
+            supp_rows: list[dict], issues: list[Finding]) -> DomainResult:
+    rows = []
+    if recon_row is not None:
+        rows.append({**recon_row, "sha256": ";".join(sha256(p) for p in used), "status": "read"})
+    return DomainResult(frame, issues, pd.DataFrame(rows + supp_rows, columns=RECONCILIATION_COLUMNS))
+
+
+RECONCILIATION_COLUMNS = ["domain", "file", "read", "removed_not_enrolled", "removed_after_cut", "kept", "sha256",
+                          "status"]
+
+
+def ingest_dm(files: dict[str, Path], *, cut: str) -> tuple[DomainResult, pd.DataFrame]:
+    """DM read, checked and cut, with every DM subject and whether the subject is in the cut."""
+    frame, used, warnings, supp_rows = read_study_domain("DM", files)
+    name = ", ".join(p.name for p in used)
+    subjects, issues = enrolled_subjects(frame, cut=cut, file=name)
+    kept, row, found = cut_domain("DM", frame, cut=cut, enrolled=set(subjects.loc[subjects["ENROLLED"], "USUBJID"]),
+                                  file=name)
+    if "RFXSTDTC" in frame and frame["RFXSTDTC"].notna().any() and kept["RFXSTDTC"].isna().all():
+        first = str(frame["RFXSTDTC"].dropna().min())
+        raise InputDataError([Finding("DM", name, None, "RFXSTDTC", f"no subject was treated on or before "
                                       f"the data cut {cut} (first treatment {first[:10]}): check the cut date in "
                                       "config.yaml")])
-    issues = warnings + issues + find_samples_without_infusion(cut_domains, names)
-    recon["sha256"] = recon["domain"].map({d: ";".join(sha256(p) for p in used[d]) for d in names})
-    recon["status"] = "read"
-    taken = {p for d in names for p in used[d] + supps.get(d, [])}
-    ignored = sorted(d for d, p in files.items() if p not in taken)
-    extra = pd.DataFrame(supp_rows + [{"domain": d, "file": files[d].name, "sha256": sha256(files[d]),
-                                       "status": "ignored (not in contract)"} for d in ignored])
-    if len(extra):
-        recon = pd.concat([recon, extra], ignore_index=True)
-    return IngestResult(cut_domains, findings_frame(issues), recon)
+    return _result("DM", kept, used, row, supp_rows, warnings + issues + found), subjects
+
+
+def ingest_domain(domain: str, files: dict[str, Path], *, cut: str, subjects: pd.DataFrame,
+                  context: dict[str, pd.DataFrame] | None = None) -> DomainResult:
+    """One domain other than DM read, checked against DM's subjects and cut.
+
+    ``subjects`` is :func:`ingest_dm`'s subject list; ``context`` holds the cut domains a check needs
+    (DM and EX for the kinetic samples of subjects never infused).
+    """
+    frame, used, warnings, supp_rows = read_study_domain(domain, files)
+    if frame is None:
+        return _result(domain, None, [], None, [], [])
+    name = ", ".join(p.name for p in used)
+    check_subjects_in_dm({"DM": subjects, domain: frame}, {"DM": "dm", domain: name})
+    enrolled = set(subjects.loc[subjects["ENROLLED"], "USUBJID"])
+    kept, row, found = cut_domain(domain, frame, cut=cut, enrolled=enrolled, file=name)
+    issues = warnings + found
+    if domain == "PC":
+        issues += find_samples_without_infusion({**(context or {}), "PC": kept}, {"PC": name})
+    return _result(domain, kept, used, row, supp_rows, issues)
+
+
+def ignored_files(files: dict[str, Path], reconciliation: pd.DataFrame) -> pd.DataFrame:
+    """Reconciliation rows of the files in the study folder that no domain took (not in the contract)."""
+    taken = {name for cell in reconciliation["file"].dropna() for name in str(cell).split(", ")}
+    rows = [{"domain": d, "file": p.name, "sha256": sha256(p), "status": "ignored (not in contract)"}
+            for d, p in sorted(files.items()) if p.name not in taken]
+    return pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS)
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Rows of reconciliation frames one after the other (empty frames add nothing)."""
+    full = [f for f in frames if len(f)]
+    return pd.concat(full, ignore_index=True) if full else frames[0].iloc[0:0]
+
+
+def summarise(results: list[DomainResult], files: dict[str, Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """data_issues.csv and reconciliation.csv of a study from its domains' results (DM first)."""
+    recon = _stack([r.reconciliation for r in results])
+    recon = _stack([recon, ignored_files(files, recon)])
+    return findings_frame([f for r in results for f in r.issues]), recon
+
+
+def ingest_study(folder: str | Path, *, cut: str) -> IngestResult:
+    """Read every contract domain in ``folder`` and apply the data cut.
+
+    The same steps as the workflow's per-domain ingest jobs, in one process. Domains that are not part
+    of the contract are ignored (and listed in the reconciliation as ``ignored``). All findings of all
+    files are gathered before the run stops, so one pass shows every problem.
+    """
+    files = check_folder(folder)
+    grouped, _ = group_domain_files(files)
+    errors: list[Finding] = []
+    results: dict[str, DomainResult] = {}
+    subjects = None
+    try:
+        results["DM"], subjects = ingest_dm(files, cut=cut)
+    except InputDataError as err:
+        errors += err.findings
+    for domain in sorted(d for d in grouped if d != "DM"):  # EX before PC: the PC check uses cut DM and EX
+        try:
+            if subjects is None:  # DM is broken: still check each file, so one pass shows every problem
+                read_study_domain(domain, files)
+                continue
+            context = {d: results[d].frame for d in ("DM", "EX") if d in results and results[d].frame is not None}
+            results[domain] = ingest_domain(domain, files, cut=cut, subjects=subjects, context=context)
+        except InputDataError as err:
+            errors += err.findings
+    if errors:
+        raise InputDataError(errors)
+    issues, recon = summarise(list(results.values()), files)
+    return IngestResult({d: r.frame for d, r in results.items() if r.frame is not None}, issues, recon)

@@ -1,7 +1,7 @@
 rule adsl:
     """ADSL: populations, key dates, disposition, baseline characteristics."""
     input:
-        sdtm=expand("results/{{study}}/{{analysis}}/sdtm/{domain}.parquet", domain=SDTM_DOMAINS),
+        sdtm=expand("results/{{study}}/{{analysis}}/sdtm/{domain}.parquet", domain=ADSL_DOMAINS),
     output:
         parquet="results/{study}/{analysis}/adam/adsl.parquet",
     params:
@@ -26,7 +26,7 @@ rule adsl:
 rule adam_efficacy:
     """ADQS (disease activity by visit) and ADRS (responder flags by visit, NRI)."""
     input:
-        sdtm=expand("results/{{study}}/{{analysis}}/sdtm/{domain}.parquet", domain=SDTM_DOMAINS),
+        sdtm=expand("results/{{study}}/{{analysis}}/sdtm/{domain}.parquet", domain=EFFICACY_DOMAINS),
         adsl="results/{study}/{analysis}/adam/adsl.parquet",
     output:
         adqs="results/{study}/{analysis}/adam/adqs.parquet",

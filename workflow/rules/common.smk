@@ -6,7 +6,7 @@ from snakemake.utils import validate
 from cartrial.config import check_config, dates_to_text, default_scenarios
 from cartrial.outputs import (BASELINE_TABLES, EFFICACY_FIGURES, EFFICACY_TABLES, FORMATS, KINETICS_FIGURES,
                               KINETICS_TABLES, SAFETY_FIGURES, SAFETY_TABLES, TTE_FIGURES)
-from cartrial.sdtm.contract import DOMAINS
+from cartrial.sdtm.contract import DOMAINS, group_domain_files
 
 config.update(dates_to_text(dict(config)))
 try:
@@ -40,6 +40,10 @@ def library_hash():
 
 LIBRARY_HASH = library_hash()
 SDTM_DOMAINS = sorted(d.lower() for d in DOMAINS)
+SDTM_ORDER = ["dm"] + [d for d in SDTM_DOMAINS if d != "dm"]  # the order of data_issues.csv and reconciliation.csv
+# the cut SDTM domains ADSL reads (last contact date: every dated record) and those ADQS/ADRS read
+ADSL_DOMAINS = SDTM_DOMAINS
+EFFICACY_DOMAINS = ["cm", "lb", "rs", "vs"]
 BASELINE_TABLES = list(BASELINE_TABLES)
 EFFICACY_TABLES = list(EFFICACY_TABLES)
 EFFICACY_FIGURES = list(EFFICACY_FIGURES)
@@ -102,6 +106,17 @@ def study_files(wildcards):
     """The input tables of a study: every CSV, XPT or Parquet file in its folder."""
     folder = Path(STUDIES[wildcards.study]["data"])
     return sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in FORMATS)
+
+
+def domain_files(domain=None):
+    """Input function: the raw files of one domain (whole or split parts, and its SUPP-- files)."""
+
+    def files(wildcards):
+        code = domain or wildcards.domain.upper()
+        grouped, supps = group_domain_files({Path(p).stem.upper(): p for p in study_files(wildcards)})
+        return grouped.get(code, []) + supps.get(code, [])
+
+    return files
 
 
 def study_value(key):

@@ -1,0 +1,23 @@
+"""Rule ingest_summary: the study's data_issues.csv and reconciliation.csv from its domains' audit files."""
+import pandas as pd
+
+from cartrial.io import job_log
+from cartrial.sdtm.ingest import ignored_files
+from cartrial.sdtm.readers import find_domain_files
+
+
+def _stack(paths):
+    frames = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in paths]
+    return pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+
+
+with job_log(snakemake.log[0], "ingest_summary") as log:  # noqa: F821
+    inp, out = snakemake.input, snakemake.output  # noqa: F821
+    issues = _stack(inp.issues)
+    recon = _stack(inp.reconciliation)
+    ignored = ignored_files(find_domain_files(snakemake.params.folder), recon)  # noqa: F821
+    if len(ignored):
+        recon = pd.concat([recon, ignored.astype(object).fillna("")], ignore_index=True)
+    issues.to_csv(out.issues, index=False, lineterminator="\n")
+    recon.to_csv(out.reconciliation, index=False, lineterminator="\n")
+    log.info("%d data issues; %d reconciliation rows", len(issues), len(recon))

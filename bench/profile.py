@@ -1,9 +1,12 @@
-"""Summarise the cProfile files of a run (CARTRIAL_PROFILE=<folder>): top functions by own time."""
+"""Summarise a run's profile: the cProfile files of its jobs (CARTRIAL_PROFILE=<folder>) or the py-spy samples of
+its whole process tree (bench/run.py --py-spy): top jobs, and top functions by own and by inclusive time."""
 from __future__ import annotations
 
 import io
 import pstats
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 
@@ -20,5 +23,39 @@ def summarise(folder: str | Path, top: int = 20) -> str:
     return f"Jobs by profiled time:\n{jobs}\n\nFunctions by own time (all jobs):\n{buf.getvalue()}"
 
 
+def _job(process: str) -> str:
+    """The workflow rule a sampled process ran (Snakemake runs a rule's script as .snakemake/scripts/tmp*.<rule>.py)."""
+    match = re.search(r"tmp[^ /]*\.([A-Za-z0-9_]+)\.py", process)
+    return match.group(1) if match else ("snakemake" if "snakemake" in process else "other")
+
+
+def summarise_samples(path: str | Path, top: int = 25, rate: int = 20) -> str:
+    """py-spy raw samples (one line a stack: frames separated by ';' and a count): seconds per rule, then
+    functions by own time (leaf frame) and inclusive time (anywhere in the stack, once per sample)."""
+    jobs, own, incl = Counter(), Counter(), Counter()
+    for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        frames = stack.split(";")
+        n = int(count)
+        process = next((f for f in frames if f.startswith("process ")), "")
+        code = [re.sub(r"\s*\([^()]*/", " (", f) for f in frames if not f.startswith(("process ", "thread "))]
+        jobs[_job(process)] += n
+        if code:
+            own[code[-1]] += n
+        for name in set(code):
+            incl[name] += n
+
+    def table(counter: Counter) -> str:
+        return "\n".join(f"{c / rate:9.1f} s  {name}" for name, c in counter.most_common(top))
+
+    return (f"Seconds sampled per rule (all jobs of the rule):\n{table(jobs)}\n\nFunctions by own time:\n"
+            f"{table(own)}\n\nFunctions by inclusive time:\n{table(incl)}")
+
+
 if __name__ == "__main__":
-    print(summarise(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 20))
+    if sys.argv[1].endswith(".txt"):
+        print(summarise_samples(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 25))
+    else:
+        print(summarise(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 20))

@@ -3,6 +3,8 @@
     python bench/run.py                      # demo + 15, 50, 1000 subjects
     python bench/run.py --sizes 1000 10000   # chosen sizes (the demo is always measured first)
     python bench/run.py --profile            # also cProfile every job (CARTRIAL_PROFILE), summarised
+    python bench/run.py --py-spy             # sample the cold run's whole process tree with py-spy
+                                             # (requirements-bench.txt; low overhead, so times stay true)
 
 For each case the workflow runs in a fresh workspace under --workdir:
 - cold:       snakemake --cores N from an empty results/;
@@ -124,12 +126,14 @@ def rule_table(ws: Path, case: str, run: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run_case(case: str, ws: Path, studies: dict, cores: int, profile: bool, reruns: bool = True
-             ) -> tuple[list[dict], pd.DataFrame]:
+def run_case(case: str, ws: Path, studies: dict, cores: int, profile: bool, reruns: bool = True,
+             py_spy: bool = False) -> tuple[list[dict], pd.DataFrame]:
     cmd = [PY, "-m", "snakemake", "--cores", str(cores)]
     env = {"CARTRIAL_PROFILE": str(ws / "profile")} if profile else {}
     results, rules = [], []
-    cold = measure(cmd, ws, env)
+    sampler = [str(Path(PY).parent / "py-spy"), "record", "--subprocesses", "--rate", "20", "--format", "raw",
+               "--output", str(ws / "py-spy.txt"), "--"] if py_spy else []
+    cold = measure(sampler + cmd, ws, env)
     results.append({"case": case, "run": "cold", **cold})
     rules.append(rule_table(ws, case, "cold"))
     results.append({"case": case, "run": "noop", **measure(cmd, ws, env)})
@@ -163,6 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tile-from", type=int, default=1000)
     parser.add_argument("--no-demo", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--py-spy", action="store_true", help="sample the cold run with py-spy (see bench/profile.py)")
     parser.add_argument("--reruns-up-to", type=int, default=1000,
                         help="measure the new-cut and changed-table reruns only up to this many subjects")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
@@ -189,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
             data = {f"sim{n}": folder}
         ws = make_workspace(args.workdir / case.replace("=", ""), studies, data)
         res, rt = run_case(case, ws, studies, args.cores, args.profile,
-                           reruns=n is None or n <= args.reruns_up_to)
+                           reruns=n is None or n <= args.reruns_up_to, py_spy=args.py_spy)
         for r in res:
             r["subjects"] = n if n is not None else "demo"
             r.pop("tail", None)
@@ -202,6 +207,10 @@ def main(argv: list[str] | None = None) -> None:
             from bench.profile import summarise
 
             print(summarise(ws / "profile", top=15))
+        if args.py_spy:
+            from bench.profile import summarise_samples
+
+            print(summarise_samples(ws / "py-spy.txt", top=25))
     table = pd.DataFrame(results)
     args.out.mkdir(exist_ok=True)
     table.round(3).to_csv(args.out / "results.csv", index=False, lineterminator="\n")

@@ -7,14 +7,48 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cartrial.sdtm.contract import DOMAINS
 
 
+import pyarrow as pa  # noqa: E402  (pandas imports it anyway)
+
+# Freed Arrow buffers go back to the operating system at once (the default pool keeps them), so a job's
+# peak memory is what it holds, not what it once held.
+pa.set_memory_pool(pa.system_memory_pool())
+
+#: frames longer than this are converted to Arrow and written one slice of rows at a time
+WRITE_CHUNK_ROWS = 1_000_000
+
+
+def _first_value_row(col: pd.Series, probe: int = 1000) -> int:
+    """Position of the first non-missing value of ``col`` (0 if it has none)."""
+    for part in (col.iloc[:probe], col):
+        found = np.flatnonzero(part.notna().to_numpy())
+        if len(found):
+            return int(found[0])
+    return 0
+
+
 def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
-    """Parquet without the index; same frame, same bytes."""
-    frame.to_parquet(path, index=False, compression="zstd")
+    """Parquet without the index; same frame, same bytes.
+
+    A long frame is written in slices of ``WRITE_CHUNK_ROWS`` rows (one row group each) with the
+    schema of the whole frame, so its text is never held twice (as Python and as Arrow strings)."""
+    if len(frame) <= WRITE_CHUNK_ROWS:
+        frame.to_parquet(path, index=False, compression="zstd")
+        return
+    import pyarrow.parquet as pq
+
+    # the schema of the whole frame from one row per column that has a value (a scan of every cell is slow)
+    rows = sorted({_first_value_row(frame.iloc[:, k]) for k in range(frame.shape[1])})
+    schema = pa.Schema.from_pandas(frame.iloc[rows], preserve_index=False)
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for start in range(0, len(frame), WRITE_CHUNK_ROWS):
+            chunk = frame.iloc[start:start + WRITE_CHUNK_ROWS]
+            writer.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False))
 
 
 def empty_domain(domain: str) -> pd.DataFrame:

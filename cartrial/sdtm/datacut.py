@@ -58,7 +58,10 @@ def cut_domain(domain: str, frame: pd.DataFrame, *, cut: str | pd.Timestamp, enr
             issues.append(Finding(domain, file, int(i) + 1, datevar,
                                   "record has no date: kept, cannot be placed relative to the cut",
                                   None, frame.at[i, "USUBJID"], severity="warning", action="kept"))
-    kept = frame[in_cut & ~removed_after].copy()
+    keep = (in_cut & ~removed_after).to_numpy()
+    kept = frame if keep.all() else frame[keep]
+    if domain == "DM" or domain in END_DATES:
+        kept = kept.copy()  # dates after the cut are reset below; the caller's frame stays as it was
     if domain == "DM" and "DTHDTC" in kept:
         dead_late = _after(kept["DTHDTC"], cut)
         kept.loc[dead_late, "DTHDTC"] = pd.NA
@@ -69,7 +72,10 @@ def cut_domain(domain: str, frame: pd.DataFrame, *, cut: str | pd.Timestamp, enr
             kept.loc[_after(kept[col], cut), col] = pd.NA
     recon = {"domain": domain, "file": file, "read": n_read, "removed_not_enrolled": int((~in_cut).sum()),
              "removed_after_cut": int(removed_after.sum()), "kept": len(kept)}
-    return kept.reset_index(drop=True), recon, issues
+    if not kept.index.equals(pd.RangeIndex(len(kept))):
+        kept = kept if kept is not frame else frame.copy(deep=False)
+        kept.index = pd.RangeIndex(len(kept))  # no copy of the columns (reset_index would copy them)
+    return kept, recon, issues
 
 
 def apply_data_cut(domains: dict[str, pd.DataFrame], *, cut: str | pd.Timestamp,

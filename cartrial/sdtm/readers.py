@@ -56,11 +56,10 @@ def as_text(col: pd.Series) -> pd.Series:
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    frame.columns = [str(c).strip().upper() for c in frame.columns]
-    for name in frame.columns:
-        frame[name] = _clean_text(frame[name])
-    return frame.reset_index(drop=True)
+    columns = {}
+    for name in list(frame.columns):
+        columns[str(name).strip().upper()] = _clean_text(frame.pop(name)).to_numpy()
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(next(iter(columns.values()), []))))
 
 
 def _clean_text(col: pd.Series) -> pd.Series:
@@ -70,6 +69,18 @@ def _clean_text(col: pd.Series) -> pd.Series:
     text = text.where(text.isna(), text.astype(str).str.strip()).replace("", np.nan).astype("object")
     values = np.append(text.to_numpy(dtype=object), np.nan)
     return pd.Series(values[np.where(codes < 0, len(uniques), codes)], index=col.index, dtype="object")
+
+
+def _read_parquet_encoded(path: Path) -> pd.DataFrame:
+    """A Parquet file with its text columns read dictionary-encoded (pandas categoricals): each distinct
+    text is held once, so a domain of tens of millions of records is read without one Python string per
+    cell; :func:`_clean_text` turns the codes back into (shared) text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    return pq.read_table(path, read_dictionary=text).to_pandas()
 
 
 def _check_csv_shape(path: Path, domain: str) -> None:
@@ -103,7 +114,7 @@ def read_domain(path: str | Path) -> pd.DataFrame:
 
             frame, _ = pyreadstat.read_xport(str(path))
         elif kind == "parquet":
-            frame = pd.read_parquet(path)
+            frame = _read_parquet_encoded(path)
         else:
             raise ValueError(f"{path.name}: unsupported format {path.suffix!r}")
     except UnicodeDecodeError as exc:

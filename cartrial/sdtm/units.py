@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.sdtm.errors import Finding, InputDataError
+from cartrial.sdtm.validate import to_number
 
 _CELLS = {"10^9/L": 1.0, "10*9/L": 1.0, "x10^9/L": 1.0, "GI/L": 1.0, "10^3/uL": 1.0, "10*3/uL": 1.0,
           "10^3/mm3": 1.0, "K/uL": 1.0}
@@ -47,6 +48,21 @@ VS_UNITS: dict[str, tuple[str, dict[str, tuple[float, float]]]] = {
 }
 
 
+def _factors(tests: pd.Series, units: pd.Series, table: dict) -> tuple[pd.Series, pd.Series]:
+    """Factor and offset of each record (NaN factor: unit not known for its test), worked out once per
+    distinct (test, unit) pair."""
+    pairs = pd.MultiIndex.from_arrays([tests.to_numpy(object), units.to_numpy(object)])
+    codes, uniques = pd.factorize(pairs)
+    factor, offset = np.full(len(uniques), np.nan), np.zeros(len(uniques))
+    for k, (test, unit) in enumerate(uniques):
+        std, others = table.get(test, (None, {}))
+        if test in table and unit == std:
+            factor[k] = 1.0
+        elif unit in others:
+            factor[k], offset[k] = others[unit]
+    return (pd.Series(factor[codes], index=tests.index), pd.Series(offset[codes], index=tests.index))
+
+
 def convert_units(frame: pd.DataFrame, *, testcd: str, value: str, unit: str,
                   table: dict[str, tuple[str, dict[str, tuple[float, float]]]],
                   domain: str, file: str, orres: str | None = None,
@@ -59,27 +75,19 @@ def convert_units(frame: pd.DataFrame, *, testcd: str, value: str, unit: str,
     result with a value and an unknown or missing unit raises
     ``InputDataError`` naming each row.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # columns are replaced below, never changed in place
     if testcd not in out or value not in out:
         return out
-    vals = pd.to_numeric(out[value], errors="coerce")
+    vals = to_number(out[value])
     units = out[unit] if unit in out else pd.Series(np.nan, index=out.index, dtype=object)
     if orres and orres in out:
-        raw = pd.to_numeric(out[orres], errors="coerce")
+        raw = to_number(out[orres])
         raw_units = out[orresu] if orresu in out else pd.Series(np.nan, index=out.index, dtype=object)
         use_raw = vals.isna() & raw.notna()
         vals = vals.where(~use_raw, raw)
         units = units.where(~use_raw, raw_units)
-    factor = pd.Series(np.nan, index=out.index)
-    offset = pd.Series(0.0, index=out.index)
     known = out[testcd].isin(table)
-    for code, (std, others) in table.items():
-        rows = out[testcd] == code
-        factor[rows & (units == std)] = 1.0
-        for other, (f, o) in others.items():
-            hit = rows & (units == other)
-            factor[hit] = f
-            offset[hit] = o
+    factor, offset = _factors(out[testcd], units, table)
     bad = known & vals.notna() & factor.isna()
     if bad.any():
         raise InputDataError([

@@ -17,17 +17,22 @@ from cartrial.sdtm.contract import (
 from cartrial.sdtm.errors import Finding, InputDataError
 
 
+def to_number(values: pd.Series) -> pd.Series:
+    """Text as float64 (NaN where it is not a number), parsed once per distinct value."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype("float64")
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    numbers = np.append(pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy("float64"),
+                        np.nan)
+    return pd.Series(numbers[np.where(codes < 0, len(uniques), codes)], index=values.index, dtype="float64")
+
+
 def _numeric_check(col: Column) -> list[pa.Check]:
-    checks = [pa.Check(lambda s: pd.to_numeric(s, errors="coerce").notna() | s.isna(),
-                       name="is a number")]
+    checks = [pa.Check(lambda s: to_number(s).notna() | s.isna(), name="is a number")]
     if col.min is not None:
-        checks.append(pa.Check(
-            lambda s, lo=col.min: ~(pd.to_numeric(s, errors="coerce") < lo),
-            name=f"is at least {col.min:g}"))
+        checks.append(pa.Check(lambda s, lo=col.min: ~(to_number(s) < lo), name=f"is at least {col.min:g}"))
     if col.max is not None:
-        checks.append(pa.Check(
-            lambda s, hi=col.max: ~(pd.to_numeric(s, errors="coerce") > hi),
-            name=f"is at most {col.max:g}"))
+        checks.append(pa.Check(lambda s, hi=col.max: ~(to_number(s) > hi), name=f"is at most {col.max:g}"))
     return checks
 
 
@@ -99,7 +104,7 @@ def _rs_value_rules(frame: pd.DataFrame) -> list[tuple[pd.Series, str, str]]:
     """Instrument-specific value rules of RS (spec/sdtm-input.md, RS table)."""
     cat, test = frame["RSCAT"], frame["RSTESTCD"]
     stresc = frame.get("RSSTRESC", pd.Series(np.nan, index=frame.index, dtype=object))
-    stresn = pd.to_numeric(frame.get("RSSTRESN", pd.Series(np.nan, index=frame.index)), errors="coerce")
+    stresn = to_number(frame.get("RSSTRESN", pd.Series(np.nan, index=frame.index)))
     is_sledai = cat.isin(SLEDAI_CATEGORIES)
     item = is_sledai & test.isin(SLEDAI_ITEMS)
     bilag = (cat == "BILAG-2004") & test.isin(BILAG_DOMAINS)
@@ -129,7 +134,7 @@ def _repeated(frame: pd.DataFrame, keys: tuple[str, ...], what: str) -> tuple[pd
 def _ex_value_rules(frame: pd.DataFrame) -> list[tuple[pd.Series, str, str]]:
     if "EXCAT" not in frame or "EXDOSE" not in frame:
         return []
-    dose = pd.to_numeric(frame["EXDOSE"], errors="coerce")
+    dose = to_number(frame["EXDOSE"])
     return [((frame["EXCAT"] == "CAR-T") & (dose == 0), "EXDOSE",
              "EX CAR-T infusion with dose 0: an infusion that was not given has no EX record")]
 
@@ -152,7 +157,7 @@ def validate_domain(frame: pd.DataFrame, domain: str, *, file: str) -> pd.DataFr
     schema = build_schema(spec)
     findings: list[Finding] = []
     try:
-        schema.validate(frame, lazy=True)
+        schema.validate(frame, lazy=True, inplace=True)  # checks only (coerce=False): no copy of the frame
     except pa.errors.SchemaErrors as err:
         findings += _findings_from_pandera(err, frame, domain, file)
     if not findings and domain in VALUE_RULES:
@@ -163,10 +168,10 @@ def validate_domain(frame: pd.DataFrame, domain: str, *, file: str) -> pd.DataFr
                                         frame["USUBJID"].iloc[i]))
     if findings:
         raise InputDataError(findings)
-    typed = frame.copy()
+    typed = frame.copy(deep=False)  # the text columns are shared, the numeric ones replaced
     for col in spec.columns:
         if col.kind == NUM and col.name in typed:
-            typed[col.name] = pd.to_numeric(typed[col.name], errors="raise").astype("float64")
+            typed[col.name] = to_number(typed[col.name])
     return typed
 
 

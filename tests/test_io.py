@@ -1,0 +1,51 @@
+"""Parquet writing and reading helpers of the job scripts."""
+import numpy as np
+import pandas as pd
+
+from cartrial import io
+from cartrial.sdtm.readers import read_domain
+
+
+def _frame(n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    text = np.array(["A", "B", None, " C "], dtype=object)[rng.integers(0, 4, n)]
+    return pd.DataFrame({"T": text, "X": rng.normal(size=n), "D": pd.Timestamp("2024-01-01") + pd.to_timedelta(
+        rng.integers(0, 900, n), unit="D"), "LATE": [None] * (n - 1) + ["only in the last slice"]})
+
+
+def test_long_frame_is_written_in_slices_and_reads_back_equal(tmp_path, monkeypatch):
+    monkeypatch.setattr(io, "WRITE_CHUNK_ROWS", 7)
+    frame = _frame(50)
+    io.write_parquet(frame, tmp_path / "a.parquet")
+    io.write_parquet(frame, tmp_path / "b.parquet")
+    back = pd.read_parquet(tmp_path / "a.parquet")
+    pd.testing.assert_frame_equal(back, frame)
+    assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(tmp_path / "a.parquet").metadata.num_row_groups == 8  # 50 rows in slices of 7
+
+
+def test_absent_domain_is_marked_and_left_out(tmp_path):
+    from cartrial.sdtm.ingest import DomainResult
+
+    empty = pd.DataFrame()
+    paths = {}
+    for domain, frame in (("PC", None), ("AE", io.empty_domain("AE"))):
+        paths[domain] = tmp_path / f"{domain.lower()}.parquet"
+        io.write_domain_audit(DomainResult(frame, [], empty), domain, sdtm=paths[domain],
+                              issues=tmp_path / f"{domain}_i.csv", reconciliation=tmp_path / f"{domain}_r.csv")
+    read = io.read_sdtm(list(paths.values()))
+    assert list(read) == ["AE"]  # a header-only AE file is present with no records; PC had no file at all
+    assert len(read["AE"]) == 0 and "AEDECOD" in read["AE"]
+
+
+def test_parquet_text_is_read_as_text_with_blanks_missing(tmp_path):
+    frame = pd.DataFrame({"usubjid": ["S-1", "S-2", "S-1"], "AETERM": [" Fever ", "", None],
+                          "AESEQ": [1.0, 2.0, np.nan]})
+    frame.to_parquet(tmp_path / "ae.parquet", index=False)
+    read = read_domain(tmp_path / "ae.parquet")
+    assert list(read.columns) == ["USUBJID", "AETERM", "AESEQ"]
+    assert read["AETERM"].tolist()[0] == "Fever" and read["AETERM"].isna().tolist() == [False, True, True]
+    assert read["AESEQ"].tolist()[:2] == ["1", "2"] and pd.isna(read["AESEQ"].iloc[2])
+    assert read["USUBJID"].dtype == object

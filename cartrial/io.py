@@ -57,15 +57,34 @@ def empty_domain(domain: str) -> pd.DataFrame:
                          for c in DOMAINS[domain].columns})
 
 
-def read_sdtm(paths: list[str | Path]) -> dict[str, pd.DataFrame]:
+def read_sdtm(paths: list[str | Path], columns=None) -> dict[str, pd.DataFrame]:
     """Read the cut SDTM parquet files; domains absent from the input (see :func:`write_domain_audit`) are
-    left out."""
+    left out. ``columns(domain)`` may name the columns to read (None: all); names a file lacks are skipped."""
+    import pyarrow.parquet as pq
+
     out = {}
     for path in paths:
-        frame = pd.read_parquet(path)
+        domain = Path(path).stem.upper()
+        wanted = columns(domain) if columns else None
+        if wanted is not None:
+            present = set(pq.read_schema(path).names)
+            wanted = [c for c in wanted if c in present]
+        frame = pd.read_parquet(path, columns=wanted)
         if not frame.attrs.get("absent"):
-            out[Path(path).stem.upper()] = frame
+            out[domain] = frame
     return out
+
+
+def read_records(path: str | Path, column: str, values) -> pd.DataFrame:
+    """The records of a Parquet file whose ``column`` is one of ``values``, filtered while reading (a
+    job that needs the cytokines of a 20-million-record LB domain never holds the rest)."""
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    if column in schema.names and str(schema.field(column).type) in ("string", "large_string"):
+        return pd.read_parquet(path, filters=[(column, "in", list(values))])
+    frame = pd.read_parquet(path)  # no such column, or no text in it (a domain without records)
+    return frame[frame[column].isin(list(values))].reset_index(drop=True) if column in frame else frame
 
 
 def write_domain_audit(result, domain: str, *, sdtm: str | Path, issues: str | Path,

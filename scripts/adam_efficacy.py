@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cartrial.adam.efficacy import build_efficacy
+from cartrial.adam.efficacy import build_efficacy, sdtm_columns
 from cartrial.adam.visits import make_month_windows
 from cartrial.endpoints.rules import EndpointRules
 from cartrial.io import job_log, read_sdtm, write_parquet
@@ -14,7 +14,7 @@ with job_log(snakemake.log[0], "adam_efficacy") as log:  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
     adsl = pd.read_parquet(inp.adsl)
     adqs, adrs, issues, skipped = build_efficacy(
-        read_sdtm(inp.sdtm), adsl, version=par.sledai_version, windows=make_month_windows(list(par.months)),
+        read_sdtm(inp.sdtm, columns=sdtm_columns), adsl, version=par.sledai_version, windows=make_month_windows(list(par.months)),
         rules=EndpointRules.from_config(dict(par.endpoints)), cut=par.cut)
     write_parquet(adqs, out.adqs)
     write_parquet(adrs, out.adrs)

@@ -16,9 +16,11 @@ import numpy as np
 import pandas as pd
 
 from cartrial.dates import MONTH_DAYS, dtc_to_date
-from cartrial.stats.nca import compute_nca, compute_persistence
+from cartrial.stats.nca import PARAMETERS, nca_table, persistence_table
 
 UNITS = {"conc": None, "days": "days", "conc*days": None, "1/days": "1/days"}
+PARAMETER_UNITS = {"CMAX": "conc", "TMAX": "days", "TLAST": "days", "AUC28": "conc*days", "AUC28LIN": "conc*days",
+                   "LAMZ": "1/days", "THALF": "days"}
 
 
 def _datetime(dtc: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -68,21 +70,31 @@ def build_adpc(pc: pd.DataFrame, adsl: pd.DataFrame, ex: pd.DataFrame | None) ->
 
 def build_adpp(adpc: pd.DataFrame, *, auc_end: float = 27.0, tolerance: float = 1.0,
                persistence_months: tuple[int, ...] = (3, 6, 12), window_days: float = 30.0) -> pd.DataFrame:
-    """One record per subject, assay and parameter (missing values carry ``REASON``)."""
-    rows = []
-    for (subj, arm, assay), g in adpc.groupby(["USUBJID", "ARM", "PARCAT1"], sort=True):
-        unit = g["AVALU"].dropna().iloc[0] if g["AVALU"].notna().any() else ""
-        blq = (g["BLQFL"] == "Y").to_numpy()
-        for paramcd, value, tag, reason in compute_nca(g["ATPT"], g["AVAL"], blq, auc_end=auc_end,
-                                                       tolerance=tolerance):
-            rows.append(dict(USUBJID=subj, ARM=arm, PARCAT1=assay, PARAMCD=paramcd, AVAL=value,
-                             AVALU=UNITS[tag] or (unit if tag == "conc" else f"{unit}*days"), REASON=reason))
-        for m in persistence_months:
-            nominal = math.floor(m * MONTH_DAYS + 0.5)
-            v = compute_persistence(g["ATPT"], blq, nominal=nominal, window=window_days)
-            rows.append(dict(USUBJID=subj, ARM=arm, PARCAT1=assay, PARAMCD=f"PERS{m}M", AVAL=v, AVALU="Y=1/N=0",
-                             REASON="" if v == v else f"no sample within {window_days:g} days of Month {m}"))
-    out = pd.DataFrame(rows, columns=["USUBJID", "ARM", "PARCAT1", "PARAMCD", "AVAL", "AVALU", "REASON"])
-    if len(adpc):
-        out.insert(0, "STUDYID", adpc["STUDYID"].iloc[0])
+    """One record per subject, assay and parameter (missing values carry ``REASON``); all profiles at once."""
+    columns = ["USUBJID", "ARM", "PARCAT1", "PARAMCD", "AVAL", "AVALU", "REASON"]
+    keys = ["USUBJID", "ARM", "PARCAT1"]
+    samples = adpc.dropna(subset=keys)
+    if not len(samples):
+        return pd.DataFrame(columns=["STUDYID"] + columns if len(adpc) else columns)
+    pid, profiles = pd.MultiIndex.from_frame(samples[keys]).factorize(sort=True)
+    profiles = pd.DataFrame(list(profiles), columns=keys)
+    blq = (samples["BLQFL"] == "Y").to_numpy()
+    wide = nca_table(pid, samples["ATPT"], samples["AVAL"], blq, auc_end=auc_end, tolerance=tolerance)
+    unit = samples["AVALU"].groupby(pid).first().reindex(range(len(profiles))).fillna("").to_numpy(object)
+    long = []
+    for k, paramcd in enumerate(PARAMETERS):
+        tag = PARAMETER_UNITS[paramcd]
+        avalu = np.full(len(profiles), UNITS[tag], dtype=object) if UNITS[tag] else (
+            unit if tag == "conc" else np.char.add(unit.astype(str), "*days").astype(object))
+        long.append(profiles.assign(PARAMCD=paramcd, AVAL=wide[paramcd].to_numpy(), AVALU=avalu,
+                                    REASON=wide[f"{paramcd}_REASON"].to_numpy(), _order=k))
+    for k, m in enumerate(persistence_months, start=len(PARAMETERS)):
+        nominal = math.floor(m * MONTH_DAYS + 0.5)
+        value = persistence_table(pid, samples["ATPT"], blq, nominal=nominal, window=window_days)
+        long.append(profiles.assign(PARAMCD=f"PERS{m}M", AVAL=value, AVALU="Y=1/N=0", REASON=np.where(
+            np.isnan(value), f"no sample within {window_days:g} days of Month {m}", ""), _order=k))
+    out = pd.concat(long, ignore_index=True)
+    out["_profile"] = np.tile(np.arange(len(profiles)), len(long))
+    out = out.sort_values(["_profile", "_order"], kind="stable")[columns].reset_index(drop=True)
+    out.insert(0, "STUDYID", adpc["STUDYID"].iloc[0])
     return out

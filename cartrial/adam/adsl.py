@@ -111,18 +111,25 @@ def derive_disposition(adsl: pd.DataFrame, ds: pd.DataFrame | None, dm: pd.DataF
     return out
 
 
+#: dates that show a subject alive (besides each domain's cut date variable, ``contract.CUT_DATE_VARIABLE``)
+LAST_CONTACT_DATES = {"AE": ["AEENDTC"], "CM": ["CMENDTC"], "EX": ["EXENDTC"], "DM": ["RFICDTC", "RFXSTDTC"]}
+
+
+def last_contact_columns(domain: str) -> list[str]:
+    return [c for c in [CUT_DATE_VARIABLE.get(domain)] + LAST_CONTACT_DATES.get(domain, []) if c]
+
+
 def derive_last_contact(adsl: pd.DataFrame, domains: dict[str, pd.DataFrame], *, cut: pd.Timestamp) -> pd.DataFrame:
-    """Add ``LSTALVDT``, ``FUPDUR`` (days) and ``FUPMO`` (months)."""
+    """Add ``LSTALVDT`` (the latest date on or before the cut of any record of the subject), ``FUPDUR``
+    (days) and ``FUPMO`` (months)."""
     out = adsl.copy()
-    extra = {"AE": ["AEENDTC"], "CM": ["CMENDTC"], "EX": ["EXENDTC"], "DM": ["RFICDTC", "RFXSTDTC"]}
-    pieces = []
+    last = pd.Series(dtype="datetime64[ns]")
     for domain, frame in domains.items():
-        cols = [c for c in [CUT_DATE_VARIABLE.get(domain)] + extra.get(domain, []) if c and c in frame]
-        for col in cols:
-            pieces.append(pd.DataFrame({"USUBJID": frame["USUBJID"], "d": dtc_to_date(frame[col])}))
-    dates = pd.concat(pieces, ignore_index=True).dropna()
-    dates = dates[dates["d"] <= cut]
-    last = dates.groupby("USUBJID")["d"].max()
+        for col in (c for c in last_contact_columns(domain) if c in frame):
+            d = dtc_to_date(frame[col])
+            d = d.where(d <= cut)
+            latest = d.groupby(frame["USUBJID"].to_numpy()).max().dropna()
+            last = latest if last.empty else pd.concat([last, latest]).groupby(level=0).max()
     out["LSTALVDT"] = pd.to_datetime(last.reindex(out["USUBJID"]).to_numpy())
     end = out["DTHDT"].fillna(out["LSTALVDT"])
     out["FUPDUR"] = ((end - out["TRTSDT"]).dt.days + 1).astype("float64")
@@ -175,6 +182,15 @@ ADSL_ORDER = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "AGE", "AGEU", "AGEGR1",
               "LDSTDT", "TRTSDT", "DOSE", "DOSEU", "SCRNFL", "ENRLFL", "SAFFL", "EFFFL", "EOSSTT", "DCSREAS",
               "EOSDT", "DTHFL", "DTHDT", "LSTALVDT", "FUPDUR", "FUPMO", "HEIGHTBL", "WEIGHTBL", "BMIBL",
               "BSABL", "DCUTDT"]
+
+
+def sdtm_columns(domain: str) -> list[str] | None:
+    """The columns of a cut SDTM domain that :func:`build_adsl` reads (None: every column), so a job reads
+    a 30-million-record RS or LB domain as a few columns only."""
+    needs = {"RS": ["RSCAT", "RSDTC"], "VS": ["VSTESTCD", "VSSTRESN", "VSDTC"]}
+    if domain in ("DM", "DS", "EX"):
+        return None
+    return list(dict.fromkeys(["USUBJID"] + needs.get(domain, []) + last_contact_columns(domain)))
 
 
 def build_adsl(domains: dict[str, pd.DataFrame], *, cut: str, sledai_version: str,

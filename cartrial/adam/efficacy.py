@@ -190,6 +190,19 @@ ADQS_ORDER = ["STUDYID", "USUBJID", "ARM", "TRTSDT", "PARAMCD", "PARAM", "ADT", 
               "AVAL", "BASE", "CHG", "PCHG", "ABLFL", "ANL01FL"]
 
 
+#: the columns of the cut SDTM domains that :func:`build_efficacy` reads
+SDTM_COLUMNS = {
+    "RS": ["USUBJID", "RSCAT", "RSTESTCD", "RSSTRESC", "RSSTRESN", "RSDTC", "VISIT", "VISITNUM"],
+    "LB": ["USUBJID", "LBTESTCD", "LBSTRESN", "LBDTC"],
+    "VS": ["USUBJID", "VSTESTCD", "VSSTRESN", "VSDTC"],
+    "CM": ["USUBJID", "CMCAT", "CMTRT", "CMDECOD", "CMDOSE", "CMDOSFRQ", "CMROUTE", "CMSTDTC", "CMENDTC"],
+}
+
+
+def sdtm_columns(domain: str) -> list[str] | None:
+    return SDTM_COLUMNS.get(domain)
+
+
 def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, version: str,
                    windows: list[VisitWindow], rules: EndpointRules, cut: str
                    ) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding], list[str]]:

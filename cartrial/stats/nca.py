@@ -166,3 +166,120 @@ def summarize_geometric(values: pd.Series) -> dict[str, float]:
     return {"n": float(n), "geomean": float(np.exp(logs.mean())),
             "geocv": math.sqrt(math.exp(s ** 2) - 1) * 100 if n > 1 else math.nan,
             "median": float(np.median(x)), "min": float(x.min()), "max": float(x.max())}
+
+
+PARAMETERS = ("CMAX", "TMAX", "TLAST", "AUC28", "AUC28LIN", "LAMZ", "THALF")
+
+
+def _segment_areas(t1, t2, c1, c2, log_down: bool) -> np.ndarray:
+    """Vectorised :func:`_segment_auc`."""
+    log = (c2 < c1) & (c1 > 0) & (c2 > 0) if log_down else np.zeros(len(t1), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logarithmic = (c1 - c2) / np.log(np.where(log, c1 / c2, 2.0)) * (t2 - t1)
+    return np.where(log, logarithmic, (c1 + c2) / 2 * (t2 - t1))
+
+
+def _auc_by_profile(p, t, c, n_profiles: int, *, end: float, log_down: bool) -> np.ndarray:
+    """Vectorised :func:`compute_auc` sums (profiles sorted by ``p``, times sorted within a profile)."""
+    same = p[1:] == p[:-1]
+    p1, t1, t2, c1, c2 = p[:-1][same], t[:-1][same], t[1:][same], c[:-1][same], c[1:][same]
+    inside = t1 < end
+    p1, t1, t2, c1, c2 = p1[inside], t1[inside], t2[inside], c1[inside], c2[inside]
+    cut = t2 > end
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log = log_down & (c2 < c1) & (c1 > 0) & (c2 > 0)
+        frac = (end - t1) / (t2 - t1)
+        c_end = np.where(log, np.exp(np.log(np.where(log, c1, 1.0)) + (np.log(np.where(log, c2, 1.0))
+                                                                       - np.log(np.where(log, c1, 1.0))) * frac),
+                         c1 + (c2 - c1) * frac)
+    area = _segment_areas(t1, np.where(cut, end, t2), c1, np.where(cut, c_end, c2), log_down)
+    return np.bincount(p1, weights=area, minlength=n_profiles)
+
+
+def nca_table(profile, time, conc, blq, *, auc_end: float = 27.0, tolerance: float = 1.0) -> pd.DataFrame:
+    """Every parameter of many profiles at once: the vectorised form of :func:`compute_nca`.
+
+    ``profile`` numbers the profiles 0..P-1; samples may come in any order (ties in time keep their
+    order). Returns one row per profile with a value column and a reason column per parameter
+    (``CMAX``, ``CMAX_REASON``, ...), the same values and reasons :func:`compute_nca` gives one profile.
+    """
+    pid = np.asarray(profile, dtype="int64")
+    t0, c0, b0 = (np.asarray(time, dtype="float64"), np.asarray(conc, dtype="float64"),
+                  np.asarray(blq, dtype=bool))
+    n_profiles = int(pid.max()) + 1 if len(pid) else 0
+    order = np.lexsort((t0, pid))  # stable: ties in time keep their order, as in prepare_profile
+    pid, t, c, b = pid[order], t0[order], c0[order], b0[order]
+    pos = np.arange(len(t))
+    # prepare_profile: BLQ before the first Cmax is 0, embedded BLQ and the BLQ tail are dropped
+    quant = ~b & ~np.isnan(c)
+    q_max = np.full(n_profiles, -np.inf)
+    np.maximum.at(q_max, pid, np.where(quant, c, -np.inf))
+    first_max = np.full(n_profiles, len(t))
+    np.minimum.at(first_max, pid, np.where(quant & (c == q_max[pid]), pos, len(t)))
+    last_q = np.full(n_profiles, -1)
+    np.maximum.at(last_q, pid, np.where(quant, pos, -1))
+    lead = (pos < first_max[pid]) & b
+    keep = (lead | quant) & (pos <= last_q[pid])
+    p, t, c = pid[keep], t[keep], np.where(lead, 0.0, c)[keep]
+    kept = pd.DataFrame({"p": p, "t": t, "c": c, "k": np.arange(len(p))})
+    n = np.bincount(p, minlength=n_profiles)
+    by = kept.groupby("p", sort=True)
+    out = pd.DataFrame(index=pd.RangeIndex(n_profiles))
+    # Cmax, Tmax (first maximum), Tlast
+    cmax = by["c"].max().reindex(out.index)
+    at_max = by["c"].idxmax().reindex(out.index)
+    positive = cmax > 0
+    out["CMAX"] = cmax.where(positive)
+    out["TMAX"] = pd.Series(t[at_max.fillna(0).astype("int64")] if len(t) else np.nan, index=out.index).where(positive)
+    last_pos = kept[kept["c"] > 0].groupby("p")["t"].last().reindex(out.index)
+    out["TLAST"] = last_pos
+    reason = np.where(positive, "", "no quantifiable sample")
+    for name in ("CMAX", "TMAX", "TLAST"):
+        out[f"{name}_REASON"] = reason
+    # AUC0-end, both rules, with the same conditions as compute_auc
+    first_t = by["t"].first().reindex(out.index).to_numpy()
+    last_t = by["t"].last().reindex(out.index).to_numpy()
+    few, late_start = n < 2, first_t > 0
+    short = last_t < auc_end - tolerance
+    why = np.where(few, "fewer than 2 usable samples", np.where(late_start, "no sample at time 0", np.where(
+        short, [f"profile ends {x:.2f} days after infusion, before {auc_end:g} (no extrapolation)" for x in last_t],
+        "")))
+    missing = few | late_start | short
+    for name, log_down in (("AUC28", True), ("AUC28LIN", False)):
+        auc = _auc_by_profile(p, t, c, n_profiles, end=auc_end, log_down=log_down)
+        out[name] = np.where(missing, np.nan, auc)
+        out[f"{name}_REASON"] = why
+    # lambda_z: least squares of ln C on t after the first Cmax, over samples above 0 (at least 3)
+    after = (kept["k"].to_numpy() > at_max.reindex(p).to_numpy()) & (c > 0)
+    x, y, q = t[after], np.log(c[after]), p[after]
+    m = np.bincount(q, minlength=n_profiles).astype("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xbar = np.bincount(q, x, n_profiles) / m
+        ybar = np.bincount(q, y, n_profiles) / m
+        sxy = np.bincount(q, (x - xbar[q]) * (y - ybar[q]), n_profiles)
+        sxx = np.bincount(q, (x - xbar[q]) ** 2, n_profiles)
+        slope = sxy / sxx
+    none = n == 0
+    enough = m >= 3
+    decline = enough & (slope < 0)
+    out["LAMZ"] = np.where(decline & ~none, -slope, np.nan)
+    out["THALF"] = np.log(2) / out["LAMZ"]
+    lam_why = np.where(none, "no quantifiable sample", np.where(
+        ~enough, [f"{int(k)} quantifiable samples after Tmax (3 needed)" for k in m],
+        np.where(decline, "", "no decline after Tmax")))
+    out["LAMZ_REASON"] = lam_why
+    out["THALF_REASON"] = lam_why
+    return out[[name for paramcd in PARAMETERS for name in (paramcd, f"{paramcd}_REASON")]]
+
+
+def persistence_table(profile, time, blq, *, nominal: float, window: float) -> np.ndarray:
+    """Vectorised :func:`compute_persistence`: per profile 0..P-1, 1 / 0 / NaN (samples in their given order)."""
+    pid = np.asarray(profile, dtype="int64")
+    dist = np.abs(np.asarray(time, dtype="float64") - nominal)
+    n_profiles = int(pid.max()) + 1 if len(pid) else 0
+    near = np.flatnonzero(dist <= window)
+    frame = pd.DataFrame({"p": pid[near], "d": dist[near], "b": np.asarray(blq, dtype=bool)[near]})
+    nearest = frame.groupby("p", sort=True)["d"].idxmin()  # first of the nearest, in the samples' order
+    value = np.full(n_profiles, np.nan)
+    value[nearest.index.to_numpy()] = np.where(frame["b"].to_numpy()[nearest.to_numpy()], 0.0, 1.0)
+    return value

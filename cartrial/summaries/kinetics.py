@@ -12,6 +12,8 @@ from cartrial.summaries.tte import summarize_time_to_event
 
 GEOMETRIC = ("CMAX", "AUC28", "AUC28LIN", "THALF")
 CYTOKINES = ("IL6", "IFNG", "IL10", "CRP", "FERRITIN")
+#: every LB test the kinetics summaries and figures read
+KINETICS_LB_TESTS = CYTOKINES + ("BCELL",)
 
 
 def _by_level(frame: pd.DataFrame, levels: list[str]):

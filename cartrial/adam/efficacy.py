@@ -173,7 +173,7 @@ def derive_responders(v: pd.DataFrame, *, rules: EndpointRules, has_sledai: bool
         parts.append(R.derive_renal_response(renal_v, rules=rules))
     if not parts:
         return pd.DataFrame()
-    observed = pd.concat(parts, ignore_index=True)
+    observed = R.stack_records(parts)
     base = v[["USUBJID", "AVISIT", "AVISITN", "TRT01A", "TRTSDT", "WINENDT"]].assign(NRIREAS=_nri_reason(v))
     params = observed[["PARAMCD", "PARAM"]].drop_duplicates()
     expected = base.merge(params, how="cross")

@@ -75,11 +75,26 @@ def stamp_xpt(path: str | Path, when: dt.datetime) -> None:
 
     Only the header records before the observation header are touched, never data values.
     """
-    raw = Path(path).read_bytes()
-    cut = raw.find(b"HEADER RECORD*******OBS")
-    head, body = (raw[:cut], raw[cut:]) if cut > 0 else (raw, b"")
     text = when.strftime("%d%b%y:%H:%M:%S").upper().encode("ascii")
-    Path(path).write_bytes(STAMP.sub(text, head) + body)
+    with open(path, "r+b") as handle:  # the headers are the file's first records: patched in place
+        size, head = 1 << 16, b""
+        while True:
+            handle.seek(0)
+            head = handle.read(size)
+            cut = head.find(b"HEADER RECORD*******OBS")
+            if cut >= 0 or len(head) < size:
+                break
+            size *= 4
+        head = head[:cut] if cut >= 0 else head
+        handle.seek(0)
+        handle.write(STAMP.sub(text, head))  # same length: a date-time stamp replaces a date-time stamp
+
+
+def _as_text(col: pd.Series) -> pd.Series:
+    """Text for a character variable (missing as blank), converted once per distinct value."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    text = np.array([str(u) for u in uniques] + [""], dtype=object)
+    return pd.Series(text[np.where(codes < 0, len(uniques), codes)], index=col.index, dtype=object)
 
 
 def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timestamp: dt.datetime | None = None) -> None:
@@ -94,7 +109,7 @@ def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timesta
             out[c] = ((out[c].dt.normalize() - pd.Timestamp("1960-01-01")).dt.days).astype("float64")
             formats[c] = "DATE9"
         elif out[c].dtype == object:
-            out[c] = out[c].where(out[c].notna(), "").astype(str)
+            out[c] = _as_text(out[c])
         elif pd.api.types.is_bool_dtype(out[c]):
             out[c] = out[c].astype("float64")
     labels = {c: LABELS.get(c, c) for c in out.columns}

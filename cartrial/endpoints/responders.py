@@ -61,6 +61,23 @@ def _assemble(v: pd.DataFrame, paramcd: str, param: str, criteria: list[tuple[st
     return out
 
 
+def stack_records(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Responder records of several parameters one after the other (``pd.concat``).
+
+    Unused criterion columns are all missing; pandas checks such a column cell by cell when it
+    concatenates (seconds per million records), so they are left out and added back as missing.
+    """
+    columns = list(dict.fromkeys(c for p in parts for c in p.columns))
+    full = [p[[c for c in p.columns if not (p[c].dtype == object and p[c].isna().all())]] for p in parts]
+    out = pd.concat(full, ignore_index=True)
+    for c in columns:
+        if c not in out:
+            out[c] = pd.Series(None, index=out.index, dtype=object)
+        elif out[c].dtype == object:
+            out[c] = out[c].where(out[c].notna(), None)
+    return out[columns]
+
+
 def _new_bilag(v: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return v["NEWA"], v["NEWB"]
 
@@ -191,7 +208,7 @@ def derive_renal_response(v: pd.DataFrame, *, rules: EndpointRules) -> pd.DataFr
     orr = _assemble(v, "ORR", "Overall renal response (CRR or PRR)", [
         ("Complete or partial renal response", orr_flag),
     ])
-    return pd.concat([crr, prr, orr], ignore_index=True)
+    return stack_records([crr, prr, orr])
 
 
 def impute_nonresponders(adrs: pd.DataFrame, expected: pd.DataFrame) -> pd.DataFrame:

@@ -108,9 +108,9 @@ def plot_waterfall(adqs: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str],
     dense = len(d) > max_subjects  # bars too thin for outlines and hatching: solid shades instead
     for i, lvl in enumerate(levels):
         m = (d["ARM"] == lvl).to_numpy()
-        if dense:
-            ax.bar(x[m], d["CHG"].to_numpy()[m], width=1.0, color=("#404040", "#a0a0a0", "#d0d0d0")[i % 3],
-                   linewidth=0, label=lvl, rasterized=True)
+        if dense:  # one line collection per arm, not one bar object per subject
+            ax.vlines(x[m], 0, d["CHG"].to_numpy()[m], colors=("#404040", "#a0a0a0", "#d0d0d0")[i % 3],
+                      linewidth=max(0.2, min(2.0, 300 / len(d))), label=lvl, rasterized=True)
         else:
             ax.bar(x[m], d["CHG"].to_numpy()[m], color="white" if i else "#404040", edgecolor="black",
                    linewidth=0.5, hatch=HATCHES[i % len(HATCHES)], label=lvl)
@@ -120,7 +120,9 @@ def plot_waterfall(adqs: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str],
     ax.set_ylabel(f"Change in {QS_LABELS.get(param, param)}")
     ax.set_title(f"{QS_LABELS.get(param, param)}: change from baseline at {visit.title()}", fontsize=9)
     if len(levels) > 1:
-        ax.legend(frameon=False, fontsize=7)
+        legend = ax.legend(frameon=False, fontsize=7)
+        for handle in legend.legend_handles if dense else []:
+            handle.set_linewidth(4)  # the lines of a dense plot are hairlines: show the shade in the key
     fig.tight_layout()
     save_figure(fig, stem)
 

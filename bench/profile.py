@@ -39,7 +39,8 @@ def summarise_samples(path: str | Path, top: int = 25, rate: int = 20) -> str:
             continue
         frames = stack.split(";")
         n = int(count)
-        process = next((f for f in frames if f.startswith("process ")), "")
+        process = [f for f in frames if f.startswith("process ")][-1:] or [""]  # the innermost: parents come first
+        process = process[0]
         code = [re.sub(r"\s*\([^()]*/", " (", f) for f in frames if not f.startswith(("process ", "thread "))]
         jobs[_job(process)] += n
         if code:

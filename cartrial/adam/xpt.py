@@ -118,3 +118,24 @@ def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timesta
                            column_labels=[labels[c] for c in out.columns], variable_format=formats)
     if timestamp is not None:
         stamp_xpt(path, timestamp)
+
+
+def _write_one(source: str, target: str, timestamp: dt.datetime | None) -> None:
+    write_xpt(pd.read_parquet(source), target, table_name=Path(source).stem, timestamp=timestamp)
+
+
+def write_xpt_files(pairs: list[tuple[str, str]], *, timestamp: dt.datetime | None = None, workers: int = 1) -> None:
+    """Write each (Parquet source, XPT target) pair; with ``workers`` > 1 in that many forked processes,
+    largest source first (the XPT writer is pure Python: threads would not help). Each file is written
+    by one process, so the bytes do not depend on ``workers``."""
+    pairs = sorted(pairs, key=lambda pair: -Path(pair[0]).stat().st_size)
+    if workers <= 1 or len(pairs) <= 1:
+        for source, target in pairs:
+            _write_one(source, target, timestamp)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for future in [pool.submit(_write_one, source, target, timestamp) for source, target in pairs]:
+            future.result()  # re-raises a failure of any file

@@ -24,3 +24,20 @@ def test_names_and_labels():
         check_v5(pd.DataFrame({"TOOLONGNAME": [1.0]}), {}, name="x")
     with pytest.raises(ValueError, match="label of A longer than 40"):
         check_v5(pd.DataFrame({"A": [1.0]}), {"A": "L" * 41}, name="x")
+
+
+def test_files_written_in_parallel_equal_those_written_one_by_one(tmp_path):
+    import datetime as dt
+
+    from cartrial.adam.xpt import write_xpt_files
+
+    frames = {"adsl": pd.DataFrame({"USUBJID": ["S-1", "S-2", None], "AGE": [30.0, None, 41.0]}),
+              "adae": pd.DataFrame({"USUBJID": ["S-1"] * 50, "AEDECOD": ["Pyrexia", "Headache"] * 25})}
+    pairs = {}
+    for name, frame in frames.items():
+        frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
+    for workers in (1, 2):
+        pairs[workers] = [(str(tmp_path / f"{n}.parquet"), str(tmp_path / f"{n}_{workers}.xpt")) for n in frames]
+        write_xpt_files(pairs[workers], timestamp=dt.datetime(2025, 1, 1), workers=workers)
+    for name in frames:
+        assert (tmp_path / f"{name}_1.xpt").read_bytes() == (tmp_path / f"{name}_2.xpt").read_bytes()

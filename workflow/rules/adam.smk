@@ -143,7 +143,7 @@ rule export_xpt:
         cut=analysis_value("cut"),
     conda:
         "../envs/cartrial.yaml"
-    threads: 1
+    threads: 2  # two files at a time (forked processes)
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,

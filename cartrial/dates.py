@@ -14,21 +14,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cartrial.distinct import per_distinct
+
 #: A complete or partial ISO 8601 date, optionally with a time part.
 ISO8601_PATTERN = (
     r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
     r"(?:T(?P<H>\d{2})(?::(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?)?)?)?$"
 )
-
-
-def _per_distinct(values: pd.Series, fn):
-    """Apply ``fn`` to the distinct values only and spread the result back (dates repeat a lot:
-    a laboratory domain of a million records holds a few thousand distinct dates)."""
-    codes, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
-    distinct = pd.Series(list(uniques) + [np.nan], dtype="object", name=values.name)
-    result = fn(distinct)
-    taken = result.iloc[np.where(codes < 0, len(uniques), codes)]
-    return taken.set_axis(values.index)
 
 
 def classify_dtc(values: pd.Series) -> pd.DataFrame:
@@ -40,7 +32,7 @@ def classify_dtc(values: pd.Series) -> pd.DataFrame:
     (year or year-month only), ``invalid`` (not ISO 8601) or ``impossible``
     (ISO 8601 shape but no such calendar date, e.g. ``2025-02-30``).
     """
-    return _per_distinct(values, _classify)
+    return per_distinct(values, _classify)
 
 
 def _classify(values: pd.Series) -> pd.DataFrame:
@@ -85,7 +77,7 @@ def dtc_to_date(values: pd.Series, *, impute: str | None = None) -> pd.Series:
     """
     if impute not in (None, "first", "last"):
         raise ValueError(f"impute must be None, 'first' or 'last', got {impute!r}")
-    return _per_distinct(values, lambda v: _to_date(v, impute)).rename(values.name)
+    return per_distinct(values, lambda v: _to_date(v, impute)).rename(values.name)
 
 
 def _to_date(values: pd.Series, impute: str | None) -> pd.Series:

@@ -9,11 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cartrial.sdtm.contract import DOMAINS
-
-
-import pyarrow as pa  # noqa: E402  (pandas imports it anyway)
 
 # Freed Arrow buffers go back to the operating system at once (the default pool keeps them), so a job's
 # peak memory is what it holds, not what it once held.

@@ -2,19 +2,18 @@
 import pandas as pd
 
 from cartrial.io import job_log
-from cartrial.sdtm.ingest import ignored_files
+from cartrial.sdtm.ingest import ignored_files, stack_rows
 from cartrial.sdtm.readers import find_domain_files
 
 
-def _stack(paths):
-    frames = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in paths]
-    return pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+def _read_all(paths):
+    return stack_rows([pd.read_csv(p, dtype=str, keep_default_na=False) for p in paths])
 
 
 with job_log(snakemake.log[0], "ingest_summary") as log:  # noqa: F821
     inp, out = snakemake.input, snakemake.output  # noqa: F821
-    issues = _stack(inp.issues)
-    recon = _stack(inp.reconciliation)
+    issues = _read_all(inp.issues)
+    recon = _read_all(inp.reconciliation)
     ignored = ignored_files(find_domain_files(snakemake.params.folder), recon)  # noqa: F821
     if len(ignored):
         recon = pd.concat([recon, ignored.astype(object).fillna("")], ignore_index=True)

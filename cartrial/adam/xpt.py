@@ -10,8 +10,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+
+from cartrial.distinct import per_distinct
 
 LABELS = {
     "STUDYID": "Study Identifier", "USUBJID": "Unique Subject Identifier", "SUBJID": "Subject Identifier",
@@ -92,9 +93,7 @@ def stamp_xpt(path: str | Path, when: dt.datetime) -> None:
 
 def _as_text(col: pd.Series) -> pd.Series:
     """Text for a character variable (missing as blank), converted once per distinct value."""
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    text = np.array([str(u) for u in uniques] + [""], dtype=object)
-    return pd.Series(text[np.where(codes < 0, len(uniques), codes)], index=col.index, dtype=object)
+    return per_distinct(col, lambda v: v.map(str).where(v.notna(), ""))
 
 
 def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timestamp: dt.datetime | None = None) -> None:

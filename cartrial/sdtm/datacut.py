@@ -43,6 +43,11 @@ def enrolled_subjects(dm: pd.DataFrame, *, cut: str | pd.Timestamp, file: str) -
     return pd.DataFrame({"USUBJID": dm["USUBJID"].to_numpy(), "ENROLLED": ~late.to_numpy()}), issues
 
 
+def in_cut(subjects: pd.DataFrame) -> set:
+    """The subjects of :func:`enrolled_subjects` that are in the cut."""
+    return set(subjects.loc[subjects["ENROLLED"], "USUBJID"])
+
+
 def cut_domain(domain: str, frame: pd.DataFrame, *, cut: str | pd.Timestamp, enrolled: set,
                file: str) -> tuple[pd.DataFrame, dict, list[Finding]]:
     """Cut one domain: the kept records, its reconciliation row and its data issues."""
@@ -87,7 +92,7 @@ def apply_data_cut(domains: dict[str, pd.DataFrame], *, cut: str | pd.Timestamp,
     data-issue findings (records without a date, dates reset).
     """
     subjects, issues = enrolled_subjects(domains["DM"], cut=cut, file=files["DM"])
-    enrolled = set(subjects.loc[subjects["ENROLLED"], "USUBJID"])
+    enrolled = in_cut(subjects)
     out: dict[str, pd.DataFrame] = {}
     recon = []
     for domain, frame in domains.items():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from cartrial.sdtm.contract import REQUIRED_DOMAINS, group_domain_files
-from cartrial.sdtm.datacut import cut_domain, enrolled_subjects
+from cartrial.sdtm.datacut import cut_domain, enrolled_subjects, in_cut
 from cartrial.sdtm.errors import Finding, InputDataError, findings_frame
 from cartrial.sdtm.readers import find_domain_files, read_domain
 from cartrial.sdtm.supp import merge_supp
@@ -157,8 +157,7 @@ def ingest_dm(files: dict[str, Path], *, cut: str) -> tuple[DomainResult, pd.Dat
     frame, used, warnings, supp_rows = read_study_domain("DM", files)
     name = ", ".join(p.name for p in used)
     subjects, issues = enrolled_subjects(frame, cut=cut, file=name)
-    kept, row, found = cut_domain("DM", frame, cut=cut, enrolled=set(subjects.loc[subjects["ENROLLED"], "USUBJID"]),
-                                  file=name)
+    kept, row, found = cut_domain("DM", frame, cut=cut, enrolled=in_cut(subjects), file=name)
     if "RFXSTDTC" in frame and frame["RFXSTDTC"].notna().any() and kept["RFXSTDTC"].isna().all():
         first = str(frame["RFXSTDTC"].dropna().min())
         raise InputDataError([Finding("DM", name, None, "RFXSTDTC", f"no subject was treated on or before "
@@ -179,8 +178,7 @@ def ingest_domain(domain: str, files: dict[str, Path], *, cut: str, subjects: pd
         return _result(domain, None, [], None, [], [])
     name = ", ".join(p.name for p in used)
     check_subjects_in_dm({"DM": subjects, domain: frame}, {"DM": "dm", domain: name})
-    enrolled = set(subjects.loc[subjects["ENROLLED"], "USUBJID"])
-    kept, row, found = cut_domain(domain, frame, cut=cut, enrolled=enrolled, file=name)
+    kept, row, found = cut_domain(domain, frame, cut=cut, enrolled=in_cut(subjects), file=name)
     issues = warnings + found
     if domain == "PC":
         issues += find_samples_without_infusion({**(context or {}), "PC": kept}, {"PC": name})
@@ -195,16 +193,16 @@ def ignored_files(files: dict[str, Path], reconciliation: pd.DataFrame) -> pd.Da
     return pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS)
 
 
-def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Rows of reconciliation frames one after the other (empty frames add nothing)."""
+def stack_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Rows of reconciliation (or data-issue) frames one after the other (empty frames add nothing)."""
     full = [f for f in frames if len(f)]
     return pd.concat(full, ignore_index=True) if full else frames[0].iloc[0:0]
 
 
 def summarise(results: list[DomainResult], files: dict[str, Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """data_issues.csv and reconciliation.csv of a study from its domains' results (DM first)."""
-    recon = _stack([r.reconciliation for r in results])
-    recon = _stack([recon, ignored_files(files, recon)])
+    recon = stack_rows([r.reconciliation for r in results])
+    recon = stack_rows([recon, ignored_files(files, recon)])
     return findings_frame([f for r in results for f in r.issues]), recon
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from cartrial.dates import classify_dtc
+from cartrial.distinct import per_distinct
 from cartrial.sdtm.contract import (
     BILAG_DOMAINS, CHAR, DATE, DOMAINS, NUM, SLEDAI_CATEGORIES, SLEDAI_ITEMS, Column, DomainSpec,
 )
@@ -21,10 +22,7 @@ def to_number(values: pd.Series) -> pd.Series:
     """Text as float64 (NaN where it is not a number), parsed once per distinct value."""
     if pd.api.types.is_numeric_dtype(values):
         return values.astype("float64")
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    numbers = np.append(pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy("float64"),
-                        np.nan)
-    return pd.Series(numbers[np.where(codes < 0, len(uniques), codes)], index=values.index, dtype="float64")
+    return per_distinct(values, lambda v: pd.to_numeric(v, errors="coerce").astype("float64"))
 
 
 def _numeric_check(col: Column) -> list[pa.Check]:

@@ -14,3 +14,23 @@ rule all:
     input:
         all_reports(),
     default_target: True
+
+
+# A failed run leaves nothing that looks current: the analyses with a failed job lose their
+# deliverables and get errors.csv; the console ends with one line per analysis (cartrial/runstate.py).
+onstart:
+    from cartrial.runstate import start_run
+
+    start_run(".")
+
+
+onsuccess:
+    from cartrial.runstate import finish_run
+
+    print(finish_run(STUDIES, log=log))
+
+
+onerror:
+    from cartrial.runstate import finish_run
+
+    print(finish_run(STUDIES, log=log))

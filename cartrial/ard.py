@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cartrial.csvsafe import write_csv
+
 ARD_COLUMNS = ["analysis", "group", "group_level", "variable", "variable_level", "stat_name", "stat_value",
                "unit", "method"]
 ALL = "ALL"
@@ -43,7 +45,7 @@ def validate_ard(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_ard(frame: pd.DataFrame, path: str | Path) -> None:
     """Write an ARD as CSV; floats in their shortest exact (round-trip) form."""
-    validate_ard(frame).to_csv(path, index=False, lineterminator="\n")
+    write_csv(validate_ard(frame), path)
 
 
 def read_ard(path: str | Path) -> pd.DataFrame:

@@ -36,7 +36,10 @@ def dates_to_text(obj):
 def check_config(config: dict, *, root: str | Path = ".") -> list[str]:
     """Problems a schema cannot see: missing data folders and impossible dates."""
     problems = []
+    from cartrial.sdtm.checks import problems as check_problems
+
     for study, settings in config.get("studies", {}).items():
+        problems += [f"studies.{study}.{p}" for p in check_problems(settings.get("data_checks"))]
         folder = Path(root) / settings["data"]
         if not folder.is_dir():
             problems.append(f"studies.{study}.data: folder {settings['data']!r} does not exist")
@@ -66,3 +69,24 @@ def default_scenarios(*, threshold: float, p0: float) -> list[dict]:
         {"name": "Target efficacy, unacceptable toxicity", "p_response": good,
          "p_toxicity": min(threshold + 0.15, 0.95)},
     ]
+
+
+#: the top-level sections of config.yaml that apply to every study
+SHARED_SECTIONS = ("report", "endpoints", "km", "kinetics", "time_to_event")
+
+
+def effective_config(config: dict, study: str) -> dict:
+    """The complete configuration of one study as the run used it: the study's own section and every shared
+    section, with the schema's defaults already filled in and the data checks' built-in tables
+    (limits, ratios, actions) written out."""
+    import copy
+
+    from cartrial.sdtm.checks import DataChecks
+
+    settings = copy.deepcopy(dict(config["studies"][study]))
+    settings["data_checks"] = DataChecks.from_config(settings.get("data_checks")).effective()
+    settings["studyid"] = settings.get("studyid") or study
+    out = {"studies": {study: settings}}
+    for section in SHARED_SECTIONS:
+        out[section] = copy.deepcopy(config.get(section))
+    return dates_to_text(out)

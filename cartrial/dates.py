@@ -128,3 +128,25 @@ def study_day(date: pd.Series, reference: pd.Series) -> pd.Series:
     """
     delta = (pd.to_datetime(date) - pd.to_datetime(reference)).dt.days
     return (delta + (delta >= 0)).astype("float64")
+
+
+def dtc_to_datetime(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``--DTC`` strings as date-times and whether each carries a time part.
+
+    Every ISO 8601 precision of the time is read: ``T09`` is 09:00, ``T09:30``
+    09:30, ``T09:30:15.5`` to the second's fraction (SDTMIG v3.4 section
+    4.4.2). A value without a time part (or not a full date) gives NaT and
+    ``False``.
+    """
+    def convert(v: pd.Series) -> pd.DataFrame:
+        parts = v.astype("string").str.strip().str.extract(
+            ISO8601_PATTERN.replace(r"(?:\.\d+)?", r"(?P<F>\.\d+)?"))
+        has_time = parts["H"].notna().to_numpy()
+        text = (parts["y"] + "-" + parts["m"] + "-" + parts["d"] + "T" + parts["H"] + ":" + parts["M"].fillna("00")
+                + ":" + parts["S"].fillna("00") + parts["F"].fillna(""))
+        stamp = pd.to_datetime(text.where(has_time), format="ISO8601", errors="coerce")
+        return pd.DataFrame({"stamp": stamp.astype("datetime64[ns]"), "has": has_time & stamp.notna().to_numpy()},
+                            index=v.index)
+
+    out = per_distinct(values, convert)
+    return out["stamp"], out["has"].astype(bool)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from cartrial.csvsafe import write_csv
 from cartrial.sdtm.contract import DOMAINS
 
 # Freed Arrow buffers go back to the operating system at once (the default pool keeps them), so a job's
@@ -97,8 +98,27 @@ def write_domain_audit(result, domain: str, *, sdtm: str | Path, issues: str | P
         frame = empty_domain(domain)
         frame.attrs["absent"] = True
     write_parquet(frame, sdtm)
-    findings_frame(result.issues).to_csv(issues, index=False, lineterminator="\n")
-    result.reconciliation.to_csv(reconciliation, index=False, lineterminator="\n")
+    write_csv(findings_frame(result.issues), issues)
+    write_csv(result.reconciliation, reconciliation)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A failed read or write in plain words (a full disk is not a programming error)."""
+    import errno
+
+    what = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
+            errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
+            errno.EPERM: "permission denied", errno.ENOENT: "no such file or folder"}.get(exc.errno)
+    name = exc.filename or "a file"
+    return f"cannot write or read {name}: {what}" if what else f"{name}: {exc.strerror or exc}"
+
+
+def _write_failure(path: Path, write) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+    except OSError:  # a full disk cannot take the list either; the log still has the message
+        pass
 
 
 @contextmanager
@@ -126,10 +146,21 @@ def job_log(path: str | Path, name: str):
     try:
         yield logger
     except Exception as exc:
-        # A data error is a message for the user; anything else is a defect and keeps its traceback.
-        from cartrial.sdtm.errors import InputDataError
+        # A data error is a message for the user; anything else is a defect and keeps its traceback. Either
+        # way the failure is written beside the log, for the run's summary (cartrial.runstate).
+        from cartrial.runstate import failure_file
+        from cartrial.sdtm.errors import InputDataError, findings_frame
 
-        logger.error("%s", exc, exc_info=not isinstance(exc, InputDataError))
+        if isinstance(exc, InputDataError):
+            target = failure_file(path, name, ".csv")
+            exc = exc.with_full_list(str(target))
+            _write_failure(target, lambda p: write_csv(findings_frame(exc.findings), p))
+            logger.error("%s", exc)
+            raise exc from None
+        _write_failure(failure_file(path, name, ".txt"),
+                       lambda p: Path(p).write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8"))
+        logger.error("%s", describe_os_error(exc) if isinstance(exc, OSError) else exc,
+                     exc_info=not isinstance(exc, OSError))
         raise
     finally:
         for handler in logger.handlers:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from cartrial.adam.efficacy import build_efficacy, sdtm_columns
 from cartrial.adam.visits import make_month_windows
+from cartrial.csvsafe import write_csv
 from cartrial.endpoints.rules import EndpointRules
 from cartrial.io import job_log, read_sdtm, write_parquet
 from cartrial.sdtm.errors import findings_frame
@@ -18,7 +19,7 @@ with job_log(snakemake.log[0], "adam_efficacy") as log:  # noqa: F821
         rules=EndpointRules.from_config(dict(par.endpoints)), cut=par.cut)
     write_parquet(adqs, out.adqs)
     write_parquet(adrs, out.adrs)
-    findings_frame(issues).to_csv(out.issues, index=False, lineterminator="\n")
+    write_csv(findings_frame(issues), out.issues)
     Path(out.notes).write_text(json.dumps({"skipped": skipped}, indent=1) + "\n", encoding="utf-8")
     log.info("ADQS %d records, ADRS %d records (%d imputed)", len(adqs), len(adrs),
              int((adrs["DTYPE"] == "NRI").sum()) if len(adrs) else 0)

@@ -1,6 +1,7 @@
 """Rule ingest_summary: the study's data_issues.csv and reconciliation.csv from its domains' audit files."""
 import pandas as pd
 
+from cartrial.csvsafe import write_csv
 from cartrial.io import job_log
 from cartrial.sdtm.ingest import ignored_files, stack_rows
 from cartrial.sdtm.readers import find_domain_files
@@ -17,6 +18,6 @@ with job_log(snakemake.log[0], "ingest_summary") as log:  # noqa: F821
     ignored = ignored_files(find_domain_files(snakemake.params.folder), recon)  # noqa: F821
     if len(ignored):
         recon = pd.concat([recon, ignored.astype(object).fillna("")], ignore_index=True)
-    issues.to_csv(out.issues, index=False, lineterminator="\n")
-    recon.to_csv(out.reconciliation, index=False, lineterminator="\n")
+    write_csv(issues, out.issues)
+    write_csv(recon, out.reconciliation)
     log.info("%d data issues; %d reconciliation rows", len(issues), len(recon))

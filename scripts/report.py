@@ -29,7 +29,8 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
     recon["data_issues"] = recon["domain"].map(issues.groupby("domain").size()).fillna(0).astype(int)
     prov = build_provenance(study=par.study, analysis=par.analysis, cut=analysis["cut"], analysis_type=analysis["type"],
                             study_config=par.settings, reconciliation=recon, code=code_version(par.root),
-                            run_time=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+                            run_time=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                            effective=json.loads(json.dumps(dict(par.effective), default=dict)))
     outdir = Path(out.pdf).parent
     tables = {Path(p).stem: read_table(p) for p in inp.tables}
     figures = {Path(p).stem: str(Path(p).relative_to(outdir)) for p in inp.figures}
@@ -61,5 +62,6 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
                                 "source": "results/<study>/oc/operating_characteristics.csv (rule oc_merge)"}}
     html = render_html(context, template_dir=Path(inp.templates[0]).parent)
     Path(out.html).write_text(html, encoding="utf-8")
-    write_pdf(html, out.pdf, base_url=outdir, attachments=list(inp.ards), timestamp=stamp)
+    write_pdf(html, out.pdf, base_url=outdir, attachments=list(inp.ards), timestamp=stamp,
+              allowed=[Path(inp.templates[0]).parent, outdir / "figures", Path(inp.oc_figure).parent])
     Path(out.provenance).write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -27,14 +27,9 @@ import numpy as np
 import pandas as pd
 
 from cartrial.dates import classify_dtc, dtc_to_date, study_day
+from cartrial.sdtm.contract import SYNDROME_TERMS
 
-SYNDROMES = {
-    "Cytokine release syndrome": "CRS",
-    "Immune effector cell-associated neurotoxicity syndrome": "ICANS",
-    "Acute graft versus host disease": "AGVHD",
-    "Chronic graft versus host disease": "CGVHD",
-    "Immune effector cell-associated haematotoxicity": "ICAHT",
-}
+SYNDROMES = SYNDROME_TERMS  # preferred term -> syndrome code (the input contract's table)
 RELATED_TERMS = ("RELATED", "POSSIBLY RELATED", "PROBABLY RELATED", "DEFINITELY RELATED", "Y")
 
 
@@ -66,6 +61,17 @@ def derive_end_date(ae: pd.DataFrame, cap: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"AENDT": capped.astype("datetime64[ns]"), "AENDTF": flag}, index=ae.index)
 
 
+def _fold(terms) -> list[str]:
+    return [str(t).casefold() for t in terms]
+
+
+def _folded(col: pd.Series | None, index: pd.Index) -> pd.Series:
+    """Text of ``col`` in case-folded form, blank where missing (an absent column is all blank)."""
+    if col is None:
+        return pd.Series("", index=index)
+    return col.fillna("").astype(str).str.casefold()
+
+
 def build_adae(ae: pd.DataFrame, adsl: pd.DataFrame, *, cut: str, aesi_terms: list[str] = (),
                aesi_socs: list[str] = (), related_terms: tuple[str, ...] = RELATED_TERMS) -> pd.DataFrame:
     """Build ADAE from the cut AE domain and ADSL (one record per AE record; none is dropped)."""
@@ -85,14 +91,15 @@ def build_adae(ae: pd.DataFrame, adsl: pd.DataFrame, *, cut: str, aesi_terms: li
     grade = pd.to_numeric(out.get("AETOXGR"), errors="coerce")
     out["ATOXGRN"] = grade.astype("float64")
     outcome = out.get("AEOUT", pd.Series("", index=out.index)).fillna("")
-    out["FATALFL"] = np.where((grade == 5) | (outcome == "FATAL"), "Y", "")
-    rel = out.get("AEREL", pd.Series("", index=out.index)).fillna("").str.upper()
-    out["RELFL"] = np.where(rel.isin(related_terms), "Y", "")
-    out["SYNDROME"] = out["AEDECOD"].map(SYNDROMES).fillna("")
-    soc = out.get("AEBODSYS", pd.Series("", index=out.index)).fillna("")
-    out["AESIFL"] = np.where(out["AEDECOD"].isin(aesi_terms) | soc.isin(aesi_socs) | (out["SYNDROME"] != ""),
+    out["FATALFL"] = np.where((grade == 5) | (outcome.astype(str).str.upper() == "FATAL"), "Y", "")
+    # terms are compared case-blind: configured terms and MedDRA text arrive in either case
+    rel = _folded(out.get("AEREL"), out.index)
+    out["RELFL"] = np.where(rel.isin(_fold(related_terms)), "Y", "")
+    pt, soc = _folded(out["AEDECOD"], out.index), _folded(out.get("AEBODSYS"), out.index)
+    out["SYNDROME"] = pt.map({k.casefold(): v for k, v in SYNDROMES.items()}).fillna("")
+    out["AESIFL"] = np.where(pt.isin(_fold(aesi_terms)) | soc.isin(_fold(aesi_socs)) | (out["SYNDROME"] != ""),
                              "Y", "")
-    out["INFFL"] = np.where(soc == "Infections and infestations", "Y", "")
+    out["INFFL"] = np.where(soc == "infections and infestations", "Y", "")
     out["AESER"] = out.get("AESER", pd.Series("", index=out.index)).fillna("")
     keep = ["STUDYID", "USUBJID", "ARM", "SAFFL", "TRTSDT", "AESEQ", "AETERM", "AEDECOD", "AEBODSYS", "AESTDTC",
             "AEENDTC", "ASTDT", "ASTDTF", "AENDT", "AENDTF", "ASTDY", "AENDY", "ADURN", "AETOXGR", "ATOXGRN", "AESER",

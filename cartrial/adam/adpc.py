@@ -15,20 +15,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from cartrial.dates import MONTH_DAYS, dtc_to_date
+from cartrial.dates import MONTH_DAYS, dtc_to_date, dtc_to_datetime
 from cartrial.stats.nca import PARAMETERS, nca_table, persistence_table
 
 UNITS = {"conc": None, "days": "days", "conc*days": None, "1/days": "1/days"}
 PARAMETER_UNITS = {"CMAX": "conc", "TMAX": "days", "TLAST": "days", "AUC28": "conc*days", "AUC28LIN": "conc*days",
                    "LAMZ": "1/days", "THALF": "days"}
-
-
-def _datetime(dtc: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = dtc.astype("string")
-    has_time = text.str.len() > 10
-    stamp = pd.to_datetime(text.where(has_time), format="%Y-%m-%dT%H:%M", errors="coerce")
-    stamp = stamp.fillna(pd.to_datetime(text.where(has_time), format="%Y-%m-%dT%H:%M:%S", errors="coerce"))
-    return stamp, has_time.fillna(False)
 
 
 def nominal_day(visit: pd.Series) -> pd.Series:
@@ -46,8 +38,8 @@ def build_adpc(pc: pd.DataFrame, adsl: pd.DataFrame, ex: pd.DataFrame | None) ->
     if ex is not None and len(ex) and "EXCAT" in ex:
         cart = ex[ex["EXCAT"] == "CAR-T"].sort_values("EXSTDTC").drop_duplicates("USUBJID")
         infusion_dtc = out["USUBJID"].map(cart.set_index("USUBJID")["EXSTDTC"]).astype("string")
-    s_dt, s_has = _datetime(out["PCDTC"])
-    i_dt, i_has = _datetime(infusion_dtc)
+    s_dt, s_has = dtc_to_datetime(out["PCDTC"])
+    i_dt, i_has = dtc_to_datetime(infusion_dtc)
     s_day = dtc_to_date(out["PCDTC"])
     both = s_has & i_has
     exact = (s_dt - i_dt).dt.total_seconds() / 86400

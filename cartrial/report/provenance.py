@@ -37,7 +37,7 @@ def code_version(root: str | Path) -> str:
 
 
 def build_provenance(*, study: str, analysis: str, cut: str, analysis_type: str, study_config: dict,
-                     reconciliation: pd.DataFrame, code: str, run_time: str) -> dict:
+                     reconciliation: pd.DataFrame, code: str, run_time: str, effective: dict | None = None) -> dict:
     """A JSON-ready record of what produced a report."""
     inputs = [
         {k: (None if pd.isna(v) else (int(v) if isinstance(v, float) and v.is_integer() else v))
@@ -48,4 +48,6 @@ def build_provenance(*, study: str, analysis: str, cut: str, analysis_type: str,
         "study": study, "analysis": analysis, "analysis_type": analysis_type, "data_cut": cut,
         "inputs": inputs, "config": study_config, "code_version": code,
         "packages": package_versions(), "run_time": run_time,
+        # the complete configuration of the run: every section, every default (cartrial.config.effective_config)
+        "effective_config": effective or {},
     }

@@ -98,6 +98,25 @@ def report_timestamp(source_date_epoch: str | None, *, cut: str) -> dt.datetime:
     return dt.datetime.fromisoformat(cut).replace(tzinfo=dt.timezone.utc)
 
 
+def summarise_issues(issues: pd.DataFrame) -> list[dict]:
+    """Appendix B's summary of the data issues: one row per rule (the ``[rule]`` id of the data checks, else
+    the rule's text without values), with the number of findings and subjects and the actions taken."""
+    if not len(issues):
+        return []
+    text = issues["rule"].fillna("").astype(str)
+    rule_id = text.str.extract(r"^\[([a-z_]+)\]", expand=False)
+    generic = text.str.replace(r"\d{4}-\d{2}-\d{2}", "<date>", regex=True).str.replace(
+        r"\b\d+(\.\d+)?\b", "<n>", regex=True).str.replace(r"'[^']*'", "<term>", regex=True)
+    frame = issues.assign(_rule=rule_id.fillna(generic), _action=issues["action"].fillna("").astype(str)
+                          .str.replace(r":.*$", "", regex=True).str.replace(r"\d+", "<n>", regex=True))
+    out = []
+    for (rule, severity), g in frame.groupby(["_rule", "severity"], sort=True):
+        out.append({"rule": rule, "severity": severity, "n": len(g), "subjects": int(g["USUBJID"].nunique()),
+                    "domains": ", ".join(sorted(g["domain"].dropna().astype(str).unique())),
+                    "actions": "; ".join(sorted(g["_action"].unique()))})
+    return sorted(out, key=lambda r: (-r["n"], r["rule"]))
+
+
 def build_report_context(*, study: dict, analysis: dict, sections: list[dict], provenance: dict,
                          reconciliation: pd.DataFrame, issues: pd.DataFrame, generated: str,
                          methods: list[dict], timestamp: str = "", synopsis: list[dict] | None = None,
@@ -117,6 +136,7 @@ def build_report_context(*, study: dict, analysis: dict, sections: list[dict], p
         "methods": methods,
         "reconciliation": reconciliation.fillna("").to_dict(orient="records"),
         "issues": issues.fillna("").to_dict(orient="records"),
+        "issue_summary": summarise_issues(issues),
         "n_issues": len(issues),
         "provenance": provenance,
     }
@@ -128,13 +148,40 @@ def render_html(context: dict, *, template_dir: str | Path, template: str = "rep
     return env.get_template(template).render(**context)
 
 
+def local_fetcher(allowed: list[str | Path]):
+    """A WeasyPrint URL fetcher that reads local files inside the ``allowed`` folders and refuses
+    everything else (other files, other schemes, any network address), stopping the rendering: text in
+    the data can never make the renderer read a file or call a server."""
+    from urllib.parse import unquote, urlparse
+
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    roots = [Path(a).resolve() for a in allowed]
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                target = Path(unquote(parsed.path)).resolve()
+                if any(target == r or r in target.parents for r in roots):
+                    return super().fetch(url, headers)
+            raise FatalURLFetchingError(f"the report refers to {url!r}, outside its templates and figures: "
+                                        "refused")
+
+    return LocalFetcher(allowed_protocols=["file"], fail_on_errors=True)
+
+
 def write_pdf(html: str, path: str | Path, *, base_url: str | Path, attachments: list[str | Path] = (),
-              timestamp: dt.datetime | None = None) -> None:
-    """PDF/A-3b with the given files attached (relationship Data), dated ``timestamp``."""
+              timestamp: dt.datetime | None = None, allowed: list[str | Path] | None = None) -> None:
+    """PDF/A-3b with the given files attached (relationship Data), dated ``timestamp``.
+
+    Only files inside ``allowed`` (default: ``base_url``) are read while rendering; any other address stops
+    the job naming it (:func:`local_fetcher`)."""
     import weasyprint
 
     files = [weasyprint.Attachment(filename=str(p), name=Path(p).name, created=timestamp, modified=timestamp,
                                    relationship="Data", description="Analysis results dataset")
              for p in attachments]
-    weasyprint.HTML(string=html, base_url=str(base_url)).write_pdf(str(path), pdf_variant="pdf/a-3b",
-                                                                   attachments=files)
+    fetcher = local_fetcher(list(allowed) if allowed is not None else [base_url])
+    weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=fetcher).write_pdf(
+        str(path), pdf_variant="pdf/a-3b", attachments=files)

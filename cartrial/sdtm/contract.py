@@ -11,9 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
+from cartrial.sdtm.countries import ISO3166_ALPHA3
+
 P = TypeVar("P")
 
 CHAR, NUM, DATE = "char", "num", "date"
+
+#: How the text of a column is normalised at ingest (``cartrial.sdtm.terms``), so a term that drives a
+#: derivation matches whatever its case and spacing:
+#: ``upper``: CDISC controlled terminology, compared and kept in upper case;
+#: ``dictionary``: coded text (MedDRA, WHODrug, sponsor arm names), kept as written but one spelling per
+#: term in a study (spellings that differ only in case or spacing are one term);
+#: ``unit``: a unit, written as the unit table spells it.
+UPPER, DICTIONARY, UNIT = "upper", "dictionary", "unit"
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,11 @@ class Column:
     terms: tuple[str, ...] | None = None
     min: float | None = None
     max: float | None = None
+    case: str | None = None
+    #: an open list: the canonical spelling of the terms the analyses use (other terms are allowed)
+    known: tuple[str, ...] | None = None
+    #: list (in data_issues.csv) each term outside ``known``: a record the analyses will not use
+    list_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,28 @@ SLEDAI_ITEMS = (
     "FEVER", "THROMBO", "LEUKOPEN",
 )
 SLEDAI_CATEGORIES = ("SLEDAI-2K", "SELENA-SLEDAI")
+RS_CATEGORIES = (*SLEDAI_CATEGORIES, "BILAG-2004", "PGA", "SLICC/ACR DI")
+
+#: CAR-T syndromes: the MedDRA preferred term of each and the syndrome code (spec/sdtm-input.md, AE)
+SYNDROME_TERMS = {
+    "Cytokine release syndrome": "CRS",
+    "Immune effector cell-associated neurotoxicity syndrome": "ICANS",
+    "Acute graft versus host disease": "AGVHD",
+    "Chronic graft versus host disease": "CGVHD",
+    "Immune effector cell-associated haematotoxicity": "ICAHT",
+}
+#: CDISC CT codelists (non-extensible ones are closed ``terms``)
+SEX_TERMS = ("M", "F", "U", "UNDIFFERENTIATED")
+ETHNIC_TERMS = ("HISPANIC OR LATINO", "NOT HISPANIC OR LATINO", "NOT REPORTED", "UNKNOWN")
+RACE_TERMS = ("AMERICAN INDIAN OR ALASKA NATIVE", "ASIAN", "BLACK OR AFRICAN AMERICAN",
+              "NATIVE HAWAIIAN OR OTHER PACIFIC ISLANDER", "WHITE", "MULTIPLE", "OTHER", "NOT REPORTED", "UNKNOWN")
+AGE_UNITS = ("YEARS", "MONTHS", "WEEKS", "DAYS", "HOURS")
+DS_TERMS = ("COMPLETED", "ADVERSE EVENT", "DEATH", "WITHDRAWAL BY SUBJECT", "LOST TO FOLLOW-UP",
+            "PHYSICIAN DECISION", "SCREEN FAILURE", "LACK OF EFFICACY", "PROGRESSIVE DISEASE",
+            "PROTOCOL DEVIATION", "STUDY TERMINATED BY SPONSOR", "WITHDRAWAL BY PARENT/GUARDIAN",
+            "INFORMED CONSENT OBTAINED", "RANDOMIZED", "OTHER")
+EX_CATEGORIES = ("CAR-T", "LYMPHODEPLETION")
+CM_CATEGORIES = ("GLUCOCORTICOID", "ANTIMALARIAL", "IMMUNOSUPPRESSANT", "BIOLOGIC", "RESCUE THERAPY", "CRS THERAPY")
 BILAG_DOMAINS = (
     "CONSTIT", "MUCOCUT", "NEUROPSY", "MUSCSKEL", "CARDRESP", "GASTRO", "OPHTHAL", "RENAL", "HAEMATOL",
 )
@@ -66,10 +103,12 @@ DOMAINS: dict[str, DomainSpec] = {
         "DM",
         (
             _req("STUDYID"), _req("USUBJID"), Column("SUBJID"), Column("SITEID"),
-            Column("AGE", NUM, min=0, max=120), Column("AGEU", terms=("YEARS", "MONTHS")),
-            Column("SEX", terms=("M", "F", "U", "UNDIFFERENTIATED")), Column("RACE"), Column("ETHNIC"),
-            Column("COUNTRY"), _req("ARMCD", nullable=True), _req("ARM", nullable=True),
-            Column("ACTARMCD"), Column("ACTARM"),
+            Column("AGE", NUM, min=0), Column("AGEU", terms=AGE_UNITS),
+            Column("SEX", terms=SEX_TERMS), Column("RACE", case=UPPER, known=RACE_TERMS, list_unknown=True),
+            Column("ETHNIC", terms=ETHNIC_TERMS), Column("COUNTRY", terms=ISO3166_ALPHA3),
+            _req("ARMCD", nullable=True, case=DICTIONARY, known=("SCRNFAIL", "NOTTRT")),
+            _req("ARM", nullable=True, case=DICTIONARY), Column("ACTARMCD", case=DICTIONARY, known=("SCRNFAIL", "NOTTRT")),
+            Column("ACTARM", case=DICTIONARY),
             Column("RFICDTC", DATE), Column("RFSTDTC", DATE), Column("RFXSTDTC", DATE),
             Column("RFENDTC", DATE), Column("DTHFL", terms=("Y",)), Column("DTHDTC", DATE),
         ),
@@ -79,34 +118,35 @@ DOMAINS: dict[str, DomainSpec] = {
     "EX": DomainSpec(
         "EX",
         (
-            _req("USUBJID"), _req("EXTRT"), Column("EXCAT"), Column("EXDOSE", NUM, min=0),
-            Column("EXDOSU"), _req("EXSTDTC", DATE, nullable=True), Column("EXENDTC", DATE),
+            _req("USUBJID"), _req("EXTRT", case=DICTIONARY), Column("EXCAT", case=UPPER, known=EX_CATEGORIES, list_unknown=True),
+            Column("EXDOSE", NUM, min=0), Column("EXDOSU", known=("10^6 cells/kg", "mg/m2", "mg/kg", "mg")), _req("EXSTDTC", DATE, nullable=True), Column("EXENDTC", DATE),
         ),
         label="Exposure",
     ),
     "DS": DomainSpec(
         "DS",
         (
-            _req("USUBJID"), Column("DSCAT"), _req("DSDECOD"), Column("DSTERM"),
-            _req("DSSTDTC", DATE, nullable=True), Column("EPOCH"),
+            _req("USUBJID"), Column("DSCAT", case=UPPER), _req("DSDECOD", case=UPPER, known=DS_TERMS), Column("DSTERM"),
+            _req("DSSTDTC", DATE, nullable=True), Column("EPOCH", case=UPPER),
         ),
         label="Disposition",
     ),
     "RS": DomainSpec(
         "RS",
         (
-            _req("USUBJID"), _req("RSCAT"), _req("RSTESTCD"), Column("RSTEST"), Column("RSORRES"),
-            Column("RSSTRESC"), Column("RSSTRESN", NUM), Column("VISITNUM", NUM), Column("VISIT"),
-            _req("RSDTC", DATE, nullable=True), Column("RSEVAL"),
+            _req("USUBJID"), _req("RSCAT", case=UPPER, known=RS_CATEGORIES, list_unknown=True), _req("RSTESTCD", case=UPPER),
+            Column("RSTEST"), Column("RSORRES"), Column("RSSTRESC", case=UPPER), Column("RSSTRESN", NUM),
+            Column("VISITNUM", NUM), Column("VISIT", case=UPPER), _req("RSDTC", DATE, nullable=True),
+            Column("RSEVAL", case=UPPER),
         ),
         label="Disease activity instruments",
     ),
     "LB": DomainSpec(
         "LB",
         (
-            _req("USUBJID"), Column("LBCAT"), _req("LBTESTCD"), Column("LBTEST"), Column("LBORRES"),
-            Column("LBORRESU"), Column("LBSTRESN", NUM), Column("LBSTRESU"),
-            Column("LBSTNRLO", NUM), Column("LBSTNRHI", NUM), Column("VISITNUM", NUM), Column("VISIT"),
+            _req("USUBJID"), Column("LBCAT", case=UPPER), _req("LBTESTCD", case=UPPER), Column("LBTEST"),
+            Column("LBORRES"), Column("LBORRESU", case=UNIT), Column("LBSTRESN", NUM), Column("LBSTRESU", case=UNIT),
+            Column("LBSTNRLO", NUM), Column("LBSTNRHI", NUM), Column("VISITNUM", NUM), Column("VISIT", case=UPPER),
             _req("LBDTC", DATE, nullable=True),
         ),
         label="Laboratory",
@@ -114,16 +154,17 @@ DOMAINS: dict[str, DomainSpec] = {
     "VS": DomainSpec(
         "VS",
         (
-            _req("USUBJID"), _req("VSTESTCD"), Column("VSSTRESN", NUM), Column("VSSTRESU"),
-            Column("VISITNUM", NUM), Column("VISIT"), _req("VSDTC", DATE, nullable=True),
+            _req("USUBJID"), _req("VSTESTCD", case=UPPER), Column("VSSTRESN", NUM), Column("VSSTRESU", case=UNIT),
+            Column("VISITNUM", NUM), Column("VISIT", case=UPPER), _req("VSDTC", DATE, nullable=True),
         ),
         label="Vital signs",
     ),
     "CM": DomainSpec(
         "CM",
         (
-            _req("USUBJID"), _req("CMTRT"), Column("CMDECOD"), Column("CMCAT"),
-            Column("CMDOSE", NUM, min=0), Column("CMDOSU"), Column("CMDOSFRQ"), Column("CMROUTE"),
+            _req("USUBJID"), _req("CMTRT", case=DICTIONARY), Column("CMDECOD", case=DICTIONARY),
+            Column("CMCAT", case=UPPER, known=CM_CATEGORIES), Column("CMDOSE", NUM, min=0),
+            Column("CMDOSU", known=("mg", "g", "ug")), Column("CMDOSFRQ", case=UPPER), Column("CMROUTE", case=UPPER),
             Column("CMSTDTC", DATE), Column("CMENDTC", DATE),
         ),
         label="Concomitant medication",
@@ -131,10 +172,11 @@ DOMAINS: dict[str, DomainSpec] = {
     "AE": DomainSpec(
         "AE",
         (
-            _req("USUBJID"), Column("AESEQ", NUM), Column("AETERM"), _req("AEDECOD"), Column("AEBODSYS"),
+            _req("USUBJID"), Column("AESEQ", NUM), Column("AETERM"),
+            _req("AEDECOD", case=DICTIONARY, known=tuple(SYNDROME_TERMS)), Column("AEBODSYS", case=DICTIONARY),
             _req("AESTDTC", DATE, nullable=True), Column("AEENDTC", DATE),
             Column("AETOXGR", terms=("1", "2", "3", "4", "5")), Column("AESER", terms=("Y", "N")),
-            Column("AEREL"), Column("AEOUT"), Column("AEACN"),
+            Column("AEREL", case=UPPER), Column("AEOUT", case=UPPER), Column("AEACN", case=UPPER),
         ),
         keys=("USUBJID", "AESEQ"),
         label="Adverse events",
@@ -142,8 +184,9 @@ DOMAINS: dict[str, DomainSpec] = {
     "PC": DomainSpec(
         "PC",
         (
-            _req("USUBJID"), _req("PCTESTCD"), Column("PCORRES"), Column("PCSTRESN", NUM),
-            Column("PCSTRESU"), Column("PCLLOQ", NUM, min=0), Column("VISITNUM", NUM), Column("VISIT"),
+            _req("USUBJID"), _req("PCTESTCD", case=UPPER), Column("PCORRES", known=("<LLOQ",)), Column("PCSTRESN", NUM),
+            Column("PCSTRESU", case=UNIT), Column("PCLLOQ", NUM, min=0), Column("VISITNUM", NUM),
+            Column("VISIT", case=UPPER),
             _req("PCDTC", DATE, nullable=True),
         ),
         label="CAR-T cellular kinetics",

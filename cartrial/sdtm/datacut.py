@@ -21,7 +21,7 @@ import pandas as pd
 
 from cartrial.dates import dtc_to_date
 from cartrial.sdtm.contract import CUT_DATE_VARIABLE
-from cartrial.sdtm.errors import Finding
+from cartrial.sdtm.errors import Finding, sheet_row
 
 END_DATES = {"AE": ["AEENDTC"], "CM": ["CMENDTC"], "EX": ["EXENDTC"], "DM": ["RFENDTC", "RFXSTDTC"]}
 
@@ -37,7 +37,7 @@ def enrolled_subjects(dm: pd.DataFrame, *, cut: str | pd.Timestamp, file: str) -
     """
     consent = dm["RFICDTC"] if "RFICDTC" in dm else pd.Series(pd.NA, index=dm.index, dtype=object)
     late = _after(consent, pd.Timestamp(cut))
-    issues = [Finding("DM", file, int(i) + 1, "RFICDTC", "consent date missing: subject kept in the cut", None,
+    issues = [Finding("DM", file, sheet_row(i), "RFICDTC", "consent date missing: subject kept in the cut", None,
                       dm.at[i, "USUBJID"], severity="warning", action="kept")
               for i in consent.index[consent.isna()]]
     return pd.DataFrame({"USUBJID": dm["USUBJID"].to_numpy(), "ENROLLED": ~late.to_numpy()}), issues
@@ -60,7 +60,7 @@ def cut_domain(domain: str, frame: pd.DataFrame, *, cut: str | pd.Timestamp, enr
     if datevar and datevar in frame:
         removed_after = _after(frame[datevar], cut) & in_cut
         for i in frame.index[frame[datevar].isna() & in_cut]:
-            issues.append(Finding(domain, file, int(i) + 1, datevar,
+            issues.append(Finding(domain, file, sheet_row(i), datevar,
                                   "record has no date: kept, cannot be placed relative to the cut",
                                   None, frame.at[i, "USUBJID"], severity="warning", action="kept"))
     keep = (in_cut & ~removed_after).to_numpy()

@@ -8,9 +8,15 @@ import pandas as pd
 ISSUE_COLUMNS = ["severity", "domain", "file", "row", "USUBJID", "column", "value", "rule", "action"]
 
 
+def sheet_row(position: int) -> int:
+    """The row number of the record at 0-based ``position`` as a spreadsheet shows the file: the header is
+    row 1, the first record row 2 (the same numbering for XPT and Parquet files, record k is row k + 1)."""
+    return int(position) + 2
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One broken rule, located by file, data row (1-based) and column."""
+    """One broken rule, located by file, row (:func:`sheet_row`: header = row 1) and column."""
 
     domain: str
     file: str
@@ -37,17 +43,31 @@ class Finding:
 
 
 class InputDataError(ValueError):
-    """Raised when input data break the contract; lists every finding."""
+    """Raised when input data break the contract; lists every finding.
 
-    def __init__(self, findings: list[Finding], *, limit: int = 25):
+    The message shows at most ``limit`` findings per domain (the rest are counted); the full list is
+    written to a file by the job that stops (``cartrial.io.job_log``).
+    """
+
+    def __init__(self, findings: list[Finding], *, limit: int = 25, full_list: str | None = None):
         self.findings = list(findings)
-        lines = [f.describe() for f in self.findings[:limit]]
-        more = len(self.findings) - limit
-        if more > 0:
-            lines.append(f"... and {more} more")
+        self.full_list = full_list
+        lines, shown = [], {}
+        for f in self.findings:
+            shown[f.domain] = shown.get(f.domain, 0) + 1
+            if shown[f.domain] <= limit:
+                lines.append(f.describe())
+        for domain, n in shown.items():
+            if n > limit:
+                lines.append(f"... and {n - limit} more in {domain}")
+        where = f"; full list: {full_list}" if full_list else ""
         super().__init__(
-            f"{len(self.findings)} input data error(s); no report was written:\n  " + "\n  ".join(lines)
+            f"{len(self.findings)} input data error(s); no report was written{where}:\n  " + "\n  ".join(lines)
         )
+
+    def with_full_list(self, path: str) -> "InputDataError":
+        """The same error, its message naming the file with the full list."""
+        return InputDataError(self.findings, full_list=path)
 
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:

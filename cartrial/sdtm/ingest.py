@@ -5,13 +5,16 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from cartrial.sdtm.contract import REQUIRED_DOMAINS, group_domain_files
+from cartrial.sdtm.checks import ROW, DataChecks, check_dm, check_findings, normalise_numbers
+from cartrial.sdtm.contract import DOMAINS, REQUIRED_DOMAINS, group_domain_files
 from cartrial.sdtm.datacut import cut_domain, enrolled_subjects, in_cut
-from cartrial.sdtm.errors import Finding, InputDataError, findings_frame
-from cartrial.sdtm.readers import find_domain_files, read_domain
+from cartrial.sdtm.errors import Finding, InputDataError, findings_frame, sheet_row
+from cartrial.sdtm.readers import find_domain_files, read_domain, unread_files
 from cartrial.sdtm.supp import merge_supp
+from cartrial.sdtm.terms import normalise_terms
 from cartrial.sdtm.units import LB_UNITS, VS_UNITS, convert_units
 from cartrial.sdtm.validate import check_subjects_in_dm, validate_domain
 
@@ -67,32 +70,56 @@ def _read_part(path: Path, domain: str) -> pd.DataFrame | None:
 
 
 def check_folder(folder: str | Path) -> dict[str, Path]:
-    """The study's files by stem; stops on a domain given in two formats or a required domain missing."""
+    """The study's files by stem; stops on a domain given in two formats, a required domain missing, or a
+    contract domain in a format that is not read (``cm.xlsx``: it would vanish without a word)."""
     files = find_domain_files(folder)
-    missing = [d for d in REQUIRED_DOMAINS if d not in files]
-    if missing:
-        raise InputDataError([Finding(d, f"{d.lower()}.csv", None, None,
-                                      f"required domain {d} is missing from {Path(folder).name}")
-                              for d in missing])
+    errors = [Finding(d, f"{d.lower()}.csv", None, None, f"required domain {d} is missing from {Path(folder).name}")
+              for d in REQUIRED_DOMAINS if d not in files]
+    grouped, supps = group_domain_files({p.stem.upper(): p for p in unread_files(folder)})
+    errors += [Finding(d, p.name, None, None, f"a {d} table in a format that is not read ({p.suffix or 'no suffix'})"
+                       ": save it as CSV (UTF-8), SAS XPT or Parquet")
+               for d, paths in {**grouped, **{f"SUPP{k}": v for k, v in supps.items()}}.items() for p in paths]
+    if errors:
+        raise InputDataError(errors)
     return files
 
 
-def _read_checked(domain: str, path: Path) -> pd.DataFrame | None:
-    """One file of ``domain`` read, checked against the contract and converted to standard units."""
+def unread_file_findings(folder: str | Path, settings: DataChecks | None = None) -> list[Finding]:
+    """The files of the study folder that no domain reads (``data_checks.actions.unread_file``)."""
+    act = (settings or DataChecks()).actions["unread_file"]
+    return [Finding("-", p.name, None, None, "[unread_file] file in the study folder is not read (not a CSV, XPT "
+                    "or Parquet table)", None, None, severity="error" if act == "stop" else "warning",
+                    action="run stopped" if act == "stop" else "listed, not read")
+            for p in unread_files(folder) if not p.name.startswith(".")]
+
+
+def _read_checked(domain: str, path: Path, settings: DataChecks) -> tuple[pd.DataFrame | None, list[Finding]]:
+    """One file of ``domain`` read, its terms and numbers normalised, checked against the contract and
+    converted to standard units; with the warnings of the normalisation."""
     frame = _read_part(path, domain)
     if frame is None:
-        return None
-    frame = validate_domain(frame, domain, file=path.name)
+        return None, []
+    frame[ROW] = np.arange(len(frame))
+    frame, notes = normalise_terms(frame, domain, file=path.name)
+    frame, found = normalise_numbers(frame, domain, file=path.name, settings=settings)
+    notes += found
+    errors = [f for f in notes if f.severity == "error"]
+    try:
+        frame = validate_domain(frame, domain, file=path.name)
+    except InputDataError as err:
+        errors += err.findings
+    if errors:
+        raise InputDataError(errors)
     if domain == "LB":
         frame = convert_units(frame, testcd="LBTESTCD", value="LBSTRESN", unit="LBSTRESU", table=LB_UNITS,
                               domain="LB", file=path.name, orres="LBORRES", orresu="LBORRESU")
     elif domain == "VS":
         frame = convert_units(frame, testcd="VSTESTCD", value="VSSTRESN", unit="VSSTRESU", table=VS_UNITS,
                               domain="VS", file=path.name)
-    return frame
+    return frame, notes
 
 
-def read_study_domain(domain: str, files: dict[str, Path]
+def read_study_domain(domain: str, files: dict[str, Path], settings: DataChecks | None = None
                       ) -> tuple[pd.DataFrame | None, list[Path], list[Finding], list[dict]]:
     """Read, check and unit-convert one domain from its files (whole or split, with SUPP-- merged).
 
@@ -105,12 +132,13 @@ def read_study_domain(domain: str, files: dict[str, Path]
     parts, used = [], []
     for path in grouped.get(domain, []):
         try:
-            frame = _read_checked(domain, path)
+            frame, notes = _read_checked(domain, path, settings or DataChecks())
         except InputDataError as err:
             errors += err.findings
             continue
         if frame is None:
             continue
+        warnings += notes
         if not len(frame):
             if domain in REQUIRED_DOMAINS:
                 errors.append(Finding(domain, path.name, None, None, f"{domain} has a header but no records"))
@@ -148,14 +176,50 @@ def _result(domain: str, frame: pd.DataFrame | None, used: list[Path], recon_row
     return DomainResult(frame, issues, pd.DataFrame(rows + supp_rows, columns=RECONCILIATION_COLUMNS))
 
 
-RECONCILIATION_COLUMNS = ["domain", "file", "read", "removed_not_enrolled", "removed_after_cut", "kept", "sha256",
-                          "status"]
+RECONCILIATION_COLUMNS = ["domain", "file", "read", "removed_not_enrolled", "removed_after_cut", "removed_by_checks",
+                          "kept", "sha256", "status"]
 
 
-def ingest_dm(files: dict[str, Path], *, cut: str) -> tuple[DomainResult, pd.DataFrame]:
-    """DM read, checked and cut, with every DM subject and whether the subject is in the cut."""
-    frame, used, warnings, supp_rows = read_study_domain("DM", files)
+def check_studyid(frame: pd.DataFrame, domain: str, *, file: str, studyid: str | None) -> None:
+    """Every record's STUDYID is the study the configuration names (case and blanks aside): a folder of
+    another study, or a mixed export, must not be analysed under this study's name."""
+    if not studyid or "STUDYID" not in frame:
+        return
+    other = frame["STUDYID"].notna() & (frame["STUDYID"].astype(str).str.casefold() != studyid.casefold())
+    if other.any():
+        rows = frame[ROW].to_numpy() if ROW in frame else np.arange(len(frame))
+        first = np.flatnonzero(other.to_numpy())
+        raise InputDataError([Finding(domain, file, sheet_row(rows[i]), "STUDYID",
+                                      f"STUDYID is not the configured study {studyid!r} (config.yaml: "
+                                      "studies.<study>.studyid)", str(frame["STUDYID"].iloc[i]),
+                                      str(frame["USUBJID"].iloc[i]) if "USUBJID" in frame else None)
+                              for i in first])
+
+
+def _checked(result: tuple[pd.DataFrame, list[Finding], int], row: dict) -> tuple[pd.DataFrame, list[Finding]]:
+    """The records the data checks kept (stops on a check whose action is stop); excluded records are
+    counted in the reconciliation row."""
+    frame, found, excluded = result
+    errors = [f for f in found if f.severity == "error"]
+    if errors:
+        raise InputDataError(errors)
+    row["removed_by_checks"] = excluded
+    row["kept"] = len(frame)
+    return frame.drop(columns=[ROW], errors="ignore"), found
+
+
+def ingest_dm(files: dict[str, Path], *, cut: str, settings: DataChecks | None = None,
+              studyid: str | None = None, folder: str | Path | None = None) -> tuple[DomainResult, pd.DataFrame]:
+    """DM read, checked and cut, with every DM subject, whether the subject is in the cut, the age in
+    years and the death date (for the data checks of the other domains). With ``folder``, the files of
+    the study folder that no domain reads are listed with DM's findings."""
+    settings = settings or DataChecks()
+    unread = unread_file_findings(folder, settings) if folder is not None else []
+    if any(f.severity == "error" for f in unread):
+        raise InputDataError(unread)
+    frame, used, warnings, supp_rows = read_study_domain("DM", files, settings)
     name = ", ".join(p.name for p in used)
+    check_studyid(frame, "DM", file=name, studyid=studyid)
     subjects, issues = enrolled_subjects(frame, cut=cut, file=name)
     kept, row, found = cut_domain("DM", frame, cut=cut, enrolled=in_cut(subjects), file=name)
     if "RFXSTDTC" in frame and frame["RFXSTDTC"].notna().any() and kept["RFXSTDTC"].isna().all():
@@ -163,23 +227,32 @@ def ingest_dm(files: dict[str, Path], *, cut: str) -> tuple[DomainResult, pd.Dat
         raise InputDataError([Finding("DM", name, None, "RFXSTDTC", f"no subject was treated on or before "
                                       f"the data cut {cut} (first treatment {first[:10]}): check the cut date in "
                                       "config.yaml")])
-    return _result("DM", kept, used, row, supp_rows, warnings + issues + found), subjects
+    kept, checked = _checked(check_dm(kept, file=name, settings=settings), row)
+    facts = kept.set_index("USUBJID")
+    for col in ("AGE", "DTHDTC"):
+        subjects[col] = subjects["USUBJID"].map(facts[col]) if col in facts else np.nan
+    subjects["DTHDTC"] = subjects["DTHDTC"].astype(object)
+    return _result("DM", kept, used, row, supp_rows, unread + warnings + issues + found + checked), subjects
 
 
 def ingest_domain(domain: str, files: dict[str, Path], *, cut: str, subjects: pd.DataFrame,
-                  context: dict[str, pd.DataFrame] | None = None) -> DomainResult:
-    """One domain other than DM read, checked against DM's subjects and cut.
+                  context: dict[str, pd.DataFrame] | None = None, settings: DataChecks | None = None,
+                  studyid: str | None = None) -> DomainResult:
+    """One domain other than DM read, checked against DM's subjects, cut, and put through the data checks.
 
     ``subjects`` is :func:`ingest_dm`'s subject list; ``context`` holds the cut domains a check needs
     (DM and EX for the kinetic samples of subjects never infused).
     """
-    frame, used, warnings, supp_rows = read_study_domain(domain, files)
+    settings = settings or DataChecks()
+    frame, used, warnings, supp_rows = read_study_domain(domain, files, settings)
     if frame is None:
         return _result(domain, None, [], None, [], [])
     name = ", ".join(p.name for p in used)
+    check_studyid(frame, domain, file=name, studyid=studyid)
     check_subjects_in_dm({"DM": subjects, domain: frame}, {"DM": "dm", domain: name})
     kept, row, found = cut_domain(domain, frame, cut=cut, enrolled=in_cut(subjects), file=name)
-    issues = warnings + found
+    kept, checked = _checked(check_findings(kept, domain, file=name, settings=settings, subjects=subjects), row)
+    issues = warnings + found + checked
     if domain == "PC":
         issues += find_samples_without_infusion({**(context or {}), "PC": kept}, {"PC": name})
     return _result(domain, kept, used, row, supp_rows, issues)
@@ -206,7 +279,8 @@ def summarise(results: list[DomainResult], files: dict[str, Path]) -> tuple[pd.D
     return findings_frame([f for r in results for f in r.issues]), recon
 
 
-def ingest_study(folder: str | Path, *, cut: str) -> IngestResult:
+def ingest_study(folder: str | Path, *, cut: str, settings: DataChecks | None = None,
+                 studyid: str | None = None) -> IngestResult:
     """Read every contract domain in ``folder`` and apply the data cut.
 
     The same steps as the workflow's per-domain ingest jobs, in one process. Domains that are not part
@@ -219,16 +293,17 @@ def ingest_study(folder: str | Path, *, cut: str) -> IngestResult:
     results: dict[str, DomainResult] = {}
     subjects = None
     try:
-        results["DM"], subjects = ingest_dm(files, cut=cut)
+        results["DM"], subjects = ingest_dm(files, cut=cut, settings=settings, studyid=studyid, folder=folder)
     except InputDataError as err:
         errors += err.findings
     for domain in sorted(d for d in grouped if d != "DM"):  # EX before PC: the PC check uses cut DM and EX
         try:
             if subjects is None:  # DM is broken: still check each file, so one pass shows every problem
-                read_study_domain(domain, files)
+                read_study_domain(domain, files, settings)
                 continue
             context = {d: results[d].frame for d in ("DM", "EX") if d in results and results[d].frame is not None}
-            results[domain] = ingest_domain(domain, files, cut=cut, subjects=subjects, context=context)
+            results[domain] = ingest_domain(domain, files, cut=cut, subjects=subjects, context=context,
+                                            settings=settings, studyid=studyid)
         except InputDataError as err:
             errors += err.findings
     if errors:

@@ -51,8 +51,26 @@ def as_text(col: pd.Series) -> pd.Series:
                         np.char.mod("%.15g", values))
         return pd.Series(text, index=col.index, dtype="object").where(~np.isnan(values))
     if pd.api.types.is_datetime64_any_dtype(col):
-        return col.dt.strftime("%Y-%m-%d").astype("object")
+        # a typed date-time keeps its time of day (a kinetic sample's hour matters); a column of dates does not
+        # gain one
+        if col.dt.tz is not None:
+            col = col.dt.tz_convert(None)
+        times = col.dropna()
+        if not len(times) or (times == times.dt.normalize()).all():
+            return col.dt.strftime("%Y-%m-%d").astype("object")
+        fmt = "%Y-%m-%dT%H:%M:%S" if (times.dt.second != 0).any() or (times.dt.microsecond != 0).any() else "%Y-%m-%dT%H:%M"
+        return col.dt.strftime(fmt).astype("object")
     return col.astype("object")
+
+
+def duplicate_columns(names, *, domain: str, file: str) -> list[Finding]:
+    """Column names that are one name once case and surrounding blanks are ignored (``aetoxgr`` beside
+    ``AETOXGR``): the pipeline will not choose which one is meant."""
+    seen: dict[str, list[str]] = {}
+    for name in names:
+        seen.setdefault(str(name).strip().upper(), []).append(str(name))
+    return [Finding(domain, file, 1, key, "column given twice (names differ only in case or blanks): keep one",
+                    " | ".join(repr(n) for n in given)) for key, given in seen.items() if len(given) > 1]
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -90,10 +108,13 @@ def _check_csv_shape(path: Path, domain: str) -> None:
         header = next(reader, None)
         if header is None:
             raise InputDataError([Finding(domain, path.name, None, None, "file is empty (no header row)")])
+        twice = duplicate_columns(header, domain=domain, file=path.name)
+        if twice:
+            raise InputDataError(twice)
         bad = [
             Finding(domain, path.name, i, None,
                     f"row has {len(r)} fields but the header has {len(header)} (truncated or malformed line)")
-            for i, r in enumerate(reader, start=1)
+            for i, r in enumerate(reader, start=2)
             if len(r) != len(header) and r
         ]
     if bad:
@@ -120,4 +141,12 @@ def read_domain(path: str | Path) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise InputDataError([Finding(domain, path.name, None, None,
                                       f"file is not UTF-8 text (byte {exc.start}); re-save it as UTF-8")]) from exc
+    twice = duplicate_columns(frame.columns, domain=domain, file=path.name)
+    if twice:
+        raise InputDataError(twice)
     return _normalise(frame)
+
+
+def unread_files(folder: str | Path) -> list[Path]:
+    """Files in ``folder`` that no reader takes (another format, such as ``cm.xlsx``, or no extension)."""
+    return [p for p in sorted(Path(folder).iterdir()) if p.is_file() and p.suffix.lower() not in FORMATS]

@@ -32,7 +32,7 @@ def merge_supp(parent: pd.DataFrame, supps: dict[str, pd.DataFrame], *, domain: 
     for file, frame in supps.items():
         missing = [c for c in SUPP_COLUMNS if c not in frame]
         findings += [Finding(f"SUPP{domain}", file, None, c, "SUPP-- required column is missing") for c in missing]
-        frames.append(frame.reset_index(drop=True).assign(FILE__=file, ROW__=lambda f: f.index + 1))
+        frames.append(frame.reset_index(drop=True).assign(FILE__=file, ROW__=lambda f: f.index + 2))  # row as a spreadsheet shows it
     if findings:
         return parent, findings, {}
     supp = pd.concat(frames, ignore_index=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cartrial.sdtm.errors import Finding, InputDataError
+from cartrial.sdtm.errors import Finding, InputDataError, sheet_row
 from cartrial.sdtm.validate import to_number
 
 _CELLS = {"10^9/L": 1.0, "10*9/L": 1.0, "x10^9/L": 1.0, "GI/L": 1.0, "10^3/uL": 1.0, "10*3/uL": 1.0,
@@ -37,6 +37,9 @@ LB_UNITS: dict[str, tuple[str, dict[str, tuple[float, float]]]] = {
     "IFNG": ("pg/mL", {"ng/L": (1.0, 0.0)}),
     "BCELL": ("cells/uL", {"/uL": (1.0, 0.0), "cells/mm3": (1.0, 0.0), "10^6/L": (1.0, 0.0)}),
 }
+
+#: the units of the kinetics assays (PC), as the input contract writes them
+PC_UNITS = ("copies/ug gDNA", "cells/uL")
 
 VS_UNITS: dict[str, tuple[str, dict[str, tuple[float, float]]]] = {
     "HEIGHT": ("cm", {"in": (2.54, 0.0), "m": (100.0, 0.0)}),
@@ -91,7 +94,7 @@ def convert_units(frame: pd.DataFrame, *, testcd: str, value: str, unit: str,
     bad = known & vals.notna() & factor.isna()
     if bad.any():
         raise InputDataError([
-            Finding(domain, file, int(i) + 1, unit,
+            Finding(domain, file, sheet_row(i), unit,
                     f"unknown unit for {out[testcd].iloc[i]}: expected {table[out[testcd].iloc[i]][0]}"
                     + (" or one of " + ", ".join(table[out[testcd].iloc[i]][1]) if table[out[testcd].iloc[i]][1] else ""),
                     None if pd.isna(units.iloc[i]) else str(units.iloc[i]), out["USUBJID"].iloc[i])

@@ -15,7 +15,7 @@ from cartrial.distinct import per_distinct
 from cartrial.sdtm.contract import (
     BILAG_DOMAINS, CHAR, DATE, DOMAINS, NUM, SLEDAI_CATEGORIES, SLEDAI_ITEMS, Column, DomainSpec,
 )
-from cartrial.sdtm.errors import Finding, InputDataError
+from cartrial.sdtm.errors import Finding, InputDataError, sheet_row
 
 
 def to_number(values: pd.Series) -> pd.Series:
@@ -26,7 +26,8 @@ def to_number(values: pd.Series) -> pd.Series:
 
 
 def _numeric_check(col: Column) -> list[pa.Check]:
-    checks = [pa.Check(lambda s: to_number(s).notna() | s.isna(), name="is a number")]
+    checks = [pa.Check(lambda s: to_number(s).notna() | s.isna(), name="is a number"),
+              pa.Check(lambda s: ~to_number(s).isin([np.inf, -np.inf]), name="is a finite number (not inf)")]
     if col.min is not None:
         checks.append(pa.Check(lambda s, lo=col.min: ~(to_number(s) < lo), name=f"is at least {col.min:g}"))
     if col.max is not None:
@@ -80,7 +81,7 @@ def _findings_from_pandera(err: pa.errors.SchemaErrors, frame: pd.DataFrame, dom
         check = str(case.check)
         column = case.column if isinstance(case.column, str) else None
         idx = case.index
-        row = int(idx) + 1 if idx is not None and not pd.isna(idx) else None
+        row = sheet_row(int(idx)) if idx is not None and not pd.isna(idx) else None
         value = None if pd.isna(case.failure_case) else str(case.failure_case)
         if check == "column_in_dataframe":
             column, value = value, None
@@ -88,7 +89,7 @@ def _findings_from_pandera(err: pa.errors.SchemaErrors, frame: pd.DataFrame, dom
             value = None
         usubjid = None
         if row is not None and "USUBJID" in frame.columns:
-            subj = frame["USUBJID"].iloc[row - 1]
+            subj = frame["USUBJID"].iloc[row - 2]
             usubjid = None if pd.isna(subj) else str(subj)
         rule = _describe_check(check, column)
         if check not in ("column_in_dataframe", "not_nullable") and not rule.startswith("duplicate"):
@@ -161,7 +162,7 @@ def validate_domain(frame: pd.DataFrame, domain: str, *, file: str) -> pd.DataFr
     if not findings and domain in VALUE_RULES:
         for mask, column, rule in VALUE_RULES[domain](frame):
             for i in np.flatnonzero(mask.to_numpy()):
-                findings.append(Finding(domain, file, int(i) + 1, column, rule,
+                findings.append(Finding(domain, file, sheet_row(i), column, rule,
                                         None if pd.isna(frame[column].iloc[i]) else str(frame[column].iloc[i]),
                                         frame["USUBJID"].iloc[i]))
     if findings:
@@ -182,7 +183,7 @@ def check_subjects_in_dm(domains: dict[str, pd.DataFrame], files: dict[str, str]
             continue
         orphan = ~frame["USUBJID"].isin(known)
         for i in np.flatnonzero(orphan.to_numpy()):
-            findings.append(Finding(domain, files[domain], int(i) + 1, "USUBJID",
+            findings.append(Finding(domain, files[domain], sheet_row(i), "USUBJID",
                                     "subject is not in DM (every subject must have a DM record)",
                                     str(frame["USUBJID"].iloc[i]), str(frame["USUBJID"].iloc[i])))
     if findings:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from cartrial.csvsafe import write_csv
+
 
 @dataclass
 class Row:
@@ -69,7 +71,7 @@ def write_table(table: DisplayTable, stem: str | Path) -> None:
     stem.with_suffix(".rtf").write_text(render_rtf(table), encoding="ascii")
     stem.with_suffix(".json").write_text(json.dumps(table.to_dict(), indent=1, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
-    table.to_frame().to_csv(stem.with_suffix(".csv"), index=False, lineterminator="\n")
+    write_csv(table.to_frame(), stem.with_suffix(".csv"))
 
 
 def read_table(path: str | Path) -> DisplayTable:

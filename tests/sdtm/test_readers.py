@@ -42,7 +42,7 @@ def test_latin1_file_is_rejected_with_file_name(tmp_path):
 def test_truncated_line_is_rejected_with_row(tmp_path):
     path = tmp_path / "ae.csv"
     path.write_text("USUBJID,AEDECOD,AESTDTC\nS1-001,Nausea,2025-01-01\nS1-002,Headache\n")
-    with pytest.raises(InputDataError, match=r"ae\.csv, row 2: row has 2 fields but the header has 3"):
+    with pytest.raises(InputDataError, match=r"ae\.csv, row 3: row has 2 fields but the header has 3"):
         read_domain(path)
 
 

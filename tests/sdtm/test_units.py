@@ -34,7 +34,7 @@ def test_original_result_used_when_standard_missing():
 
 
 def test_unknown_unit_is_an_error_naming_row():
-    with pytest.raises(InputDataError, match=r"lb\.csv, row 2, column LBSTRESU: unknown unit for UPCR"):
+    with pytest.raises(InputDataError, match=r"lb\.csv, row 3, column LBSTRESU: unknown unit for UPCR"):
         _convert([_lb("UPCR", 0.3, "g/g"), _lb("UPCR", 30, "mg/dL")])
 
 

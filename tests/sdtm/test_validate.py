@@ -44,15 +44,15 @@ def test_bad_values_name_row_column_and_rule(column, value, rule):
     rows = [dict(r) for r in DM_ROWS]
     rows[1][column] = value
     findings = _errors(text_frame(rows), "DM")
-    assert [(f.row, f.column) for f in findings] == [(2, column)]
+    assert [(f.row, f.column) for f in findings] == [(3, column)]  # the second record: spreadsheet row 3 (header = row 1)
     assert rule in findings[0].rule
-    assert "dm.csv, row 2, column " + column in findings[0].describe()
+    assert "dm.csv, row 3, column " + column in findings[0].describe()
 
 
 def test_duplicate_subject_in_dm():
     rows = [DM_ROWS[0], dict(DM_ROWS[0])]
     findings = _errors(text_frame(rows), "DM")
-    assert {f.row for f in findings} == {1, 2}
+    assert {f.row for f in findings} == {2, 3}
     assert all("duplicate key" in f.rule for f in findings)
 
 
@@ -71,7 +71,7 @@ def _rs(testcd, cat, stresc=None, stresn=None):
 def test_instrument_value_rules(row, column):
     good = _rs("RASH", "SLEDAI-2K", "Y")
     findings = _errors(text_frame([good, row]), "RS")
-    assert [(f.row, f.column) for f in findings] == [(2, column)]
+    assert [(f.row, f.column) for f in findings] == [(3, column)]  # the second record: spreadsheet row 3 (header = row 1)
 
 
 def test_pga_limits_are_inclusive():
@@ -82,5 +82,5 @@ def test_pga_limits_are_inclusive():
 def test_subject_not_in_dm_is_an_error():
     dm = pd.DataFrame({"USUBJID": ["S1-001"]})
     ae = pd.DataFrame({"USUBJID": ["S1-001", "S1-999"]})
-    with pytest.raises(InputDataError, match=r"ae\.csv, row 2, column USUBJID: subject is not in DM"):
+    with pytest.raises(InputDataError, match=r"ae\.csv, row 3, column USUBJID: subject is not in DM"):
         check_subjects_in_dm({"DM": dm, "AE": ae}, {"DM": "dm.csv", "AE": "ae.csv"})

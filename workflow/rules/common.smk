@@ -131,6 +131,13 @@ def study_config(wildcards):
     return dict(STUDIES[wildcards.study])
 
 
+def effective_config(wildcards):
+    """Every setting that shaped this analysis, defaults filled in (provenance.json: effective_config)."""
+    from cartrial.config import effective_config as build
+
+    return build(config, wildcards.study)
+
+
 def job_memory_mb(wildcards, input, attempt):
     """Memory a job asks a scheduler for: 1 GB plus 40x its (compressed, Parquet) inputs, doubled per retry."""
     return int((1000 + 40 * input.size_mb) * 2 ** (attempt - 1))

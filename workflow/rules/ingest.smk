@@ -16,6 +16,8 @@ rule ingest_dm:
         library=LIBRARY_HASH,
         folder=study_value("data"),
         cut=analysis_value("cut"),
+        checks=study_value("data_checks"),
+        studyid=lambda wc: STUDIES[wc.study]["studyid"] or wc.study,
     conda:
         "../envs/cartrial.yaml"
     threads: 1
@@ -47,6 +49,8 @@ rule ingest_domain:
         library=LIBRARY_HASH,
         folder=study_value("data"),
         cut=analysis_value("cut"),
+        checks=study_value("data_checks"),
+        studyid=lambda wc: STUDIES[wc.study]["studyid"] or wc.study,
         domain=lambda wc: wc.domain.upper(),
     conda:
         "../envs/cartrial.yaml"

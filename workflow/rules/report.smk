@@ -41,6 +41,7 @@ rule report:
         study=lambda wc: wc.study,
         analysis=lambda wc: wc.analysis,
         settings=study_config,
+        effective=effective_config,
         endpoints=config["endpoints"],
         km=config["km"],
         sponsor=config["report"]["sponsor"],

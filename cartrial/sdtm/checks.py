@@ -1,0 +1,378 @@
+"""Plausibility, date-order and multiplicity checks of the input (after the contract checks and the unit
+conversion, before the data cut).
+
+Each rule has an id and an action, set per study in ``config.yaml`` (``data_checks.actions``) with safe
+defaults (:data:`DEFAULT_ACTIONS`):
+
+- ``stop``: the run stops; the finding names file, row, column and rule;
+- ``exclude``: the record (or, where the rule says so, the one value) is left out of every analysis and
+  listed; excluded records are counted in the reconciliation (``removed_by_checks``);
+- ``keep``: the record is analysed as it is and listed.
+
+Every finding goes to ``data_issues.csv`` with its file, row, USUBJID, column, value, rule id and action.
+The rules and their sources are in ``docs/spec/sdtm-input.md`` (section "Data checks").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from cartrial.dates import classify_dtc, dtc_to_date
+from cartrial.sdtm.contract import DATE, DOMAINS
+from cartrial.sdtm.errors import Finding, sheet_row
+
+#: rule id -> default action
+DEFAULT_ACTIONS = {
+    "limits": "stop",                  # a result outside physiological limits (usually a wrong unit)
+    "jump": "stop",                    # a body measurement far from the subject's other values (a wrong unit)
+    "non_finite": "stop",              # inf or NaN written as a number
+    "non_numeric": "exclude",          # a character result where a number is expected (value not analysed)
+    "decimal_comma": "keep",           # 0,56 read as 0.56
+    "age_unit": "keep",                # AGE in months, weeks or days converted to completed years
+    "ae_end_before_start": "exclude",  # the end date is not used (the AE is analysed as ongoing)
+    "death_before_infusion": "stop",
+    "death_before_consent": "stop",
+    "consent_after_infusion": "keep",
+    "record_after_death": "keep",
+    "early_date": "stop",              # a date in or before data_checks.earliest_year (a placeholder date)
+    "duplicate_record": "exclude",     # the same result twice: one record is analysed
+    "second_infusion": "keep",         # the first CAR-T infusion is the reference
+    "unread_file": "keep",             # a file in the study folder that no domain reads
+}
+ACTIONS = ("stop", "exclude", "keep")
+#: rules whose ``exclude`` leaves out one value, not the record
+VALUE_RULES = {"ae_end_before_start": "AEENDTC"}
+#: rules that cannot exclude anything (a subject-level contradiction, a conversion, a listing)
+NO_EXCLUDE = {"death_before_infusion", "death_before_consent", "consent_after_infusion", "age_unit",
+              "decimal_comma", "second_infusion", "unread_file"}
+CONFLICT_RULES = ("first", "last", "mean", "stop")
+
+#: physiological limits in the standard unit: test -> [(age_min, age_max, low, high)], ages in years,
+#: age_min <= age < age_max. Values outside are incompatible with life or with the measurement (a wrong
+#: unit, a decimal slip). Sources: CTCAE v5.0 grade 4 bounds widened to survivable extremes; WHO growth
+#: references (children's height and weight); CDC 2000 growth charts.
+DEFAULT_LIMITS: dict[str, list[tuple[float, float, float, float]]] = {
+    "CREAT": [(0, 18, 0.05, 15.0), (18, 200, 0.1, 25.0)],  # mg/dL
+    "UPCR": [(0, 200, 0.0, 50.0)],  # g/g
+    "C3": [(0, 200, 0.01, 5.0)], "C4": [(0, 200, 0.0, 2.0)],  # g/L
+    "DSDNA": [(0, 200, 0.0, 100000.0)],  # IU/mL
+    "WBC": [(0, 200, 0.0, 500.0)], "NEUT": [(0, 200, 0.0, 300.0)], "LYM": [(0, 200, 0.0, 500.0)],
+    "PLAT": [(0, 200, 0.0, 3000.0)],  # 10^9/L
+    "HGB": [(0, 200, 20.0, 250.0)],  # g/L
+    "CRP": [(0, 200, 0.0, 1000.0)],  # mg/L
+    "FERRITIN": [(0, 200, 0.0, 500000.0)],  # ug/L
+    "IL6": [(0, 200, 0.0, 1e6)], "IL10": [(0, 200, 0.0, 1e6)], "IFNG": [(0, 200, 0.0, 1e6)],  # pg/mL
+    "BCELL": [(0, 200, 0.0, 10000.0)],  # cells/uL
+    "HEIGHT": [(0, 18, 40.0, 210.0), (18, 200, 120.0, 230.0)],  # cm
+    "WEIGHT": [(0, 18, 2.0, 200.0), (18, 200, 25.0, 350.0)],  # kg
+    "TEMP": [(0, 200, 30.0, 45.0)],  # C
+    "SYSBP": [(0, 18, 50.0, 220.0), (18, 200, 50.0, 280.0)], "DIABP": [(0, 200, 20.0, 180.0)],  # mmHg
+    "OXYSAT": [(0, 200, 40.0, 100.0)],  # %
+    "AGE": [(0, 200, 0.0, 120.0)],  # years (DM)
+}
+#: largest ratio of a body measurement to the subject's median (a value in pounds labelled kg is 2.2x)
+DEFAULT_MAX_RATIO = {"WEIGHT": 1.6, "HEIGHT": 1.3}
+
+#: the result columns of the findings domains: (test code, standardised value, original result)
+RESULTS = {"LB": ("LBTESTCD", "LBSTRESN", "LBORRES", "LBDTC"), "VS": ("VSTESTCD", "VSSTRESN", None, "VSDTC")}
+AGE_FACTORS = {"YEARS": 1.0, "MONTHS": 12.0, "WEEKS": 365.25 / 7, "DAYS": 365.25, "HOURS": 365.25 * 24}
+#: the hidden column that carries each record's position in its file through the cut (for row numbers)
+ROW = "__ROW"
+_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3},\d{3}$")
+
+
+@dataclass(frozen=True)
+class DataChecks:
+    """The data-check settings of a study (``config.yaml``: ``studies.<study>.data_checks``)."""
+
+    actions: dict = field(default_factory=lambda: dict(DEFAULT_ACTIONS))
+    conflicts: str = "first"
+    earliest_year: int = 1900
+    limits: dict = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    max_ratio: dict = field(default_factory=lambda: dict(DEFAULT_MAX_RATIO))
+
+    @classmethod
+    def from_config(cls, cfg: dict | None) -> DataChecks:
+        cfg = dict(cfg or {})
+        limits = dict(DEFAULT_LIMITS)
+        for test, bands in (cfg.get("limits") or {}).items():
+            limits[test] = [(b.get("age_min", 0), b.get("age_max", 200), b["low"], b["high"]) for b in bands]
+        return cls(actions={**DEFAULT_ACTIONS, **(cfg.get("actions") or {})},
+                   conflicts=cfg.get("conflicts", "first"), earliest_year=int(cfg.get("earliest_year", 1900)),
+                   limits=limits, max_ratio={**DEFAULT_MAX_RATIO, **(cfg.get("max_ratio") or {})})
+
+    def effective(self) -> dict:
+        """Every setting, defaults filled in (for provenance.json)."""
+        return {"actions": dict(self.actions), "conflicts": self.conflicts, "earliest_year": self.earliest_year,
+                "limits": {t: [{"age_min": a, "age_max": b, "low": lo, "high": hi} for a, b, lo, hi in bands]
+                           for t, bands in sorted(self.limits.items())},
+                "max_ratio": dict(sorted(self.max_ratio.items()))}
+
+
+def problems(cfg: dict | None) -> list[str]:
+    """What is wrong with a ``data_checks`` section (a schema cannot say which rule may exclude)."""
+    out = []
+    for rule, action in ((cfg or {}).get("actions") or {}).items():
+        if rule not in DEFAULT_ACTIONS:
+            out.append(f"data_checks.actions.{rule}: no such rule (rules: {', '.join(DEFAULT_ACTIONS)})")
+        elif action == "exclude" and rule in NO_EXCLUDE:
+            out.append(f"data_checks.actions.{rule}: this rule cannot exclude a record (use stop or keep)")
+    return out
+
+
+class _Collector:
+    """Findings of one domain and the records excluded, with the action of each rule."""
+
+    def __init__(self, domain: str, frame: pd.DataFrame, file: str, settings: DataChecks):
+        self.domain, self.frame, self.file, self.settings = domain, frame, file, settings
+        self.findings: list[Finding] = []
+        self.excluded = np.zeros(len(frame), dtype=bool)
+        self.blanked: dict[str, np.ndarray] = {}
+
+    def add(self, rule: str, mask: np.ndarray | pd.Series, column: str, text: str, *,
+            action: str | None = None, values: pd.Series | None = None, act: str | None = None,
+            blank: str | None = None) -> None:
+        """List every record of ``mask`` under ``rule``; the rule's action (or ``act``) decides what happens
+        to it, and ``action`` says so in the listing."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        act = act or self.settings.actions.get(rule, "stop")
+        blank = blank or VALUE_RULES.get(rule)
+        if act == "exclude" and blank:
+            self.blanked[blank] = self.blanked.get(blank, np.zeros(len(mask), bool)) | mask
+            said = f"{blank} not used"
+        elif act == "exclude":
+            self.excluded |= mask
+            said = "record excluded"
+        else:
+            said = "record kept" if act == "keep" else "run stopped"
+        shown = values if values is not None else self.frame[column] if column in self.frame else None
+        subj = self.frame["USUBJID"] if "USUBJID" in self.frame else None
+        rows = self.frame[ROW].to_numpy() if ROW in self.frame else np.arange(len(mask))
+        for i in np.flatnonzero(mask):
+            value = None if shown is None or pd.isna(shown.iloc[i]) else str(shown.iloc[i])
+            self.findings.append(Finding(
+                self.domain, self.file, sheet_row(rows[i]), column, f"[{rule}] {text}", value,
+                None if subj is None else str(subj.iloc[i]), severity="error" if act == "stop" else "warning",
+                action=action if action and act != "stop" else said))
+
+    def result(self) -> tuple[pd.DataFrame, list[Finding], int]:
+        out = self.frame
+        if self.blanked:
+            out = out.copy(deep=False)
+            for col, mask in self.blanked.items():
+                out[col] = out[col].where(~mask)
+        if self.excluded.any():
+            out = out[~self.excluded].reset_index(drop=True)
+        return out, self.findings, int(self.excluded.sum())
+
+
+def _full_date(values: pd.Series) -> pd.Series:
+    return dtc_to_date(values)  # complete dates only: a partial date cannot be put in order
+
+
+def normalise_numbers(frame: pd.DataFrame, domain: str, *, file: str, settings: DataChecks
+                      ) -> tuple[pd.DataFrame, list[Finding]]:
+    """Decimal commas (``0,56``) in the number columns and numeric results read as decimal points (listed,
+    rule ``decimal_comma``); ``1,234`` (decimal comma or thousands separator?) stops the run."""
+    cols = [c.name for c in DOMAINS[domain].columns if c.kind == "num" or c.name in ("LBORRES", "PCORRES")]
+    out, findings = frame, []
+    for name in cols:
+        if name not in frame or frame[name].dtype != object:
+            continue
+        text = frame[name]
+        comma = text.str.match(_COMMA, na=False).to_numpy()
+        if not comma.any():
+            continue
+        ambiguous = comma & text.str.match(_THOUSANDS, na=False).to_numpy()
+        col = _Collector(domain, frame, file, settings)
+        col.add("decimal_comma", ambiguous, name, "a comma that may be a decimal comma or a thousands separator: "
+                "write the number with a decimal point", act="stop")
+        fixed = comma & ~ambiguous
+        col.add("decimal_comma", fixed, name, "decimal comma read as a decimal point")
+        findings += col.findings
+        if out is frame:
+            out = frame.copy(deep=False)
+        out[name] = text.where(~fixed, text.str.replace(",", ".", regex=False))
+    return out, findings
+
+
+def check_dates(col: _Collector) -> None:
+    """Dates in or before ``earliest_year`` (``1900-01-01`` is a classic placeholder), in every date column."""
+    for c in DOMAINS[col.domain].columns:
+        if c.kind == DATE and c.name in col.frame:
+            year = classify_dtc(col.frame[c.name])["year"]
+            col.add("early_date", (year <= col.settings.earliest_year).fillna(False).to_numpy(), c.name,
+                    f"date in or before {col.settings.earliest_year}: a placeholder or a typing error")
+
+
+def check_dm(dm: pd.DataFrame, *, file: str, settings: DataChecks) -> tuple[pd.DataFrame, list[Finding], int]:
+    """DM: age in years (converted from other units), age limits, and the order of consent, infusion and
+    death."""
+    col = _Collector("DM", dm, file, settings)
+    check_dates(col)
+    if "AGE" in dm and "AGEU" in dm:
+        unit = dm["AGEU"].fillna("YEARS")
+        other = (unit != "YEARS") & dm["AGE"].notna()
+        if other.any():
+            years = np.floor(dm["AGE"] / unit.map(AGE_FACTORS).astype(float))
+            col.add("age_unit", other.to_numpy(), "AGE", "age not in years: converted to completed years",
+                    values=dm["AGE"].astype(str) + " " + unit)
+            col.frame = dm = dm.copy(deep=False)
+            dm["AGE"] = dm["AGE"].where(~other, years)
+            dm["AGEU"] = dm["AGEU"].where(~other, "YEARS")
+    if "AGE" in dm:
+        _limits(col, pd.Series("AGE", index=dm.index), dm["AGE"], None, "AGE", blank="AGE")  # never drop a subject
+    dates = {c: _full_date(dm[c]) for c in ("RFICDTC", "RFXSTDTC", "DTHDTC") if c in dm}
+    if "DTHDTC" in dates and "RFXSTDTC" in dates:
+        col.add("death_before_infusion", (dates["DTHDTC"] < dates["RFXSTDTC"]).to_numpy(), "DTHDTC",
+                "death date before the CAR-T infusion (RFXSTDTC)")
+    if "DTHDTC" in dates and "RFICDTC" in dates:
+        col.add("death_before_consent", (dates["DTHDTC"] < dates["RFICDTC"]).to_numpy(), "DTHDTC",
+                "death date before informed consent (RFICDTC)")
+    if "RFICDTC" in dates and "RFXSTDTC" in dates:
+        col.add("consent_after_infusion", (dates["RFICDTC"] > dates["RFXSTDTC"]).to_numpy(), "RFICDTC",
+                "informed consent after the CAR-T infusion (RFXSTDTC)")
+    return col.result()
+
+
+def _limits(col: _Collector, tests: pd.Series, values: pd.Series, ages: pd.Series | None, column: str,
+            blank: str | None = None) -> None:
+    outside = np.zeros(len(values), dtype=bool)
+    what = np.full(len(values), "", dtype=object)
+    age = ages.to_numpy(dtype=float) if ages is not None else np.full(len(values), np.nan)
+    v = values.to_numpy(dtype=float)
+    for test in pd.unique(tests.dropna()):
+        bands = col.settings.limits.get(test)
+        if not bands:
+            continue
+        mine = (tests == test).to_numpy() & ~np.isnan(v)
+        for age_min, age_max, low, high in bands:
+            # a subject of unknown age is held to the widest band of the test
+            in_band = (age >= age_min) & (age < age_max) if ages is not None else np.ones(len(v), bool)
+            if ages is not None and np.isnan(age).any():
+                lo_all, hi_all = min(b[2] for b in bands), max(b[3] for b in bands)
+                in_band = in_band | (np.isnan(age) & (low == lo_all) & (high == hi_all))
+            bad = mine & in_band & ((v < low) | (v > high))
+            outside |= bad
+            what[bad] = f"{test} outside its physiological limits {low:g}-{high:g}" + (
+                f" (age {age_min:g}-{age_max:g} years)" if (age_min, age_max) != (0, 200) else "")
+    for text in pd.unique(what[outside]):
+        col.add("limits", outside & (what == text), column, text + ": a wrong unit or a typing error?", blank=blank)
+
+
+def check_findings(frame: pd.DataFrame, domain: str, *, file: str, settings: DataChecks,
+                   subjects: pd.DataFrame | None) -> tuple[pd.DataFrame, list[Finding], int]:
+    """LB and VS: results that are not numbers, limits (by age), jumps, and several results of one test at
+    one time; AE: end before start; EX: a second CAR-T infusion; every domain: early dates and records
+    after death. Returns the checked frame, the findings and the number of records excluded."""
+    col = _Collector(domain, frame, file, settings)
+    check_dates(col)
+    dm = subjects.set_index("USUBJID") if subjects is not None and len(subjects) else None
+    if domain in RESULTS:
+        _check_results(col, dm)
+    if domain == "AE" and {"AESTDTC", "AEENDTC"} <= set(frame):
+        col.add("ae_end_before_start", (_full_date(frame["AEENDTC"]) < _full_date(frame["AESTDTC"])).to_numpy(),
+                "AEENDTC", "AE end date before its start date (AESTDTC)")
+    if domain == "EX" and {"EXCAT", "EXSTDTC"} <= set(frame):
+        cart = frame["EXCAT"] == "CAR-T"
+        order = frame.assign(_d=dtc_to_date(frame["EXSTDTC"], impute="first"), _i=np.arange(len(frame)))
+        first = order[cart].sort_values(["USUBJID", "_d", "_i"]).groupby("USUBJID").head(1).index
+        col.add("second_infusion", (cart & ~frame.index.isin(first)).to_numpy(), "EXSTDTC",
+                "a second CAR-T infusion: the first infusion is the reference (TRTSDT)",
+                action="record kept; the first infusion is the reference")
+    datevar = {"AE": "AESTDTC", "LB": "LBDTC", "VS": "VSDTC", "RS": "RSDTC", "PC": "PCDTC", "EX": "EXSTDTC",
+               "CM": "CMSTDTC"}.get(domain)
+    if dm is not None and "DTHDTC" in dm and datevar in frame:
+        death = frame["USUBJID"].map(_full_date(dm["DTHDTC"]))
+        col.add("record_after_death", (_full_date(frame[datevar]) > death).to_numpy(), datevar,
+                "record dated after the subject's death (DM.DTHDTC)")
+    return col.result()
+
+
+def _check_results(col: _Collector, dm: pd.DataFrame | None) -> None:
+    testcd, value, orres, dtc = RESULTS[col.domain]
+    f = col.frame
+    if testcd not in f or value not in f:
+        return
+    v = f[value]
+    col.add("non_finite", ~np.isfinite(v.fillna(0).to_numpy()), value, "not a finite number")
+    if orres and orres in f:
+        from cartrial.sdtm.units import LB_UNITS
+        from cartrial.sdtm.validate import to_number
+
+        text = v.isna() & f[orres].notna() & to_number(f[orres]).isna() & f[testcd].isin(LB_UNITS)
+        col.add("non_numeric", text.to_numpy(), orres, "a character result where the analyses need a number",
+                action="record kept; result not analysed")
+    ages = f["USUBJID"].map(dm["AGE"]) if dm is not None and "AGE" in dm else None
+    _limits(col, f[testcd], v.where(np.isfinite(v.fillna(0))), ages, value)
+    for test, ratio in col.settings.max_ratio.items():
+        mine = f[testcd] == test
+        if not mine.any():
+            continue
+        med = v[mine].groupby(f.loc[mine, "USUBJID"]).transform("median")
+        n = v[mine].groupby(f.loc[mine, "USUBJID"]).transform("count")
+        r = v[mine] / med
+        bad = np.zeros(len(f), dtype=bool)
+        bad[np.flatnonzero(mine.to_numpy())] = (((r > ratio) | (r < 1 / ratio)) & (n >= 3)).to_numpy()
+        col.add("jump", bad, value, f"{test} differs from the subject's median by more than a factor "
+                f"{ratio:g}: a wrong unit?")
+    if dtc in f:
+        _check_multiple(col, testcd, value, dtc)
+
+
+def _check_multiple(col: _Collector, testcd: str, value: str, dtc: str) -> None:
+    """One subject, test and time with several records: the same result is a duplicate (one record
+    analysed); different results are a conflict, resolved by ``data_checks.conflicts``."""
+    f = col.frame
+    keys = ["USUBJID", testcd, dtc]
+    many = f.duplicated(keys, keep=False) & f[dtc].notna()
+    if not many.any():
+        return
+    sub = f[many].assign(_i=np.flatnonzero(many.to_numpy()),
+                         _v=pd.to_numeric(f["VISITNUM"], errors="coerce")[many] if "VISITNUM" in f else 0.0)
+    sub = sub.sort_values(keys + ["_v", "_i"], kind="stable")
+    rule = col.settings.conflicts
+    rows = f[ROW].to_numpy() if ROW in f else np.arange(len(f))
+    replace = {}
+    for _, g in sub.groupby(keys, sort=False):
+        vals = g[value]
+        idx = g["_i"].to_numpy()
+        shown = pd.Series(" | ".join("missing" if pd.isna(x) else f"{x:g}" for x in vals), index=f.index)
+        where = "rows " + ", ".join(str(sheet_row(rows[i])) for i in idx) + (
+            f"; VISIT {', '.join(g['VISIT'].astype(str))}" if "VISIT" in g else "")
+        test = g[testcd].iloc[0]
+        if vals.nunique(dropna=False) == 1:
+            drop = np.zeros(len(f), bool)
+            drop[idx[1:]] = True
+            col.add("duplicate_record", drop, value, f"the same {test} result recorded {len(g)} times at one "
+                    f"time ({where})", values=shown)
+            continue
+        keep = {"first": idx[0], "last": idx[-1], "mean": idx[0], "stop": idx[0]}[rule]
+        one = np.zeros(len(f), bool)
+        one[keep] = True
+        text = f"{len(g)} different {test} results at one time ({where})"
+        if rule == "stop":
+            col.add("conflict", one, value, text + "; data_checks.conflicts is stop", values=shown, act="stop")
+            continue
+        used = vals.mean() if rule == "mean" else f[value].iloc[keep]
+        if rule == "mean":
+            replace[keep] = used
+        drop = np.zeros(len(f), bool)
+        drop[idx] = True
+        drop[keep] = False
+        col.add("conflict", one, value, text, values=shown, act="keep",
+                action=f"resolved by rule '{rule}' (data_checks.conflicts): {used:g} used, "
+                       f"{int(drop.sum())} other record(s) excluded")
+        col.excluded |= drop
+    if replace:
+        col.frame = col.frame.copy(deep=False)
+        v = col.frame[value].to_numpy(dtype=float).copy()
+        for i, x in replace.items():
+            v[i] = x
+        col.frame[value] = v

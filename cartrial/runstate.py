@@ -42,7 +42,7 @@ def start_run(root: str | Path = ".") -> None:
 def failed_in_log(text: str) -> set[tuple[str, str]]:
     """(study, analysis or ``oc``) of every job Snakemake reports as failed in its log text."""
     out = set()
-    for block in re.split(r"\n(?=Error in rule )", text)[1:]:
+    for block in re.split(r"\n(?=Error in rule )", "\n" + text)[1:]:
         block = block.split("\n\n")[0]
         out.update(_LOG_PATH.findall(block))
     return out

@@ -23,3 +23,20 @@ def test_markup_in_data_is_escaped():
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html and ">49<" not in html
+
+
+def test_renderer_reads_only_the_reports_own_files(tmp_path):
+    import pytest
+    from weasyprint.urls import FatalURLFetchingError
+
+    from cartrial.report.render import write_pdf
+
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "f.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    secret = tmp_path.parent / "secret.svg"
+    secret.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    write_pdf('<img src="figures/f.svg">', tmp_path / "ok.pdf", base_url=tmp_path, allowed=[tmp_path / "figures"])
+    assert (tmp_path / "ok.pdf").read_bytes()[:5] == b"%PDF-"
+    for src in (str(secret), "http://127.0.0.1:9/x.png", "../secret.svg"):
+        with pytest.raises(FatalURLFetchingError, match="refused"):
+            write_pdf(f'<img src="{src}">', tmp_path / "bad.pdf", base_url=tmp_path, allowed=[tmp_path / "figures"])

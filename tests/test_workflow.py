@@ -87,7 +87,8 @@ def test_run_produces_report_and_contract_outputs(two_runs):
     recon = pd.read_csv(out / "sdtm/reconciliation.csv")
     read = recon[recon["status"] == "read"]
     assert len(read) == 9
-    assert (read["read"] == read["removed_not_enrolled"] + read["removed_after_cut"] + read["kept"]).all()
+    assert (read["read"] == read["removed_not_enrolled"] + read["removed_after_cut"] + read["removed_by_checks"]
+            + read["kept"]).all()
     dm = pd.read_parquet(out / "sdtm/dm.parquet")
     assert sorted(adsl["USUBJID"]) == sorted(dm["USUBJID"])      # every DM subject is in ADSL (disposition)
     ard = pd.read_csv(out / "ard/disposition.csv")
@@ -153,3 +154,54 @@ def test_missing_study_folder_is_rejected(tmp_path):
     proc = _run(ws, "-n")
     assert proc.returncode != 0
     assert "folder 'data/nowhere' does not exist" in proc.stderr + proc.stdout
+
+
+def test_failed_run_leaves_nothing_current(two_runs, tmp_path):
+    """A table broken after a good run: the rerun stops, the analysis's report, ADaM, ARDs, tables and
+    figures are gone (they no longer match the inputs), errors.csv holds the full list, and the console
+    ends with the run summary naming it."""
+    ws = tmp_path / "ws"
+    shutil.copytree(two_runs[0].parents[2], ws, symlinks=True)
+    out = ws / "results" / "cht101-sle" / "interim"
+    assert (out / "report.pdf").is_file() and (out / "ard").is_dir()
+    ae = ws / "data" / "cht101-sle" / "ae.csv"
+    frame = pd.read_csv(ae, dtype=str, keep_default_na=False)
+    frame.loc[4, "AESTDTC"] = "1900-01-01"  # row 6 as a spreadsheet shows the file
+    frame.to_csv(ae, index=False, lineterminator="\n")
+    proc = _run(ws)
+    said = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "ae.csv, row 6, column AESTDTC: [early_date]" in said
+    assert "full list: logs/cht101-sle/interim/failed/ingest_ae.csv" in said
+    for rel in ("report.pdf", "report.html", "provenance.json", "adam", "ard", "tables", "figures",
+                "sdtm/data_issues.csv"):
+        assert not (out / rel).exists(), rel
+    errors = pd.read_csv(out / "errors.csv", dtype=str, keep_default_na=False)
+    assert errors[["file", "row", "column"]].values.tolist() == [["ae.csv", "6", "AESTDTC"]]
+    assert "cartrial run summary:" in said and f"FAILED   cht101-sle/interim: 1 error(s); full list: " \
+        f"{Path('results/cht101-sle/interim/errors.csv')}" in said
+
+
+def test_legal_variants_give_byte_identical_ards(two_runs, tmp_path):
+    """Every legal real-world variant of the catalogue at once (case, blanks, CRLF, quoting, XPT, Parquet
+    timestamps, hour-precision times, decimal commas): the ARDs equal the clean run's byte for byte."""
+    from tests.catalogue import VARIANTS
+
+    clean = two_runs[0] / "ard"
+    ws = _workspace(tmp_path)
+    formats = ("v-crlf", "v-quoted", "v-xpt-lb", "v-parquet-timestamps", "v-parquet-dates")
+    legal = [c for c in VARIANTS if c.same == "exact" or (c.outcome == "accept" and c.same is None)
+             or c.id.startswith("v-decimal")]
+    # cells are located by value first, terms changed next, file formats last
+    legal = sorted(legal, key=lambda c: (0 if c.id.startswith("v-decimal") else 2 if c.id in formats else 1,
+                                         formats.index(c.id) if c.id in formats else 0))
+    assert len(legal) >= 24
+    for case in legal:
+        case.damage(ws / "data" / "cht101-sle")
+    targets = [f"results/cht101-sle/interim/ard/{p.name}" for p in sorted(clean.glob("*.csv"))]
+    proc = _run(ws, *targets)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for name in targets:
+        assert (ws / name).read_bytes() == (clean / Path(name).name).read_bytes(), name
+    issues = pd.read_csv(ws / "results/cht101-sle/interim/sdtm/audit/lb_issues.csv", dtype=str)
+    assert issues["rule"].str.contains("decimal comma").sum() == 2  # read, and said

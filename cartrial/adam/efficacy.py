@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cartrial.adam.visits import VisitWindow, derive_analysis_visits, derive_baseline, windows_frame
+from cartrial.adam.visits import (VisitWindow, derive_analysis_visits, derive_baseline, window_multiplicity,
+                                   windows_frame)
 from cartrial.dates import dtc_to_date, study_day
 from cartrial.endpoints import responders as R
 from cartrial.endpoints.rules import EndpointRules
@@ -247,6 +248,7 @@ def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, vers
         pd.DataFrame(columns=["USUBJID", "ADT", "AVAL", "PARAMCD"])
     records = records[records["USUBJID"].isin(adsl.loc[adsl["SAFFL"] == "Y", "USUBJID"])]
     adqs = derive_analysis_visits(records, adsl, windows, by=["PARAMCD"], value="AVAL")
+    issues += window_multiplicity(adqs, by=["PARAMCD"], value="AVAL", domain="ADQS", file="rs, lb")
     adqs = derive_baseline(adqs, by=["PARAMCD"])
     adqs["PARAM"] = adqs["PARAMCD"].map(PARAMS)
     # ADRS

@@ -107,3 +107,24 @@ def derive_baseline(frame: pd.DataFrame, *, by: list[str], value: str = "AVAL", 
         with np.errstate(divide="ignore", invalid="ignore"):
             out["PCHG"] = np.where(out[base] != 0, 100 * out["CHG"] / out[base], np.nan)
     return out
+
+
+def window_multiplicity(frame: pd.DataFrame, *, by: list[str], value: str, domain: str, file: str) -> list:
+    """Findings for every subject, parameter and analysis window that holds several assessments: which
+    dates, and which one is analysed (``ANL01FL`` = Y: closest to the target day, the earlier on a tie)."""
+    from cartrial.sdtm.errors import Finding
+
+    keys = ["USUBJID", *by, "AVISIT"]
+    post = frame[frame["AVISIT"].notna() & (frame["AVISIT"] != "BASELINE") & frame[value].notna()]
+    counts = post.groupby(keys, sort=True)["ADT"].transform("size")
+    many = post[counts > 1].sort_values(keys + ["ADT"], kind="stable")
+    findings = []
+    for key, g in many.groupby(keys, sort=True):
+        used = g.loc[g["ANL01FL"] == "Y", "ADT"]
+        dates = ", ".join(f"{d:%Y-%m-%d}" for d in g["ADT"])
+        label = " ".join(str(k) for k in key[1:-1])
+        findings.append(Finding(domain, file, None, "AVISIT", f"[window_multiple] {len(g)} assessments of {label} "
+                                f"in the {key[-1]} window ({dates})", key[-1], key[0], severity="warning",
+                                action="analysed: " + (f"{used.iloc[0]:%Y-%m-%d}" if len(used) else "none")
+                                + " (closest to the target day, the earlier on a tie)"))
+    return findings

@@ -1,0 +1,47 @@
+"""What a failed run leaves: deliverables of failed analyses removed, errors.csv written, a summary."""
+import pandas as pd
+
+from cartrial.runstate import failed_in_log, finish_run, start_run
+
+LOG = """Error in rule ingest_domain:
+    message: None
+    jobid: 12
+    output: results/s1/interim/sdtm/ae.parquet
+    log: logs/s1/interim/ingest_ae.log (check log file(s) for error details)
+
+Error in rule oc_chunk:
+    log: logs/s2/oc/oc_chunk_0.log (check log file(s) for error details)
+
+Finished job 3.
+log: logs/s1/final/report.log
+"""
+
+
+def test_failed_jobs_are_read_from_snakemakes_log():
+    assert failed_in_log(LOG) == {("s1", "interim"), ("s2", "oc")}
+
+
+def test_finish_run_removes_stale_deliverables(tmp_path):
+    studies = {"s1": {"analyses": {"interim": {}, "final": {}}}, "s2": {"analyses": {"a": {}}}}
+    for study, analysis in (("s1", "interim"), ("s1", "final"), ("s2", "a")):
+        out = tmp_path / "results" / study / analysis
+        (out / "ard").mkdir(parents=True)
+        (out / "ard" / "x.csv").write_text("x\n")
+        (out / "report.pdf").write_text("%PDF")
+        (out / "sdtm").mkdir()
+        (out / "sdtm" / "ae.parquet").write_text("kept: built from the current inputs")
+    failed = tmp_path / "logs" / "s1" / "interim" / "failed"
+    failed.mkdir(parents=True)
+    pd.DataFrame([{"severity": "error", "file": "ae.csv", "row": 6, "rule": "r"}]).to_csv(failed / "ingest_ae.csv",
+                                                                                            index=False)
+    log = tmp_path / "snakemake.log"
+    log.write_text(LOG)
+    summary = finish_run(studies, root=tmp_path, log=[str(log)])
+    s1 = tmp_path / "results" / "s1" / "interim"
+    assert not (s1 / "report.pdf").exists() and not (s1 / "ard").exists() and (s1 / "sdtm" / "ae.parquet").exists()
+    assert pd.read_csv(s1 / "errors.csv")["file"].tolist() == ["ae.csv"]
+    assert (tmp_path / "results/s1/final/report.pdf").exists()
+    assert not (tmp_path / "results/s2/a/report.pdf").exists()  # its study's simulations failed
+    assert "FAILED   s1/interim: 1 error(s)" in summary and "current  s1/final" in summary
+    start_run(tmp_path)
+    assert not failed.exists()

@@ -125,6 +125,6 @@ def window_multiplicity(frame: pd.DataFrame, *, by: list[str], value: str, domai
         label = " ".join(str(k) for k in key[1:-1])
         findings.append(Finding(domain, file, None, "AVISIT", f"[window_multiple] {len(g)} assessments of {label} "
                                 f"in the {key[-1]} window ({dates})", key[-1], key[0], severity="warning",
-                                action="analysed: " + (f"{used.iloc[0]:%Y-%m-%d}" if len(used) else "none")
-                                + " (closest to the target day, the earlier on a tie)"))
+                                action="the one closest to the target day is analysed (the earlier on a tie): "
+                                + (f"{used.iloc[0]:%Y-%m-%d}" if len(used) else "none")))
     return findings

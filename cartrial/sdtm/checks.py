@@ -133,33 +133,44 @@ class _Collector:
         self.excluded = np.zeros(len(frame), dtype=bool)
         self.blanked: dict[str, np.ndarray] = {}
 
-    def add(self, rule: str, mask: np.ndarray | pd.Series, column: str, text: str, *,
-            action: str | None = None, values: pd.Series | None = None, act: str | None = None,
-            blank: str | None = None) -> None:
-        """List every record of ``mask`` under ``rule``; the rule's action (or ``act``) decides what happens
-        to it, and ``action`` says so in the listing."""
-        mask = np.asarray(mask, dtype=bool)
-        if not mask.any():
+    def add(self, rule: str, mask, column: str, text, *, action=None, values: pd.Series | None = None,
+            act: str | None = None, blank: str | None = None) -> None:
+        """List every record of ``mask`` (a boolean mask, or positions) under ``rule``; the rule's action (or
+        ``act``) decides what happens to it, and ``action`` says so in the listing. ``text``, ``action`` and
+        ``values`` may be one per listed record (aligned on the positions)."""
+        mask = np.asarray(mask)
+        where = np.flatnonzero(mask) if mask.dtype == bool else mask.astype(np.int64)
+        if not len(where):
             return
         act = act or self.settings.actions.get(rule, "stop")
         blank = blank or VALUE_RULES.get(rule)
+        hit = np.zeros(len(self.frame), dtype=bool)
+        hit[where] = True
         if act == "exclude" and blank:
-            self.blanked[blank] = self.blanked.get(blank, np.zeros(len(mask), bool)) | mask
+            self.blanked[blank] = self.blanked.get(blank, np.zeros(len(hit), bool)) | hit
             said = f"{blank} not used"
         elif act == "exclude":
-            self.excluded |= mask
+            self.excluded |= hit
             said = "record excluded"
         else:
             said = "record kept" if act == "keep" else "run stopped"
-        shown = values if values is not None else self.frame[column] if column in self.frame else None
-        subj = self.frame["USUBJID"] if "USUBJID" in self.frame else None
-        rows = self.frame[ROW].to_numpy() if ROW in self.frame else np.arange(len(mask))
-        for i in np.flatnonzero(mask):
-            value = None if shown is None or pd.isna(shown.iloc[i]) else str(shown.iloc[i])
+        n = len(where)
+        texts = [text] * n if isinstance(text, str) else list(text)
+        actions = [action if action and act != "stop" else said] * n if action is None or isinstance(action, str) \
+            else [a if act != "stop" else said for a in action]
+        if values is None:
+            shown = self.frame[column].to_numpy()[where] if column in self.frame else [None] * n
+        else:  # aligned on the frame with a mask, one per listed record with positions
+            shown = np.asarray(values)[where] if mask.dtype == bool else np.asarray(values)
+        subj = self.frame["USUBJID"].to_numpy()[where] if "USUBJID" in self.frame else [None] * n
+        rows = self.frame[ROW].to_numpy()[where] if ROW in self.frame else where
+        severity = "error" if act == "stop" else "warning"
+        for i in range(n):
+            value = shown[i]
             self.findings.append(Finding(
-                self.domain, self.file, sheet_row(rows[i]), column, f"[{rule}] {text}", value,
-                None if subj is None else str(subj.iloc[i]), severity="error" if act == "stop" else "warning",
-                action=action if action and act != "stop" else said))
+                self.domain, self.file, sheet_row(rows[i]), column, f"[{rule}] {texts[i]}",
+                None if value is None or pd.isna(value) else str(value), None if subj[i] is None else str(subj[i]),
+                severity=severity, action=actions[i]))
 
     def result(self) -> tuple[pd.DataFrame, list[Finding], int]:
         out = self.frame
@@ -186,10 +197,13 @@ def normalise_numbers(frame: pd.DataFrame, domain: str, *, file: str, settings: 
         if name not in frame or frame[name].dtype != object:
             continue
         text = frame[name]
-        comma = text.str.match(_COMMA, na=False).to_numpy()
+        codes, uniques = pd.factorize(text, use_na_sentinel=True)  # a pattern test per distinct value
+        distinct = pd.Series(uniques, dtype=object)
+        on_codes = lambda hit: np.append(hit.to_numpy(dtype=bool), False)[np.where(codes < 0, len(uniques), codes)]  # noqa: E731
+        comma = on_codes(distinct.str.match(_COMMA, na=False))
         if not comma.any():
             continue
-        ambiguous = comma & text.str.match(_THOUSANDS, na=False).to_numpy()
+        ambiguous = comma & on_codes(distinct.str.match(_THOUSANDS, na=False))
         col = _Collector(domain, frame, file, settings)
         col.add("decimal_comma", ambiguous, name, "a comma that may be a decimal comma or a thousands separator: "
                 "write the number with a decimal point", act="stop")
@@ -328,51 +342,63 @@ def _check_results(col: _Collector, dm: pd.DataFrame | None) -> None:
 
 def _check_multiple(col: _Collector, testcd: str, value: str, dtc: str) -> None:
     """One subject, test and time with several records: the same result is a duplicate (one record
-    analysed); different results are a conflict, resolved by ``data_checks.conflicts``."""
+    analysed); different results are a conflict, resolved by ``data_checks.conflicts``. One finding per
+    group of records, worked out for all groups at once."""
     f = col.frame
     keys = ["USUBJID", testcd, dtc]
-    many = f.duplicated(keys, keep=False) & f[dtc].notna()
+    key = np.zeros(len(f), dtype=np.int64)
+    for k in keys:  # one integer per (subject, test, time): duplicates found on integers, not on text
+        codes, uniques = pd.factorize(f[k])
+        key = key * (len(uniques) + 1) + (codes + 1)
+    many = (pd.Series(key).duplicated(keep=False).to_numpy() & f[dtc].notna().to_numpy())
     if not many.any():
         return
-    sub = f[many].assign(_i=np.flatnonzero(many.to_numpy()),
-                         _v=pd.to_numeric(f["VISITNUM"], errors="coerce")[many] if "VISITNUM" in f else 0.0)
-    sub = sub.sort_values(keys + ["_v", "_i"], kind="stable")
+    pos = np.flatnonzero(many)
+    visitnum = pd.to_numeric(f["VISITNUM"], errors="coerce").to_numpy()[pos] if "VISITNUM" in f else np.zeros(len(pos))
+    sub = pd.DataFrame({k: f[k].to_numpy()[pos] for k in keys}).assign(
+        _i=pos, _v=visitnum, _x=f[value].to_numpy(dtype=float)[pos],
+        _visit=f["VISIT"].astype(str).to_numpy()[pos] if "VISIT" in f else "",
+        _row=(f[ROW].to_numpy()[pos] if ROW in f else pos) + 2)
+    sub = sub.sort_values(keys + ["_v", "_i"], kind="stable").reset_index(drop=True)
+    grp = sub.groupby(keys, sort=False)
+    sub["_g"], sub["_k"] = grp.ngroup(), grp.cumcount()
+    size = grp["_i"].transform("size")
+    distinct = sub["_x"].fillna(np.inf).groupby(sub["_g"]).transform("nunique")  # a missing result is a value
+    text = sub["_x"].map(lambda x: "missing" if pd.isna(x) else f"{x:g}")
+    def joined(col: pd.Series, sep: str) -> pd.Series:  # one text per group, spread back on its records
+        return pd.Series(col.groupby(sub["_g"], sort=True).agg(sep.join).to_numpy()[sub["_g"].to_numpy()])
+
+    shown, rows, visits = joined(text, " | "), joined(sub["_row"].astype(str), ", "), joined(sub["_visit"], ", ")
+    where = "rows " + rows + ("; VISIT " + visits if "VISIT" in f else "")
+    first = sub["_k"] == 0
+    dup = (distinct == 1).to_numpy()
+    # duplicates: the first record is kept, every copy listed and excluded
+    copies = dup & ~first.to_numpy()
+    col.add("duplicate_record", sub["_i"].to_numpy()[copies], value,
+            ("the same " + sub[testcd] + " result recorded " + size.astype(str) + " times at one time (" + where
+             + ")")[copies], values=shown[copies])
+    conflict = ~dup
+    if not conflict.any():
+        return
     rule = col.settings.conflicts
-    rows = f[ROW].to_numpy() if ROW in f else np.arange(len(f))
-    replace = {}
-    for _, g in sub.groupby(keys, sort=False):
-        vals = g[value]
-        idx = g["_i"].to_numpy()
-        shown = pd.Series(" | ".join("missing" if pd.isna(x) else f"{x:g}" for x in vals), index=f.index)
-        where = "rows " + ", ".join(str(sheet_row(rows[i])) for i in idx) + (
-            f"; VISIT {', '.join(g['VISIT'].astype(str))}" if "VISIT" in g else "")
-        test = g[testcd].iloc[0]
-        if vals.nunique(dropna=False) == 1:
-            drop = np.zeros(len(f), bool)
-            drop[idx[1:]] = True
-            col.add("duplicate_record", drop, value, f"the same {test} result recorded {len(g)} times at one "
-                    f"time ({where})", values=shown)
-            continue
-        keep = {"first": idx[0], "last": idx[-1], "mean": idx[0], "stop": idx[0]}[rule]
-        one = np.zeros(len(f), bool)
-        one[keep] = True
-        text = f"{len(g)} different {test} results at one time ({where})"
-        if rule == "stop":
-            col.add("conflict", one, value, text + "; data_checks.conflicts is stop", values=shown, act="stop")
-            continue
-        used = vals.mean() if rule == "mean" else f[value].iloc[keep]
-        if rule == "mean":
-            replace[keep] = used
-        drop = np.zeros(len(f), bool)
-        drop[idx] = True
-        drop[keep] = False
-        col.add("conflict", one, value, text, values=shown, act="keep",
-                action=f"resolved by rule '{rule}' (data_checks.conflicts): {used:g} used, "
-                       f"{int(drop.sum())} other record(s) excluded")
-        col.excluded |= drop
-    if replace:
+    head = (first.to_numpy() & conflict)
+    label = (size.astype(str) + " different " + sub[testcd] + " results at one time (" + where + ")")[head]
+    if rule == "stop":
+        col.add("conflict", sub["_i"].to_numpy()[head], value, label + "; data_checks.conflicts is stop",
+                values=shown[head], act="stop")
+        return
+    last = (sub["_k"] == size - 1).to_numpy()
+    keep = {"first": first.to_numpy(), "last": last, "mean": first.to_numpy()}[rule] & conflict
+    mean = grp["_x"].transform("mean")
+    used = (mean if rule == "mean" else sub["_x"]).to_numpy()[keep]
+    col.add("conflict", sub["_i"].to_numpy()[keep], value,
+            (size.astype(str) + " different " + sub[testcd] + " results at one time (" + where + ")")[keep],
+            values=shown[keep], act="keep",
+            action=[f"resolved by rule '{rule}' (data_checks.conflicts): {u:g} used, {int(n) - 1} other record(s) "
+                    "excluded" for u, n in zip(used, size.to_numpy()[keep])])
+    col.excluded[sub["_i"].to_numpy()[conflict & ~keep]] = True
+    if rule == "mean":
         col.frame = col.frame.copy(deep=False)
         v = col.frame[value].to_numpy(dtype=float).copy()
-        for i, x in replace.items():
-            v[i] = x
+        v[sub["_i"].to_numpy()[keep]] = used
         col.frame[value] = v

@@ -176,8 +176,10 @@ def _result(domain: str, frame: pd.DataFrame | None, used: list[Path], recon_row
     return DomainResult(frame, issues, pd.DataFrame(rows + supp_rows, columns=RECONCILIATION_COLUMNS))
 
 
-RECONCILIATION_COLUMNS = ["domain", "file", "read", "removed_not_enrolled", "removed_after_cut", "removed_by_checks",
-                          "kept", "sha256", "status"]
+#: removed_by_checks (records the data checks excluded) comes last, so the columns of earlier versions keep their
+#: places
+RECONCILIATION_COLUMNS = ["domain", "file", "read", "removed_not_enrolled", "removed_after_cut", "kept", "sha256",
+                          "status", "removed_by_checks"]
 
 
 def check_studyid(frame: pd.DataFrame, domain: str, *, file: str, studyid: str | None) -> None:

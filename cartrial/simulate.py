@@ -684,6 +684,10 @@ def simulate_study(design: StudyDesign) -> dict[str, pd.DataFrame]:
                     r["AESEQ"] = float(k)
             out[dom].extend(rows)
     frames = {d: _frame(rows, d, design.studyid) for d, rows in out.items()}
+    for d, frame in frames.items():  # --SEQ: each record's sequence number within its subject (SDTMIG 4.1.2.2)
+        if d not in ("DM", "AE") and len(frame):
+            frame.insert(frame.columns.get_loc("USUBJID") + 1, f"{d}SEQ",
+                         frame.groupby("USUBJID", sort=False).cumcount().to_numpy() + 1)
     return frames
 
 

@@ -19,6 +19,9 @@ studies:
     title: "CDISC pilot study CDISCPILOT01 (xanomeline in mild to moderate Alzheimer's disease)"
     product: "Xanomeline transdermal therapeutic system"
     arm_order: [Pbo, Xan_Lo, Xan_Hi]
+    # the pilot's VS holds one baseline weight of 098.0 LB among weights of 170-180 LB (subject
+    # 01-717-1109): the jump check finds it; here it is listed and kept so that the data run unedited
+    data_checks: {actions: {jump: keep}}
     analyses:
       final: {cut: "2015-12-31", type: final}
 """
@@ -53,7 +56,8 @@ def test_every_pilot_file_is_accounted_for_and_nothing_is_lost(pilot):
     assert listed == files
     read = recon[recon["status"] == "read"].set_index("domain")
     assert set(read.index) == {"DM", "AE", "CM", "DS", "EX", "LB", "VS"}
-    assert (read["read"] == read["removed_not_enrolled"] + read["removed_after_cut"] + read["kept"]).all()
+    assert (read["read"] == read["removed_not_enrolled"] + read["removed_after_cut"] + read["removed_by_checks"]
+            + read["kept"]).all()
     assert read.loc["LB", "read"] == sum(len(pd.read_parquet(source / "sdtm" / f))
                                          for f in ("lbch.parquet", "lbhe.parquet", "lbur.parquet"))
     supp = recon[recon["status"].str.startswith("merged")].set_index("domain")
@@ -103,3 +107,12 @@ def test_provenance_records_each_domain_with_its_data_issues(pilot):
     assert inputs["DM"]["read"] == inputs["DM"]["kept"] == 306
     assert inputs["DM"]["data_issues"] == 306  # no consent date (RFICDTC) in the pilot: each subject listed
     assert inputs["SUPPAE"]["status"] == "merged into AE" and inputs["QSCO"]["status"].startswith("ignored")
+
+
+def test_real_data_error_of_the_pilot_is_found(pilot):
+    """A baseline weight of 098.0 LB (44.45 kg) among 170-180 LB: found, listed with its row, kept."""
+    _, out = pilot
+    issues = pd.read_csv(out / "sdtm" / "data_issues.csv", dtype=str, keep_default_na=False)
+    jump = issues[issues["rule"].str.startswith("[jump] WEIGHT")]
+    assert jump[["file", "row", "USUBJID", "value", "action"]].values.tolist() == [
+        ["vs.parquet", "27510", "01-717-1109", "44.45", "record kept"]]

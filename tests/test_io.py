@@ -49,3 +49,20 @@ def test_parquet_text_is_read_as_text_with_blanks_missing(tmp_path):
     assert read["AETERM"].tolist()[0] == "Fever" and read["AETERM"].isna().tolist() == [False, True, True]
     assert read["AESEQ"].tolist()[:2] == ["1", "2"] and pd.isna(read["AESEQ"].iloc[2])
     assert read["USUBJID"].dtype == object
+
+
+def test_disk_full_is_said_plainly(tmp_path):
+    import errno
+
+    import pytest
+
+    from cartrial.io import job_log
+
+    log = tmp_path / "logs" / "s" / "a" / "adsl.log"
+    with pytest.raises(OSError):
+        with job_log(log, "adsl"):
+            raise OSError(errno.ENOSPC, "No space left on device", "results/s/a/adam/adsl.parquet")
+    text = log.read_text()
+    assert "cannot write or read results/s/a/adam/adsl.parquet: the disk is full" in text
+    assert "Traceback" not in text  # a full disk is not a programming error
+    assert (log.parent / "failed" / "adsl.txt").is_file()  # the run summary names the failed analysis

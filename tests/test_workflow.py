@@ -205,3 +205,28 @@ def test_legal_variants_give_byte_identical_ards(two_runs, tmp_path):
         assert (ws / name).read_bytes() == (clean / Path(name).name).read_bytes(), name
     issues = pd.read_csv(ws / "results/cht101-sle/interim/sdtm/audit/lb_issues.csv", dtype=str)
     assert issues["rule"].str.contains("decimal comma").sum() == 2  # read, and said
+
+
+def test_own_config_plans_only_its_studies(tmp_path):
+    """--configfile with --replace-workflow-config: the shipped studies are not planned (README)."""
+    ws = _workspace(tmp_path, CONFIG)
+    mine = ws / "mine.yaml"
+    mine.write_text(CONFIG.replace("cht101-sle:\n", "mystudy:\n").replace("interim: {", "mycut: {")
+                    + "    studyid: CHT101-SLE\n")
+    proc = _run(ws, "-n", "--configfile", str(mine), "--replace-workflow-config")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "results/mystudy/mycut/report.pdf" in proc.stdout and "results/cht101-sle" not in proc.stdout
+
+
+def test_provenance_holds_the_complete_configuration(two_runs):
+    import json
+
+    prov = json.loads((two_runs[0] / "provenance.json").read_text())
+    eff = prov["effective_config"]
+    assert set(eff) == {"studies", "report", "endpoints", "km", "kinetics", "time_to_event"}
+    study = eff["studies"]["cht101-sle"]
+    # defaults the user never wrote, filled in: schema defaults and the data checks' built-in tables
+    assert study["safety"]["planned_n"] and eff["km"]["conf_type"] == "log-log"
+    assert study["data_checks"]["conflicts"] == "first" and study["data_checks"]["actions"]["limits"] == "stop"
+    assert study["data_checks"]["limits"]["CREAT"][0] == {"age_min": 0, "age_max": 18, "low": 0.05, "high": 15.0}
+    assert study["studyid"] == "cht101-sle"

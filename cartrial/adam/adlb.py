@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cartrial.adam.traceability import source_columns
 from cartrial.dates import dtc_to_date, study_day
 
 #: test code -> values below which grade 2, 3 and 4 start (grade 1 starts below the LLN); None: not lab-gradable
@@ -60,7 +61,8 @@ def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] =
     """Graded haematology records of infused subjects with ``ABLFL``, ``ADY`` and ``ATOXGRN``."""
     rec = lb[lb["LBTESTCD"].isin(tests)]
     out = pd.DataFrame({"USUBJID": rec["USUBJID"], "PARAMCD": rec["LBTESTCD"], "ADT": dtc_to_date(rec["LBDTC"]),
-                        "AVAL": rec["LBSTRESN"], "ANRLO": rec.get("LBSTNRLO")}).dropna(subset=["ADT", "AVAL"])
+                        "AVAL": rec["LBSTRESN"], "ANRLO": rec.get("LBSTNRLO"),
+                        **source_columns(rec, "LB", "LBSTRESN")}).dropna(subset=["ADT", "AVAL"])
     saf = adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRT01A", "TRTSDT", "LDSTDT"]].rename(columns={"TRT01A": "ARM"})
     out = out.merge(saf, on="USUBJID", how="inner", validate="many_to_one")
     out["ADY"] = study_day(out["ADT"], out["TRTSDT"])

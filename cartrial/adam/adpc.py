@@ -15,6 +15,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from cartrial.adam.traceability import source_columns
 from cartrial.dates import MONTH_DAYS, dtc_to_date, dtc_to_datetime
 from cartrial.stats.nca import PARAMETERS, nca_table, persistence_table
 
@@ -47,13 +48,13 @@ def build_adpc(pc: pd.DataFrame, adsl: pd.DataFrame, ex: pd.DataFrame | None) ->
     atpt = np.where(both, exact, by_date)
     pre = atpt < 0
     blq = out["PCORRES"].astype("string").str.startswith("<").fillna(False) | out["PCSTRESN"].isna()
-    out = out.assign(PARCAT1=out["PCTESTCD"], ADT=s_day, ATPT=np.where(pre, 0.0, atpt),
+    out = out.assign(**source_columns(out, "PC", "PCSTRESN"), PARCAT1=out["PCTESTCD"], ADT=s_day, ATPT=np.where(pre, 0.0, atpt),
                      NTPT=nominal_day(out["VISIT"]) if "VISIT" in out else np.nan,
                      AVAL=np.where(pre, 0.0, out["PCSTRESN"]), BLQFL=np.where(blq & ~pre, "Y", ""),
                      PREDOSFL=np.where(pre | (atpt == 0), "Y", ""), LLOQ=out.get("PCLLOQ"),
                      AVALU=out.get("PCSTRESU"))
     keep = ["STUDYID", "USUBJID", "ARM", "PARCAT1", "VISIT", "ADT", "ATPT", "NTPT", "AVAL", "AVALU", "BLQFL",
-            "LLOQ", "PREDOSFL"]
+            "LLOQ", "PREDOSFL", "SRCDOM", "SRCVAR", "SRCSEQ"]
     for col in keep:
         if col not in out:
             out[col] = None

@@ -15,6 +15,7 @@ import pandas as pd
 from cartrial.distinct import per_distinct
 
 LABELS = {
+    "SRCDOM": "Source Data", "SRCVAR": "Source Variable", "SRCSEQ": "Source Sequence Number",
     "STUDYID": "Study Identifier", "USUBJID": "Unique Subject Identifier", "SUBJID": "Subject Identifier",
     "SITEID": "Study Site Identifier", "AGE": "Age", "AGEU": "Age Units", "AGEGR1": "Pooled Age Group 1",
     "AGEGR1N": "Pooled Age Group 1 (N)", "SEX": "Sex", "RACE": "Race", "ETHNIC": "Ethnicity", "COUNTRY": "Country",

@@ -118,7 +118,7 @@ DOMAINS: dict[str, DomainSpec] = {
     "EX": DomainSpec(
         "EX",
         (
-            _req("USUBJID"), _req("EXTRT", case=DICTIONARY), Column("EXCAT", case=UPPER, known=EX_CATEGORIES, list_unknown=True),
+            _req("USUBJID"), Column("EXSEQ", NUM), _req("EXTRT", case=DICTIONARY), Column("EXCAT", case=UPPER, known=EX_CATEGORIES, list_unknown=True),
             Column("EXDOSE", NUM, min=0), Column("EXDOSU", known=("10^6 cells/kg", "mg/m2", "mg/kg", "mg")), _req("EXSTDTC", DATE, nullable=True), Column("EXENDTC", DATE),
         ),
         label="Exposure",
@@ -126,7 +126,7 @@ DOMAINS: dict[str, DomainSpec] = {
     "DS": DomainSpec(
         "DS",
         (
-            _req("USUBJID"), Column("DSCAT", case=UPPER), _req("DSDECOD", case=UPPER, known=DS_TERMS), Column("DSTERM"),
+            _req("USUBJID"), Column("DSSEQ", NUM), Column("DSCAT", case=UPPER), _req("DSDECOD", case=UPPER, known=DS_TERMS), Column("DSTERM"),
             _req("DSSTDTC", DATE, nullable=True), Column("EPOCH", case=UPPER),
         ),
         label="Disposition",
@@ -134,7 +134,7 @@ DOMAINS: dict[str, DomainSpec] = {
     "RS": DomainSpec(
         "RS",
         (
-            _req("USUBJID"), _req("RSCAT", case=UPPER, known=RS_CATEGORIES, list_unknown=True), _req("RSTESTCD", case=UPPER),
+            _req("USUBJID"), Column("RSSEQ", NUM), _req("RSCAT", case=UPPER, known=RS_CATEGORIES, list_unknown=True), _req("RSTESTCD", case=UPPER),
             Column("RSTEST"), Column("RSORRES"), Column("RSSTRESC", case=UPPER), Column("RSSTRESN", NUM),
             Column("VISITNUM", NUM), Column("VISIT", case=UPPER), _req("RSDTC", DATE, nullable=True),
             Column("RSEVAL", case=UPPER),
@@ -144,7 +144,7 @@ DOMAINS: dict[str, DomainSpec] = {
     "LB": DomainSpec(
         "LB",
         (
-            _req("USUBJID"), Column("LBCAT", case=UPPER), _req("LBTESTCD", case=UPPER), Column("LBTEST"),
+            _req("USUBJID"), Column("LBSEQ", NUM), Column("LBCAT", case=UPPER), _req("LBTESTCD", case=UPPER), Column("LBTEST"),
             Column("LBORRES"), Column("LBORRESU", case=UNIT), Column("LBSTRESN", NUM), Column("LBSTRESU", case=UNIT),
             Column("LBSTNRLO", NUM), Column("LBSTNRHI", NUM), Column("VISITNUM", NUM), Column("VISIT", case=UPPER),
             _req("LBDTC", DATE, nullable=True),
@@ -154,7 +154,7 @@ DOMAINS: dict[str, DomainSpec] = {
     "VS": DomainSpec(
         "VS",
         (
-            _req("USUBJID"), _req("VSTESTCD", case=UPPER), Column("VSSTRESN", NUM), Column("VSSTRESU", case=UNIT),
+            _req("USUBJID"), Column("VSSEQ", NUM), _req("VSTESTCD", case=UPPER), Column("VSSTRESN", NUM), Column("VSSTRESU", case=UNIT),
             Column("VISITNUM", NUM), Column("VISIT", case=UPPER), _req("VSDTC", DATE, nullable=True),
         ),
         label="Vital signs",
@@ -162,7 +162,7 @@ DOMAINS: dict[str, DomainSpec] = {
     "CM": DomainSpec(
         "CM",
         (
-            _req("USUBJID"), _req("CMTRT", case=DICTIONARY), Column("CMDECOD", case=DICTIONARY),
+            _req("USUBJID"), Column("CMSEQ", NUM), _req("CMTRT", case=DICTIONARY), Column("CMDECOD", case=DICTIONARY),
             Column("CMCAT", case=UPPER, known=CM_CATEGORIES), Column("CMDOSE", NUM, min=0),
             Column("CMDOSU", known=("mg", "g", "ug")), Column("CMDOSFRQ", case=UPPER), Column("CMROUTE", case=UPPER),
             Column("CMSTDTC", DATE), Column("CMENDTC", DATE),
@@ -184,7 +184,7 @@ DOMAINS: dict[str, DomainSpec] = {
     "PC": DomainSpec(
         "PC",
         (
-            _req("USUBJID"), _req("PCTESTCD", case=UPPER), Column("PCORRES", known=("<LLOQ",)), Column("PCSTRESN", NUM),
+            _req("USUBJID"), Column("PCSEQ", NUM), _req("PCTESTCD", case=UPPER), Column("PCORRES", known=("<LLOQ",)), Column("PCSTRESN", NUM),
             Column("PCSTRESU", case=UNIT), Column("PCLLOQ", NUM, min=0), Column("VISITNUM", NUM),
             Column("VISIT", case=UPPER),
             _req("PCDTC", DATE, nullable=True),

@@ -156,11 +156,13 @@ def job_log(path: str | Path, name: str):
             exc = exc.with_full_list(str(target))
             _write_failure(target, lambda p: write_csv(findings_frame(exc.findings), p))
             logger.error("%s", exc)
-            raise exc from None
+            raise SystemExit(1) from None  # the message says it all: no traceback for a user's data error
         _write_failure(failure_file(path, name, ".txt"),
                        lambda p: Path(p).write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8"))
         logger.error("%s", describe_os_error(exc) if isinstance(exc, OSError) else exc,
                      exc_info=not isinstance(exc, OSError))
+        if isinstance(exc, OSError):
+            raise SystemExit(1) from None
         raise
     finally:
         for handler in logger.handlers:

@@ -42,9 +42,15 @@ def start_run(root: str | Path = ".") -> None:
 def failed_in_log(text: str) -> set[tuple[str, str]]:
     """(study, analysis or ``oc``) of every job Snakemake reports as failed in its log text."""
     out = set()
-    for block in re.split(r"\n(?=Error in rule )", "\n" + text)[1:]:
-        block = block.split("\n\n")[0]
-        out.update(_LOG_PATH.findall(block))
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if not line.startswith("Error in rule "):
+            continue
+        for detail in lines[i + 1:]:  # the job's details are the indented lines that follow
+            if not detail.startswith((" ", "\t")):
+                break
+            if detail.strip().startswith("log:"):
+                out.update(_LOG_PATH.findall(detail))
     return out
 
 
@@ -107,8 +113,10 @@ def finish_run(studies: dict, *, root: str | Path = ".", log=None) -> str:
                 if out.is_dir():
                     write_csv(errors, out / "errors.csv")
                 n = int((errors["severity"] == "error").sum()) if len(errors) else 0
-                lines.append(f"  FAILED   {study}/{name}: {n} error(s); full list: {out / 'errors.csv'}; "
-                             "its report, ADaM, ARDs, tables and figures were removed (out of date)")
+                what = f"{n} error(s); full list: {out / 'errors.csv'}" if n else \
+                    f"a job failed; see its log under logs/{study}/{name}/"
+                lines.append(f"  FAILED   {study}/{name}: {what}; its report, ADaM, ARDs, tables and figures were "
+                             "removed (out of date)")
                 continue
             (out / "errors.csv").unlink(missing_ok=True)
             state = "current " if (out / "report.pdf").is_file() else "not built"

@@ -59,7 +59,7 @@ def test_disk_full_is_said_plainly(tmp_path):
     from cartrial.io import job_log
 
     log = tmp_path / "logs" / "s" / "a" / "adsl.log"
-    with pytest.raises(OSError):
+    with pytest.raises(SystemExit):
         with job_log(log, "adsl"):
             raise OSError(errno.ENOSPC, "No space left on device", "results/s/a/adam/adsl.parquet")
     text = log.read_text()

@@ -12,8 +12,9 @@ LOG = """Error in rule ingest_domain:
 Error in rule oc_chunk:
     log: logs/s2/oc/oc_chunk_0.log (check log file(s) for error details)
 
-Finished job 3.
-log: logs/s1/final/report.log
+Select jobs to execute...
+localrule report:
+    log: logs/s1/final/report.log
 """
 
 

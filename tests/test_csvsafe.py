@@ -23,3 +23,13 @@ def test_formula_text_is_neutralised_and_numbers_are_not(tmp_path):
 def test_frame_without_risky_text_is_not_copied():
     frame = pd.DataFrame({"a": ["x", "y"]})
     assert neutralise(frame) is frame
+
+
+def test_every_csv_export_goes_through_write_csv():
+    """No job or library module writes CSV around the neutralisation (simulated raw data aside)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    direct = [str(p.relative_to(root)) for d in ("cartrial", "scripts") for p in (root / d).rglob("*.py")
+              if ".to_csv(" in p.read_text() and p.name not in ("csvsafe.py", "simulate.py")]
+    assert direct == []

@@ -17,7 +17,7 @@ Rules (ADaMIG v1.3 OCCDS; admiral ``derive_vars_dt`` with ``highest_imputation =
 - ``ATOXGRN`` = numeric ``AETOXGR``; ``FATALFL`` = Y for grade 5 or outcome FATAL.
 - ``RELFL`` = Y when ``AEREL`` is a related term (config; default RELATED,
   POSSIBLY RELATED, PROBABLY RELATED, DEFINITELY RELATED, Y).
-- ``SYNDROME`` from the preferred term (spec/sdtm-input.md): CRS, ICANS,
+- ``SYNDROME`` from the preferred term (docs/spec/sdtm-input.md): CRS, ICANS,
   AGVHD, CGVHD, ICAHT; ``AESIFL`` = Y for configured AESI terms or SOCs and
   every CAR-T syndrome.
 """

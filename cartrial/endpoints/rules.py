@@ -1,7 +1,7 @@
 """Endpoint thresholds as data: one frozen dataclass, defaults from the protocol sources.
 
 Every threshold is configuration (``endpoints:`` in config.yaml); the
-defaults follow ``spec/endpoints.md`` and are printed in the methods appendix.
+defaults follow ``docs/spec/endpoints.md`` and are printed in the methods appendix.
 """
 from __future__ import annotations
 

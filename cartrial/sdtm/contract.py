@@ -4,7 +4,7 @@ The contract is data, not code: readers and validators walk these specs.
 Columns marked ``required`` must be present; others are checked when present.
 Extra columns and extra domains are allowed and ignored. Source of the column
 names and controlled terms: CDISC SDTMIG v3.4 and the project's
-``spec/sdtm-input.md``.
+``docs/spec/sdtm-input.md``.
 """
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ SLEDAI_ITEMS = (
 SLEDAI_CATEGORIES = ("SLEDAI-2K", "SELENA-SLEDAI")
 RS_CATEGORIES = (*SLEDAI_CATEGORIES, "BILAG-2004", "PGA", "SLICC/ACR DI")
 
-#: CAR-T syndromes: the MedDRA preferred term of each and the syndrome code (spec/sdtm-input.md, AE)
+#: CAR-T syndromes: the MedDRA preferred term of each and the syndrome code (docs/spec/sdtm-input.md, AE)
 SYNDROME_TERMS = {
     "Cytokine release syndrome": "CRS",
     "Immune effector cell-associated neurotoxicity syndrome": "ICANS",

@@ -1,6 +1,6 @@
 """Conversion of laboratory and vital-sign results to the standard units.
 
-The standard unit of each test is the one of ``spec/sdtm-input.md``. Other
+The standard unit of each test is the one of ``docs/spec/sdtm-input.md``. Other
 common units are converted by a stated factor (value_std = value x factor +
 offset); a unit that is neither standard nor listed is an error, never a
 guess. Factors: UPCR 1 g/g = 113.1 mg/mmol (KDIGO 2024); creatinine

@@ -100,7 +100,7 @@ def _findings_from_pandera(err: pa.errors.SchemaErrors, frame: pd.DataFrame, dom
 
 
 def _rs_value_rules(frame: pd.DataFrame) -> list[tuple[pd.Series, str, str]]:
-    """Instrument-specific value rules of RS (spec/sdtm-input.md, RS table)."""
+    """Instrument-specific value rules of RS (docs/spec/sdtm-input.md, RS table)."""
     cat, test = frame["RSCAT"], frame["RSTESTCD"]
     stresc = frame.get("RSSTRESC", pd.Series(np.nan, index=frame.index, dtype=object))
     stresn = to_number(frame.get("RSSTRESN", pd.Series(np.nan, index=frame.index)))

@@ -1,6 +1,6 @@
 """Non-compartmental parameters of CAR-T cellular kinetics (one assay, one subject per call).
 
-Profile rules (spec/endpoints.md, Cellular kinetics; PKNCA conventions):
+Profile rules (docs/spec/endpoints.md, Cellular kinetics; PKNCA conventions):
 
 - Times in days since infusion; the pre-infusion sample is time 0 with value 0.
 - BLQ before Tmax counts as 0; an embedded BLQ (between quantifiable

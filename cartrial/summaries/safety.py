@@ -1,6 +1,6 @@
 """Safety ARDs: overview, TEAEs by SOC/PT and by maximum grade, CAR-T syndromes.
 
-Conventions (spec/endpoints.md, Safety conventions): subjects are counted
+Conventions (docs/spec/endpoints.md, Safety conventions): subjects are counted
 once per term at their highest grade; the column N is the number of safety-set
 subjects of the arm in ADSL, never a count from the AE data; ``events`` counts
 records. Treatment-emergent = ``TRTEMFL`` = Y.

@@ -2,8 +2,9 @@
 import pandas as pd
 
 from cartrial.adam.adae import build_adae
+from cartrial.adam.adcm import build_adcm
 from cartrial.adam.adlb import build_adlb, derive_icaht
-from cartrial.io import job_log, write_parquet
+from cartrial.io import job_log, read_sdtm, write_parquet
 
 with job_log(snakemake.log[0], "adam_safety") as log:  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
@@ -13,5 +14,6 @@ with job_log(snakemake.log[0], "adam_safety") as log:  # noqa: F821
     adlb = build_adlb(pd.read_parquet(inp.lb), adsl)
     write_parquet(adae, out.adae)
     write_parquet(adlb, out.adlb)
+    write_parquet(build_adcm(read_sdtm([inp.cm]).get("CM"), adsl), out.adcm)
     write_parquet(derive_icaht(adlb), out.icaht)
     log.info("ADAE %d records (%d treatment-emergent)", len(adae), int((adae["TRTEMFL"] == "Y").sum()))

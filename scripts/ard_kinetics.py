@@ -2,17 +2,17 @@
 import pandas as pd
 
 from cartrial.ard import write_ard
-from cartrial.io import job_log, read_records
+from cartrial.io import job_log
 from cartrial.summaries import kinetics as K
 from cartrial.summaries.efficacy import arm_levels
 
 with job_log(snakemake.log[0], "ard_kinetics"):  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
     adsl, adpp, adae = (pd.read_parquet(p) for p in (inp.adsl, inp.adpp, inp.adae))
-    lb = read_records(inp.lb, "LBTESTCD", K.KINETICS_LB_TESTS)
+    adlb = pd.read_parquet(inp.adlb)
     levels = arm_levels(adsl, arm_order=list(par.arm_order))
     below = par.kinetics["bcell_aplasia_below"]
     write_ard(K.summarize_kinetics(adpp, levels=levels), out.kinetics)
-    write_ard(K.summarize_cytokines(K.derive_cytokine_peaks(lb, adsl, adae)), out.cytokines)
-    write_ard(K.summarize_bcells(K.derive_bcell_recovery(lb, adsl, below=below), levels=levels, below=below,
+    write_ard(K.summarize_cytokines(K.derive_cytokine_peaks(adlb, adsl, adae)), out.cytokines)
+    write_ard(K.summarize_bcells(K.derive_bcell_recovery(adlb, adsl, below=below), levels=levels, below=below,
                                  conf_type=par.km["conf_type"]), out.bcells)

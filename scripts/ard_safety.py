@@ -10,7 +10,7 @@ from cartrial.summaries.efficacy import arm_levels
 
 with job_log(snakemake.log[0], "ard_safety"):  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
-    adsl, adae, adlb, icaht, cm = (pd.read_parquet(p) for p in (inp.adsl, inp.adae, inp.adlb, inp.icaht, inp.cm))
+    adsl, adae, adlb, icaht, adcm = (pd.read_parquet(p) for p in (inp.adsl, inp.adae, inp.adlb, inp.icaht, inp.adcm))
     levels = arm_levels(adsl, arm_order=list(par.arm_order))
     mon, eff = par.safety["monitoring"], par.safety["efficacy_monitoring"]
     write_ard(S.summarize_safety_overview(adae, adsl, levels=levels), out.safety_overview)
@@ -18,7 +18,7 @@ with job_log(snakemake.log[0], "ard_safety"):  # noqa: F821
     write_ard(S.summarize_ae_by_soc_pt(adae, adsl, levels=levels, flag="LDEMFL", analysis="ae_lymphodepletion"),
               out.ae_lymphodepletion)
     write_ard(S.summarize_ae_by_pt_grade(adae, adsl, levels=levels), out.ae_by_pt_grade)
-    write_ard(S.summarize_syndromes(adae, adsl, cm, levels=levels), out.syndromes)
+    write_ard(S.summarize_syndromes(adae, adsl, adcm, levels=levels), out.syndromes)
     write_ard(L.summarize_lab_shift(derive_worst_grades(adlb), levels=levels), out.lab_shift)
     write_ard(L.summarize_icaht(icaht, adsl, levels=levels), out.icaht)
     tox = L.summarize_toxicity_monitoring(

@@ -17,5 +17,5 @@ with job_log(snakemake.log[0], "figures_tte"):  # noqa: F821
     F.plot_km_panels(adtte, levels=levels, params=["TTDORIS", "DURDORIS", "DURORR", "TTFLARE"], labels=labels,
                      stem=folder / F.TTE_FIGURES[0])
     flare = adtte[(adtte["PARAMCD"] == "TTFLARE") & (adtte["CNSR"] == 0)].set_index("USUBJID")["ADT"]
-    F.plot_swimmer(adsl, adrs, first_rescue_dates(pd.read_parquet(inp.cm)), flare, stem=folder / F.TTE_FIGURES[1],
+    F.plot_swimmer(adsl, adrs, first_rescue_dates(pd.read_parquet(inp.adcm)), flare, stem=folder / F.TTE_FIGURES[1],
                    max_subjects=snakemake.params.max_subjects)  # noqa: F821

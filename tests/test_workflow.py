@@ -230,3 +230,14 @@ def test_provenance_holds_the_complete_configuration(two_runs):
     assert study["data_checks"]["conflicts"] == "first" and study["data_checks"]["actions"]["limits"] == "stop"
     assert study["data_checks"]["limits"]["CREAT"][0] == {"age_min": 0, "age_max": 18, "low": 0.05, "high": 15.0}
     assert study["studyid"] == "cht101-sle"
+
+
+def test_analyses_read_adam_only():
+    """No rule that writes ARDs, tables, figures or the report reads a cut SDTM domain: each derivation lives
+    once, in its ADaM builder (the report reads only the ingest's audit files: data issues, reconciliation)."""
+    import re
+
+    for name in ("analysis.smk", "report.smk"):
+        text = (ROOT / "workflow" / "rules" / name).read_text()
+        assert not re.findall(r"sdtm/[^\"]*\.parquet", text), name
+        assert set(re.findall(r"sdtm/([a-z_]+\.csv)", text)) <= {"reconciliation.csv", "data_issues.csv"}

@@ -36,6 +36,10 @@ from cartrial.dates import dtc_to_date, study_day
 
 #: test code -> values below which grade 2, 3 and 4 start (grade 1 starts below the LLN); None: not lab-gradable
 CTCAE_LOW = {"NEUT": (1.5, 1.0, 0.5), "PLAT": (75.0, 50.0, 25.0), "LYM": (0.8, 0.5, 0.2), "HGB": (100.0, 80.0, None)}
+#: cytokines and inflammation markers (peaks by CRS grade) and CD19+ B cells (aplasia and recovery): in ADLB
+#: so that every analysis reads ADaM only (no grade: ATOXGRN missing)
+CYTOKINES = ("IL6", "IFNG", "IL10", "CRP", "FERRITIN")
+KINETICS_TESTS = CYTOKINES + ("BCELL",)
 
 
 def compute_ctcae_low_grade(value, lln, testcd) -> np.ndarray:
@@ -57,8 +61,10 @@ def compute_ctcae_low_grade(value, lln, testcd) -> np.ndarray:
     return grade
 
 
-def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] = tuple(CTCAE_LOW)) -> pd.DataFrame:
-    """Graded haematology records of infused subjects with ``ABLFL``, ``ADY`` and ``ATOXGRN``."""
+def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *,
+               tests: tuple[str, ...] = tuple(CTCAE_LOW) + KINETICS_TESTS) -> pd.DataFrame:
+    """Laboratory records of infused subjects with ``ABLFL``, ``ADY`` and, for the haematology tests,
+    ``ATOXGRN`` (cytokines and B cells carry no grade)."""
     rec = lb[lb["LBTESTCD"].isin(tests)]
     out = pd.DataFrame({"USUBJID": rec["USUBJID"], "PARAMCD": rec["LBTESTCD"], "ADT": dtc_to_date(rec["LBDTC"]),
                         "AVAL": rec["LBSTRESN"], "ANRLO": rec.get("LBSTNRLO"),
@@ -79,6 +85,7 @@ def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] =
 
 def derive_worst_grades(adlb: pd.DataFrame) -> pd.DataFrame:
     """One row per subject and test: baseline grade ``BTOXGRN`` and worst post-infusion grade ``WTOXGRN``."""
+    adlb = adlb[adlb["PARAMCD"].isin(list(CTCAE_LOW))]
     base = adlb[adlb["ABLFL"] == "Y"].set_index(["USUBJID", "PARAMCD"])["ATOXGRN"].rename("BTOXGRN")
     worst = adlb[adlb["ONTRTFL"] == "Y"].groupby(["USUBJID", "PARAMCD"])["ATOXGRN"].max().rename("WTOXGRN")
     arm = adlb.groupby(["USUBJID", "PARAMCD"])["ARM"].first()

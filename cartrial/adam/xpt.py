@@ -16,6 +16,12 @@ from cartrial.distinct import per_distinct
 
 LABELS = {
     "SRCDOM": "Source Data", "SRCVAR": "Source Variable", "SRCSEQ": "Source Sequence Number",
+    "TRTA": "Actual Treatment", "CMSEQ": "Sequence Number", "CMTRT": "Reported Name of Drug, Med, or Therapy",
+    "CMDECOD": "Standardized Medication Name", "CMCAT": "Category for Medication", "CMDOSE": "Dose per Administration",
+    "CMDOSU": "Dose Units", "CMDOSFRQ": "Dosing Frequency per Interval", "CMROUTE": "Route of Administration",
+    "CMSTDTC": "Start Date/Time of Medication", "CMENDTC": "End Date/Time of Medication",
+    "PREFL": "Prior Medication Flag", "CRSTHFL": "CRS Therapy Flag", "RESCFL": "Rescue Therapy Flag",
+    "GCFL": "Glucocorticoid Flag",
     "STUDYID": "Study Identifier", "USUBJID": "Unique Subject Identifier", "SUBJID": "Subject Identifier",
     "SITEID": "Study Site Identifier", "AGE": "Age", "AGEU": "Age Units", "AGEGR1": "Pooled Age Group 1",
     "AGEGR1N": "Pooled Age Group 1 (N)", "SEX": "Sex", "RACE": "Race", "ETHNIC": "Ethnicity", "COUNTRY": "Country",

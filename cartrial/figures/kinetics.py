@@ -104,18 +104,18 @@ def plot_cmax_by_crs(adpp: pd.DataFrame, adae: pd.DataFrame, *, stem, assay: str
     save_figure(fig, stem)
 
 
-def plot_cytokines(lb: pd.DataFrame, adsl: pd.DataFrame, adae: pd.DataFrame, *, stem) -> None:
-    from cartrial.dates import dtc_to_date, study_day
+#: the markers of Figure 14.4.4 and their axis labels
+CYTOKINE_MARKERS = {"IL6": "IL-6 (pg/mL)", "IFNG": "IFN-gamma (pg/mL)", "IL10": "IL-10 (pg/mL)", "CRP": "CRP (mg/L)",
+                    "FERRITIN": "Ferritin (ug/L)"}
 
-    markers = {"IL6": "IL-6 (pg/mL)", "IFNG": "IFN-gamma (pg/mL)", "IL10": "IL-10 (pg/mL)", "CRP": "CRP (mg/L)",
-               "FERRITIN": "Ferritin (ug/L)"}
-    rec = lb[lb["LBTESTCD"].isin(markers)]
+
+def plot_cytokines(adlb: pd.DataFrame, adsl: pd.DataFrame, adae: pd.DataFrame, *, stem) -> None:
+    markers = CYTOKINE_MARKERS
+    rec = adlb[adlb["PARAMCD"].isin(list(markers))]
     if not len(rec):
         return placeholder(stem, "No cytokine results.")
-    d = pd.DataFrame({"USUBJID": rec["USUBJID"], "PARAMCD": rec["LBTESTCD"], "ADT": dtc_to_date(rec["LBDTC"]),
-                      "AVAL": rec["LBSTRESN"]}).merge(adsl[["USUBJID", "TRTSDT"]], on="USUBJID")
-    d["ADY"] = study_day(d["ADT"], d["TRTSDT"])
-    d = d[d["ADY"].between(-7, 30)]
+    d = rec[["USUBJID", "PARAMCD", "ADT", "AVAL", "ADY"]]
+    d = d[d["ADY"].between(-7, 30)].copy()
     crs = adae[(adae["TRTEMFL"] == "Y") & (adae["SYNDROME"] == "CRS")].groupby("USUBJID")["ATOXGRN"].max()
     d["GRP"] = d["USUBJID"].map(crs).fillna(0).clip(upper=2).astype(int)
     fig, axes = new_figure(7.2, 4.2, nrows=2, ncols=3, squeeze=False)

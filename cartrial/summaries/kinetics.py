@@ -4,16 +4,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cartrial.adam.adlb import CYTOKINES
 from cartrial.ard import ALL, make_ard
-from cartrial.dates import dtc_to_date, study_day
+from cartrial.dates import study_day
 from cartrial.stats.binomial import compute_clopper_pearson
 from cartrial.stats.nca import summarize_geometric
 from cartrial.summaries.tte import summarize_time_to_event
 
 GEOMETRIC = ("CMAX", "AUC28", "AUC28LIN", "THALF")
-CYTOKINES = ("IL6", "IFNG", "IL10", "CRP", "FERRITIN")
-#: every LB test the kinetics summaries and figures read
-KINETICS_LB_TESTS = CYTOKINES + ("BCELL",)
 
 
 def _by_level(frame: pd.DataFrame, levels: list[str]):
@@ -47,11 +45,11 @@ def summarize_kinetics(adpp: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame
     return make_ard(rows)
 
 
-def derive_cytokine_peaks(lb: pd.DataFrame, adsl: pd.DataFrame, adae: pd.DataFrame, *, days: int = 30) -> pd.DataFrame:
+def derive_cytokine_peaks(adlb: pd.DataFrame, adsl: pd.DataFrame, adae: pd.DataFrame, *,
+                          days: int = 30) -> pd.DataFrame:
     """Per infused subject and marker: baseline, peak (Days 1-``days``), fold change, day of peak, max CRS grade."""
-    rec = lb[lb["LBTESTCD"].isin(CYTOKINES)]
-    d = pd.DataFrame({"USUBJID": rec["USUBJID"], "PARAMCD": rec["LBTESTCD"], "ADT": dtc_to_date(rec["LBDTC"]),
-                      "AVAL": rec["LBSTRESN"]}).dropna()
+    rec = adlb[adlb["PARAMCD"].isin(CYTOKINES)]
+    d = rec[["USUBJID", "PARAMCD", "ADT", "AVAL"]].dropna()
     saf = adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRTSDT", "TRT01A"]].rename(columns={"TRT01A": "ARM"})
     d = d.merge(saf, on="USUBJID", how="inner")
     d["ADY"] = study_day(d["ADT"], d["TRTSDT"])
@@ -86,14 +84,14 @@ def summarize_cytokines(peaks: pd.DataFrame) -> pd.DataFrame:
     return make_ard(rows)
 
 
-def derive_bcell_recovery(lb: pd.DataFrame, adsl: pd.DataFrame, *, below: float) -> pd.DataFrame:
+def derive_bcell_recovery(adlb: pd.DataFrame, adsl: pd.DataFrame, *, below: float) -> pd.DataFrame:
     """Per infused subject with B-cell counts: aplasia flag and time to recovery (ADTTE-like, days from infusion).
 
     Aplasia: a post-infusion count below ``below`` cells/uL. Recovery: the first later count at or above it;
     without recovery the subject is censored at the last count.
     """
-    rec = lb[lb["LBTESTCD"] == "BCELL"]
-    d = pd.DataFrame({"USUBJID": rec["USUBJID"], "ADT": dtc_to_date(rec["LBDTC"]), "AVAL": rec["LBSTRESN"]}).dropna()
+    rec = adlb[adlb["PARAMCD"] == "BCELL"]
+    d = rec[["USUBJID", "ADT", "AVAL"]].dropna()
     saf = adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRTSDT", "TRT01A"]].rename(columns={"TRT01A": "ARM"})
     d = d.merge(saf, on="USUBJID", how="inner")
     d = d[d["ADT"] > d["TRTSDT"]].sort_values(["USUBJID", "ADT"])

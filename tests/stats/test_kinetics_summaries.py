@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cartrial.adam.adlb import build_adlb
 from cartrial.adam.adpc import build_adpc, build_adpp, nominal_day
 from cartrial.ard import ard_value
 from cartrial.summaries.kinetics import derive_bcell_recovery, derive_cytokine_peaks, summarize_kinetics
@@ -47,12 +48,17 @@ def test_adpc_times_blq_and_adpp():
     assert ard_value(ard, group_level="ALL", variable="PERS3M", variable_level="CARTDNA", stat_name="p") == 0.5
 
 
+def _adlb(lb):
+    """The LB records as ADLB holds them (the summaries read ADaM only)."""
+    return build_adlb(lb, ADSL.assign(LDSTDT=pd.NaT))
+
+
 def test_cytokine_peak_and_fold_change():
     lb = pd.DataFrame({"USUBJID": "A", "LBTESTCD": "IL6", "LBDTC": [day(-5, None), day(4, None), day(7, None),
                                                                     day(10, None)],
                        "LBSTRESN": [4.0, 40.0, 40.0, 8.0]})
     adae = pd.DataFrame({"USUBJID": ["A"], "TRTEMFL": ["Y"], "SYNDROME": ["CRS"], "ATOXGRN": [2.0]})
-    peaks = derive_cytokine_peaks(lb, ADSL, adae).set_index("PARAMCD")
+    peaks = derive_cytokine_peaks(_adlb(lb), ADSL, adae).set_index("PARAMCD")
     # peak 40 first reached on day 4 (tie: earliest); fold change 40 / 4
     assert (peaks.loc["IL6", "PEAK"], peaks.loc["IL6", "PEAKDAY"], peaks.loc["IL6", "FOLD"]) == (40, 4, 10)
     assert peaks.loc["IL6", "CRSGR"] == "2"
@@ -63,7 +69,7 @@ def test_bcell_recovery_time():
                        "LBDTC": [day(-5, None), day(8, None), day(60, None), day(120, None), day(8, None),
                                  day(60, None)],
                        "LBSTRESN": [150.0, 0.1, 0.5, 40.0, 0.2, 0.3]})
-    out = derive_bcell_recovery(lb, ADSL, below=5).set_index("USUBJID")
+    out = derive_bcell_recovery(_adlb(lb), ADSL, below=5).set_index("USUBJID")
     assert (out.loc["A", "APLASIA"], out.loc["A", "AVAL"], out.loc["A", "CNSR"]) == ("Y", 120, 0)
     assert (out.loc["B", "AVAL"], out.loc["B", "CNSR"]) == (60, 1)
     assert not np.isnan(out["AVAL"]).any()

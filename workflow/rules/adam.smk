@@ -54,14 +54,17 @@ rule adam_efficacy:
 
 
 rule adam_safety:
-    """ADAE (dates, TEAE, grades, AESI, CAR-T syndromes) and ADLB (CTCAE grades of cytopenias, ICAHT)."""
+    """ADAE (dates, TEAE, grades, AESI, CAR-T syndromes), ADLB (CTCAE grades of cytopenias, ICAHT; cytokines
+    and B cells) and ADCM (medications with CRS-therapy, rescue and glucocorticoid flags)."""
     input:
         ae="results/{study}/{analysis}/sdtm/ae.parquet",
         lb="results/{study}/{analysis}/sdtm/lb.parquet",
+        cm="results/{study}/{analysis}/sdtm/cm.parquet",
         adsl="results/{study}/{analysis}/adam/adsl.parquet",
     output:
         adae="results/{study}/{analysis}/adam/adae.parquet",
         adlb="results/{study}/{analysis}/adam/adlb.parquet",
+        adcm="results/{study}/{analysis}/adam/adcm.parquet",
         icaht="results/{study}/{analysis}/adam/adcyto.parquet",
     params:
         library=LIBRARY_HASH,

@@ -145,7 +145,7 @@ rule ard_safety:
         adae="results/{study}/{analysis}/adam/adae.parquet",
         adlb="results/{study}/{analysis}/adam/adlb.parquet",
         icaht="results/{study}/{analysis}/adam/adcyto.parquet",
-        cm="results/{study}/{analysis}/sdtm/cm.parquet",
+        adcm="results/{study}/{analysis}/adam/adcm.parquet",
         rates="results/{study}/{analysis}/ard/response_rates.csv",
     output:
         **{name: f"results/{{study}}/{{analysis}}/ard/{name}.csv" for name in SAFETY_ARDS},
@@ -280,7 +280,7 @@ rule figures_tte:
         adsl="results/{study}/{analysis}/adam/adsl.parquet",
         adrs="results/{study}/{analysis}/adam/adrs.parquet",
         adtte="results/{study}/{analysis}/adam/adtte.parquet",
-        cm="results/{study}/{analysis}/sdtm/cm.parquet",
+        adcm="results/{study}/{analysis}/adam/adcm.parquet",
     output:
         figures=expand(
             "results/{{study}}/{{analysis}}/figures/{name}.{ext}",
@@ -312,7 +312,7 @@ rule ard_kinetics:
         adsl="results/{study}/{analysis}/adam/adsl.parquet",
         adpp="results/{study}/{analysis}/adam/adpp.parquet",
         adae="results/{study}/{analysis}/adam/adae.parquet",
-        lb="results/{study}/{analysis}/sdtm/lb.parquet",
+        adlb="results/{study}/{analysis}/adam/adlb.parquet",
     output:
         kinetics="results/{study}/{analysis}/ard/kinetics.csv",
         cytokines="results/{study}/{analysis}/ard/cytokines.csv",
@@ -372,7 +372,7 @@ rule figures_kinetics:
         adpc="results/{study}/{analysis}/adam/adpc.parquet",
         adpp="results/{study}/{analysis}/adam/adpp.parquet",
         adae="results/{study}/{analysis}/adam/adae.parquet",
-        lb="results/{study}/{analysis}/sdtm/lb.parquet",
+        adlb="results/{study}/{analysis}/adam/adlb.parquet",
     output:
         figures=expand(
             "results/{{study}}/{{analysis}}/figures/{name}.{ext}",

@@ -74,6 +74,8 @@ def test_xpt_exports_reopen_with_values_and_labels(run):
         assert list(frame.columns) == list(parquet.columns)
         assert len(frame) == len(parquet)
         assert meta.column_names_to_labels["USUBJID"] == "Unique Subject Identifier"
+        assert meta.file_label == {"adsl": "Subject-Level Analysis Dataset", "adae": "Adverse Events Analysis Dataset",
+                                   "adrs": "Response Analysis Dataset"}[name]
         assert frame["USUBJID"].tolist() == parquet["USUBJID"].tolist()
     adsl, _ = pyreadstat.read_xport(str(out / "adam" / "adsl.xpt"))
     parquet = pd.read_parquet(out / "adam" / "adsl.parquet")

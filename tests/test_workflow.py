@@ -91,6 +91,18 @@ def test_run_produces_report_and_contract_outputs(two_runs):
             + read["kept"]).all()
     dm = pd.read_parquet(out / "sdtm/dm.parquet")
     assert sorted(adsl["USUBJID"]) == sorted(dm["USUBJID"])      # every DM subject is in ADSL (disposition)
+    import json
+
+    import jsonschema
+
+    from cartrial.adam.datasetjson import read_dataset_json
+
+    schema = json.loads((ROOT / "tests" / "reference" / "dataset-json-1.1.schema.json").read_text())
+    for name in ("adsl", "adae", "adlb", "adcm", "adrs", "adtte", "adpp"):
+        jsonschema.validate(json.loads((out / f"adam/{name}.json").read_text()), schema)
+        back, ref = read_dataset_json(out / f"adam/{name}.json"), pd.read_parquet(out / f"adam/{name}.parquet")
+        assert list(back.columns) == list(ref.columns) and len(back) == len(ref), name
+        assert back["USUBJID"].tolist() == ref["USUBJID"].tolist(), name
     ard = pd.read_csv(out / "ard/disposition.csv")
     assert list(ard.columns) == ["analysis", "group", "group_level", "variable", "variable_level", "stat_name",
                                  "stat_value", "unit", "method"]

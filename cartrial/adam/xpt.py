@@ -14,6 +14,15 @@ import pandas as pd
 
 from cartrial.distinct import per_distinct
 
+#: dataset labels (ADaMIG v1.3 naming; at most 40 characters for XPT v5)
+DATASET_LABELS = {
+    "ADSL": "Subject-Level Analysis Dataset", "ADQS": "Disease Activity Analysis Dataset",
+    "ADRS": "Response Analysis Dataset", "ADTTE": "Time-to-Event Analysis Dataset",
+    "ADAE": "Adverse Events Analysis Dataset", "ADLB": "Laboratory Analysis Dataset",
+    "ADCM": "Concomitant Medications Analysis Dataset", "ADPC": "Pharmacokinetic Concentrations Analysis",
+    "ADPP": "Pharmacokinetic Parameters Analysis",
+}
+
 LABELS = {
     "SRCDOM": "Source Data", "SRCVAR": "Source Variable", "SRCSEQ": "Source Sequence Number",
     "TRTA": "Actual Treatment", "CMSEQ": "Sequence Number", "CMTRT": "Reported Name of Drug, Med, or Therapy",
@@ -121,6 +130,7 @@ def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timesta
     labels = {c: LABELS.get(c, c) for c in out.columns}
     check_v5(out, labels, name=table_name)
     pyreadstat.write_xport(out, str(path), file_format_version=5, table_name=table_name[:8].upper(),
+                           file_label=DATASET_LABELS.get(table_name.upper(), ""),
                            column_labels=[labels[c] for c in out.columns], variable_format=formats)
     if timestamp is not None:
         stamp_xpt(path, timestamp)

@@ -156,3 +156,27 @@ rule export_xpt:
         "logs/{study}/{analysis}/export_xpt.log",
     script:
         "../../scripts/export_xpt.py"
+
+
+rule export_json:
+    """ADaM datasets as CDISC Dataset-JSON v1.1 (one job per analysis)."""
+    input:
+        parquet=expand("results/{{study}}/{{analysis}}/adam/{dataset}.parquet", dataset=XPT_DATASETS),
+    output:
+        json=expand("results/{{study}}/{{analysis}}/adam/{dataset}.json", dataset=XPT_DATASETS),
+    params:
+        library=LIBRARY_HASH,
+        cut=analysis_value("cut"),
+        study=lambda wc: STUDIES[wc.study]["studyid"] or wc.study.upper(),
+    conda:
+        "../envs/cartrial.yaml"
+    threads: 1
+    resources:
+        mem_mb=job_memory_mb,
+        runtime=job_runtime_min,
+    benchmark:
+        "logs/{study}/{analysis}/benchmark/export_json.tsv"
+    log:
+        "logs/{study}/{analysis}/export_json.log",
+    script:
+        "../../scripts/export_json.py"

@@ -82,7 +82,7 @@ def all_reports():
         f"results/{study}/{analysis}/{target}"
         for study, settings in STUDIES.items()
         for analysis in settings["analyses"]
-        for target in ["report.pdf"] + [f"adam/{name}.xpt" for name in XPT_DATASETS]
+        for target in ["report.pdf"] + [f"adam/{name}.{ext}" for name in XPT_DATASETS for ext in ("xpt", "json")]
     ]
 
 

@@ -1,0 +1,41 @@
+"""Dataset-JSON v1.1 export: valid against CDISC's schema, types and values as the dataset holds them."""
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pandas as pd
+
+from cartrial.adam.datasetjson import read_dataset_json, write_dataset_json
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "reference" / "dataset-json-1.1.schema.json").read_text())
+WHEN = dt.datetime(2026, 3, 31, tzinfo=dt.timezone.utc)
+
+
+def test_document_is_valid_and_round_trips(tmp_path):
+    frame = pd.DataFrame({"USUBJID": ["S-1", "S-2"], "AETERM": ["Grüße", None], "AGE": [34.0, np.nan],
+                          "N": pd.Series([1, 2], dtype="int64"), "TRTSDT": pd.to_datetime(["2024-06-06", None])})
+    path = tmp_path / "adsl.json"
+    write_dataset_json(frame, path, study="CHT101-SLE", created=WHEN)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.validate(doc, SCHEMA)
+    cols = {c["name"]: c for c in doc["columns"]}
+    assert (doc["name"], doc["label"], doc["records"], doc["itemGroupOID"]) == (
+        "ADSL", "Subject-Level Analysis Dataset", 2, "IG.ADSL")
+    assert doc["datasetJSONCreationDateTime"] == "2026-03-31T00:00:00" and doc["datasetJSONVersion"] == "1.1.0"
+    assert cols["USUBJID"]["keySequence"] == 1 and cols["USUBJID"]["itemOID"] == "IT.ADSL.USUBJID"
+    assert cols["AETERM"]["length"] == 7  # 'Grüße' is 7 bytes in UTF-8
+    assert [cols[c]["dataType"] for c in ("AGE", "N", "TRTSDT")] == ["double", "integer", "date"]
+    assert doc["rows"] == [["S-1", "Grüße", 34.0, 1, "2024-06-06"], ["S-2", None, None, 2, None]]
+    back = read_dataset_json(path)
+    pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+
+
+def test_same_input_same_bytes(tmp_path):
+    frame = pd.DataFrame({"USUBJID": ["S-1"], "AVAL": [0.1 + 0.2]})
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        write_dataset_json(frame, tmp_path / run / "adrs.json", study="X", created=WHEN)
+    assert (tmp_path / "a" / "adrs.json").read_bytes() == (tmp_path / "b" / "adrs.json").read_bytes()
+    assert json.loads((tmp_path / "a" / "adrs.json").read_text())["rows"] == [["S-1", 0.30000000000000004]]

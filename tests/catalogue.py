@@ -448,7 +448,7 @@ VARIANTS: list[Case] = [
          "VSSTRESN", "[jump] WEIGHT differs from the subject's median",
          why="2.2 times the subject's other weights: a unit error"),
     Case("v-age-months", "AGE given in months (AGEU MONTHS; 53 months = 4 years)", "issue", _dm_set("AGEU", "MONTHS"), "dm.csv", 2, "AGE",
-         "[age_unit]", why="converted to completed years (9) and listed; an age is never read in the wrong unit"),
+         "[age_unit]", why="converted to completed years and listed; an age is never read in the wrong unit"),
     Case("v-ae-end-before-start", "An AE that ends before it starts", "issue",
          _set("ae.csv", 2, "AEENDTC", "2023-06-01"), "ae.csv", 2, "AEENDTC", "[ae_end_before_start]",
          why="a negative duration is impossible; the end date is not used (the AE is analysed as ongoing) and "

@@ -103,6 +103,15 @@ def test_run_produces_report_and_contract_outputs(two_runs):
         back, ref = read_dataset_json(out / f"adam/{name}.json"), pd.read_parquet(out / f"adam/{name}.parquet")
         assert list(back.columns) == list(ref.columns) and len(back) == len(ref), name
         assert back["USUBJID"].tolist() == ref["USUBJID"].tolist(), name
+    import os
+
+    import odmlib
+    import xmlschema
+
+    xsd = os.path.join(os.path.dirname(odmlib.__file__), "schemas", "define", "2.1", "define2-1-0.xsd")
+    xmlschema.XMLSchema(xsd).validate(str(out / "adam/define.xml"))
+    define = (out / "adam/define.xml").read_text(encoding="utf-8")
+    assert all(f'xlink:href="{name}.xpt"' in define for name in ("adsl", "adae", "adcm", "adlb", "adpp"))
     ard = pd.read_csv(out / "ard/disposition.csv")
     assert list(ard.columns) == ["analysis", "group", "group_level", "variable", "variable_level", "stat_name",
                                  "stat_value", "unit", "method"]

@@ -78,6 +78,7 @@ def to_dataset_json(frame: pd.DataFrame, *, name: str, study: str, created: dt.d
         "sourceSystem": {"name": "cartrial", "version": _version()},
         "studyOID": study,
         "metaDataVersionOID": f"MDV.{study}.ADaM",
+        "metaDataRef": "define.xml",
         "itemGroupOID": f"IG.{dataset}",
         "records": len(frame),
         "name": dataset,

@@ -136,14 +136,18 @@ rule adam_kinetics:
 
 
 rule export_xpt:
-    """ADaM datasets as SAS transport v5 files with variable labels (one job per analysis)."""
+    """ADaM datasets as SAS transport v5 files with dataset and variable labels, and their Define-XML 2.1
+    (one job per analysis)."""
     input:
         parquet=expand("results/{{study}}/{{analysis}}/adam/{dataset}.parquet", dataset=XPT_DATASETS),
     output:
         xpt=expand("results/{{study}}/{{analysis}}/adam/{dataset}.xpt", dataset=XPT_DATASETS),
+        define="results/{study}/{analysis}/adam/define.xml",
     params:
         library=LIBRARY_HASH,
         cut=analysis_value("cut"),
+        study=lambda wc: STUDIES[wc.study]["studyid"] or wc.study.upper(),
+        title=study_value("title"),
     conda:
         "../envs/cartrial.yaml"
     threads: 2  # two files at a time (forked processes)

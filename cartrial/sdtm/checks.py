@@ -257,25 +257,30 @@ def check_dm(dm: pd.DataFrame, *, file: str, settings: DataChecks) -> tuple[pd.D
 
 def _limits(col: _Collector, tests: pd.Series, values: pd.Series, ages: pd.Series | None, column: str,
             blank: str | None = None) -> None:
-    outside = np.zeros(len(values), dtype=bool)
-    what = np.full(len(values), "", dtype=object)
-    age = ages.to_numpy(dtype=float) if ages is not None else np.full(len(values), np.nan)
+    """List values outside the limits of their test and age band; a subject of unknown age is held to the
+    widest limits of the test (the lowest low and the highest high of its bands)."""
+    n = len(values)
+    low, high = np.full(n, np.nan), np.full(n, np.nan)
+    what = np.full(n, "", dtype=object)
+    age = ages.to_numpy(dtype=float) if ages is not None else np.full(n, np.nan)
     v = values.to_numpy(dtype=float)
     for test in pd.unique(tests.dropna()):
         bands = col.settings.limits.get(test)
         if not bands:
             continue
         mine = (tests == test).to_numpy() & ~np.isnan(v)
-        for age_min, age_max, low, high in bands:
-            # a subject of unknown age is held to the widest band of the test
-            in_band = (age >= age_min) & (age < age_max) if ages is not None else np.ones(len(v), bool)
-            if ages is not None and np.isnan(age).any():
-                lo_all, hi_all = min(b[2] for b in bands), max(b[3] for b in bands)
-                in_band = in_band | (np.isnan(age) & (low == lo_all) & (high == hi_all))
-            bad = mine & in_band & ((v < low) | (v > high))
-            outside |= bad
-            what[bad] = f"{test} outside its physiological limits {low:g}-{high:g}" + (
+        for age_min, age_max, lo, hi in bands:
+            sel = mine & (age >= age_min) & (age < age_max)
+            low[sel], high[sel] = lo, hi
+            what[sel] = f"{test} outside its physiological limits {lo:g}-{hi:g}" + (
                 f" (age {age_min:g}-{age_max:g} years)" if (age_min, age_max) != (0, 200) else "")
+        unknown = mine & np.isnan(age)
+        lo, hi = min(b[2] for b in bands), max(b[3] for b in bands)
+        low[unknown], high[unknown] = lo, hi
+        what[unknown] = f"{test} outside its physiological limits {lo:g}-{hi:g}" + (
+            " (age unknown: the widest limits)" if len(bands) > 1 else "")
+    with np.errstate(invalid="ignore"):
+        outside = (v < low) | (v > high)
     for text in pd.unique(what[outside]):
         col.add("limits", outside & (what == text), column, text + ": a wrong unit or a typing error?", blank=blank)
 

@@ -44,6 +44,11 @@ def test_limits_depend_on_age():
     _, found, _ = check_findings(_lb(rows), "LB", file="lb.csv", settings=DataChecks(), subjects=SUBJECTS)
     assert [(f.usubjid, f.row, f.severity) for f in found] == [("A", 2, "error")]
     assert "0.05-15 (age 0-18 years)" in found[0].rule
+    # age unknown: the widest limits of the test (0.05-25)
+    unknown = SUBJECTS.assign(AGE=[float("nan"), 40.0])
+    _, found, _ = check_findings(_lb([rows[0], ["A", "CREAT", 26.0, "26", 2, "DAY 2", "2024-01-02"]]), "LB",
+                                 file="lb.csv", settings=DataChecks(), subjects=unknown)
+    assert [(f.row, f.value) for f in found] == [(3, "26.0")] and "age unknown" in found[0].rule
     keep = DataChecks(actions={**DataChecks().actions, "limits": "exclude"})
     out, found, excluded = check_findings(_lb(rows), "LB", file="lb.csv", settings=keep, subjects=SUBJECTS)
     assert out["USUBJID"].tolist() == ["B"] and excluded == 1 and found[0].action == "record excluded"

@@ -65,7 +65,8 @@ def normalise_column(values: pd.Series, col: Column, *, domain: str, file: str,
         out.append(hit if hit is not None else (v.upper() if col.case == UPPER else v))
     findings: list[Finding] = []
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    first = {k: int(np.argmax(codes == k)) for k in range(len(uniques))}
+    seen, at = np.unique(codes, return_index=True)  # the first record of each distinct value
+    first = dict(zip(seen.tolist(), at.tolist()))
 
     def where(k: int) -> tuple[int, str | None]:
         i = first[k]

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+
+from cartrial.distinct import per_distinct
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,22 +27,19 @@ def _neutralise_values(values: pd.Series) -> pd.Series:
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every text cell that would start a formula prefixed by ``'`` (a copy when changed)."""
+    """``frame`` with every text cell that would start a formula prefixed by ``'`` (a copy when changed);
+    each distinct text is tested once."""
     out = frame
     for name in frame.columns:
         col = frame[name]
         if col.dtype != object and not isinstance(col.dtype, pd.StringDtype):
             continue
-        codes, uniques = pd.factorize(col, use_na_sentinel=True)
-        if not len(uniques):
-            continue
-        safe = _neutralise_values(pd.Series(uniques, dtype=object))
-        if safe.equals(pd.Series(uniques, dtype=object)):
+        safe = per_distinct(col, _neutralise_values)
+        if safe.equals(col):
             continue
         if out is frame:
             out = frame.copy()
-        values = np.append(safe.to_numpy(dtype=object), np.nan)
-        out[name] = pd.Series(values[np.where(codes < 0, len(uniques), codes)], index=frame.index, dtype=object)
+        out[name] = safe
     return out
 
 

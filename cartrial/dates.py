@@ -106,6 +106,14 @@ def _to_date(values: pd.Series, impute: str | None) -> pd.Series:
     return dates.astype("datetime64[ns]").rename(values.name)
 
 
+def imputation_flag(parts: pd.DataFrame) -> np.ndarray:
+    """The ADaM date imputation flag (``--DTF``, ADaMIG v1.3 section 3.1.3) of dates completed from
+    :func:`classify_dtc` ``parts``: ``D`` when the day was imputed (``YYYY-MM``), ``M`` when month and day
+    were (``YYYY``), empty otherwise."""
+    partial = parts["status"] == "partial"
+    return np.select([partial & parts["month"].notna(), partial], ["D", "M"], "")
+
+
 def dtc_precision(values: pd.Series) -> pd.Series:
     """Return ``D`` (full date), ``M`` (year-month), ``Y`` (year) or missing."""
     parts = classify_dtc(values)

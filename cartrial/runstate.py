@@ -55,24 +55,22 @@ def failed_in_log(text: str) -> set[tuple[str, str]]:
 
 
 def _failed(root: Path, analyses: dict[str, list[str]], log_text: str) -> dict[tuple[str, str], list[Path]]:
-    found: dict[tuple[str, str], list[Path]] = {}
-    marked = {(p.parts[-4], p.parts[-3]): p for p in root.glob("logs/*/*/failed/*")}
-    places = set(marked) | failed_in_log(log_text)
-    for study, analysis in sorted(places):
-        if study not in analyses:
-            continue
-        names = analyses[study] if analysis == "oc" else [analysis] if analysis in analyses[study] else []
-        for name in names:
-            found.setdefault((study, name), [])
-    for p in sorted(root.glob("logs/*/*/failed/*")):
-        study, analysis = p.parts[-4], p.parts[-3]
-        for name in (analyses.get(study, []) if analysis == "oc" else [analysis]):
-            if (study, name) in found:
-                found[(study, name)].append(p)
+    """Each configured analysis with a failed job, and the files that say why. A failure of the study's
+    simulations (``oc``) is a failure of each of its analyses."""
+    def affected(study: str, place: str) -> list[str]:
+        names = analyses.get(study, [])
+        return names if place == "oc" else [place] if place in names else []
+
+    files = sorted(root.glob("logs/*/*/failed/*"))
+    places = {(p.parts[-4], p.parts[-3]) for p in files} | failed_in_log(log_text)
+    found = {(study, name): [] for study, place in sorted(places) for name in affected(study, place)}
+    for p in files:
+        for name in affected(p.parts[-4], p.parts[-3]):
+            found[(p.parts[-4], name)].append(p)
     return found
 
 
-def _error_list(files: list[Path]) -> "object":
+def _error_list(files: list[Path]):
     import pandas as pd
 
     from cartrial.sdtm.errors import ISSUE_COLUMNS

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.adam.traceability import source_columns
-from cartrial.dates import classify_dtc, dtc_to_date, study_day
+from cartrial.dates import classify_dtc, dtc_to_date, imputation_flag, study_day
 from cartrial.sdtm.contract import SYNDROME_TERMS
 
 SYNDROMES = SYNDROME_TERMS  # preferred term -> syndrome code (the input contract's table)
@@ -46,7 +46,7 @@ def derive_start_date(ae: pd.DataFrame, trtsdt: pd.Series) -> pd.DataFrame:
     contains_trt = partial & (first <= trtsdt) & (trtsdt <= last)
     astdt = first.where(~(contains_trt & not_ended_before), trtsdt)
     astdt = astdt.where(~missing, trtsdt.where(not_ended_before & trtsdt.notna()))
-    flag = np.select([partial & parts["month"].notna(), partial, missing & astdt.notna()], ["D", "M", "Y"], "")
+    flag = np.where(missing & astdt.notna(), "Y", imputation_flag(parts))
     return pd.DataFrame({"ASTDT": astdt.astype("datetime64[ns]"), "ASTDTF": flag}, index=ae.index)
 
 
@@ -58,7 +58,7 @@ def derive_end_date(ae: pd.DataFrame, cap: pd.Series) -> pd.DataFrame:
     last = dtc_to_date(ae["AEENDTC"], impute="last")
     partial = parts["status"] == "partial"
     capped = last.where(~(partial & cap.notna() & (last > cap)), cap)
-    flag = np.select([partial & parts["month"].notna(), partial], ["D", "M"], "")
+    flag = imputation_flag(parts)
     return pd.DataFrame({"AENDT": capped.astype("datetime64[ns]"), "AENDTF": flag}, index=ae.index)
 
 

@@ -17,14 +17,9 @@ import numpy as np
 import pandas as pd
 
 from cartrial.adam.traceability import source_columns
-from cartrial.dates import dtc_precision, dtc_to_date, study_day
+from cartrial.dates import classify_dtc, dtc_to_date, imputation_flag, study_day
 
 FLAGS = {"CRSTHFL": "CRS THERAPY", "RESCFL": "RESCUE THERAPY", "GCFL": "GLUCOCORTICOID"}
-
-
-def _imputed_flag(dtc: pd.Series) -> pd.Series:
-    prec = dtc_precision(dtc)
-    return prec.map({"D": "", "M": "D", "Y": "M"}).fillna("")
 
 
 def build_adcm(cm: pd.DataFrame | None, adsl: pd.DataFrame) -> pd.DataFrame:
@@ -35,8 +30,8 @@ def build_adcm(cm: pd.DataFrame | None, adsl: pd.DataFrame) -> pd.DataFrame:
     out = cm.drop(columns=["STUDYID", "DOMAIN"], errors="ignore").merge(subj, on="USUBJID", how="inner", validate="many_to_one")
     start = out["CMSTDTC"] if "CMSTDTC" in out else pd.Series(pd.NA, index=out.index, dtype=object)
     end = out["CMENDTC"] if "CMENDTC" in out else pd.Series(pd.NA, index=out.index, dtype=object)
-    out["ASTDT"], out["ASTDTF"] = dtc_to_date(start, impute="first"), _imputed_flag(start)
-    out["AENDT"], out["AENDTF"] = dtc_to_date(end, impute="last"), _imputed_flag(end)
+    out["ASTDT"], out["ASTDTF"] = dtc_to_date(start, impute="first"), imputation_flag(classify_dtc(start))
+    out["AENDT"], out["AENDTF"] = dtc_to_date(end, impute="last"), imputation_flag(classify_dtc(end))
     out["ASTDY"], out["AENDY"] = study_day(out["ASTDT"], out["TRTSDT"]), study_day(out["AENDT"], out["TRTSDT"])
     infused = out["TRTSDT"].notna()
     out["PREFL"] = np.where(infused & (out["AENDT"] < out["TRTSDT"]), "Y", "")

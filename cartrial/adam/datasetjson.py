@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cartrial.adam.xpt import DATASET_LABELS, LABELS
+from cartrial.adam.xpt import DATASET_LABELS, LABELS, text_length
 
 VERSION = "1.1.0"
 #: key variables of each dataset, in order (Dataset-JSON keySequence)
@@ -43,9 +43,8 @@ def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, list]:
         values = [None if not np.isfinite(v) else float(v) for v in arr]
     else:
         meta["dataType"] = "string"
-        values = [None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else str(v)
-                  for v in col.astype(object)]
-        meta["length"] = max([len(v.encode("utf-8")) for v in values if v is not None] + [1])
+        values = [None if pd.isna(v) else str(v) for v in col.astype(object)]
+        meta["length"] = text_length(col)
     return meta, values
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from cartrial.adam.datasetjson import KEYS
-from cartrial.adam.xpt import DATASET_LABELS, LABELS
+from cartrial.adam.xpt import DATASET_LABELS, LABELS, text_length
 from cartrial.sdtm.contract import DOMAINS
 
 ODM = "http://www.cdisc.org/ns/odm/v1.3"
@@ -59,8 +59,7 @@ def _item_type(col: pd.Series) -> tuple[str, int | None, str | None]:
         values = col.dropna().astype("float64")
         whole = bool(len(values)) and bool((values == values.round()).all())
         return ("integer" if whole else "float"), 8, None
-    lengths = col.dropna().astype(str).map(lambda v: len(v.encode("utf-8")))
-    return "text", max(int(lengths.max()) if len(lengths) else 1, 1), None
+    return "text", text_length(col), None
 
 
 def describe_dataset(frame: pd.DataFrame) -> list[tuple[str, str, int | None, str | None]]:

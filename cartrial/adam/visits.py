@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.dates import MONTH_DAYS, study_day
+from cartrial.sdtm.errors import Finding
 
 
 @dataclass(frozen=True)
@@ -112,19 +113,18 @@ def derive_baseline(frame: pd.DataFrame, *, by: list[str], value: str = "AVAL", 
 def window_multiplicity(frame: pd.DataFrame, *, by: list[str], value: str, domain: str, file: str) -> list:
     """Findings for every subject, parameter and analysis window that holds several assessments: which
     dates, and which one is analysed (``ANL01FL`` = Y: closest to the target day, the earlier on a tie)."""
-    from cartrial.sdtm.errors import Finding
-
     keys = ["USUBJID", *by, "AVISIT"]
     post = frame[frame["AVISIT"].notna() & (frame["AVISIT"] != "BASELINE") & frame[value].notna()]
     counts = post.groupby(keys, sort=True)["ADT"].transform("size")
     many = post[counts > 1].sort_values(keys + ["ADT"], kind="stable")
-    findings = []
-    for key, g in many.groupby(keys, sort=True):
-        used = g.loc[g["ANL01FL"] == "Y", "ADT"]
-        dates = ", ".join(f"{d:%Y-%m-%d}" for d in g["ADT"])
-        label = " ".join(str(k) for k in key[1:-1])
-        findings.append(Finding(domain, file, None, "AVISIT", f"[window_multiple] {len(g)} assessments of {label} "
-                                f"in the {key[-1]} window ({dates})", key[-1], key[0], severity="warning",
-                                action="the one closest to the target day is analysed (the earlier on a tie): "
-                                + (f"{used.iloc[0]:%Y-%m-%d}" if len(used) else "none")))
-    return findings
+    # one row per window, worked out for all windows at once (a large study has hundreds of thousands)
+    dates = many["ADT"].dt.strftime("%Y-%m-%d")
+    by_window = [many[k] for k in keys]
+    windows = pd.DataFrame({"n": dates.groupby(by_window, sort=True).size(),
+                            "dates": dates.groupby(by_window, sort=True).agg(", ".join),
+                            "used": dates.where(many["ANL01FL"] == "Y").groupby(by_window, sort=True).first()})
+    return [Finding(domain, file, None, "AVISIT", f"[window_multiple] {w.n} assessments of "
+                    f"{' '.join(str(k) for k in key[1:-1])} in the {key[-1]} window ({w.dates})", key[-1], key[0],
+                    severity="warning", action="the one closest to the target day is analysed (the earlier on a "
+                    f"tie): {w.used if isinstance(w.used, str) else 'none'}")
+            for key, w in zip(windows.index, windows.itertuples(index=False))]

@@ -71,6 +71,13 @@ for _i in range(1, 7):
     LABELS[f"CRIT{_i}FL"] = f"Criterion {_i} Evaluation Result Flag"
 
 
+def text_length(col: pd.Series) -> int:
+    """The length of a text variable: its longest value in UTF-8 bytes (at least 1), each distinct value
+    measured once (the length Define-XML and Dataset-JSON give)."""
+    text = pd.Series(pd.unique(col.dropna()), dtype=object).astype(str)
+    return max(int(text.str.encode("utf-8").str.len().max()) if len(text) else 1, 1)
+
+
 def check_v5(frame: pd.DataFrame, labels: dict[str, str], *, name: str) -> None:
     problems = [f"variable name {c!r} longer than 8 characters" for c in frame.columns if len(c) > 8]
     problems += [f"label of {c} longer than 40 characters" for c in frame.columns if len(labels.get(c, "")) > 40]

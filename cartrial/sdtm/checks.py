@@ -21,8 +21,11 @@ import numpy as np
 import pandas as pd
 
 from cartrial.dates import classify_dtc, dtc_to_date
-from cartrial.sdtm.contract import DATE, DOMAINS
+from cartrial.distinct import per_distinct
+from cartrial.sdtm.contract import CUT_DATE_VARIABLE, DATE, DOMAINS
 from cartrial.sdtm.errors import Finding, sheet_row
+from cartrial.sdtm.units import LB_UNITS
+from cartrial.sdtm.validate import to_number
 
 #: rule id -> default action
 DEFAULT_ACTIONS = {
@@ -42,13 +45,11 @@ DEFAULT_ACTIONS = {
     "second_infusion": "keep",         # the first CAR-T infusion is the reference
     "unread_file": "keep",             # a file in the study folder that no domain reads
 }
-ACTIONS = ("stop", "exclude", "keep")
 #: rules whose ``exclude`` leaves out one value, not the record
 VALUE_RULES = {"ae_end_before_start": "AEENDTC"}
 #: rules that cannot exclude anything (a subject-level contradiction, a conversion, a listing)
 NO_EXCLUDE = {"death_before_infusion", "death_before_consent", "consent_after_infusion", "age_unit",
               "decimal_comma", "second_infusion", "unread_file"}
-CONFLICT_RULES = ("first", "last", "mean", "stop")
 
 #: physiological limits in the standard unit: test -> [(age_min, age_max, low, high)], ages in years,
 #: age_min <= age < age_max. Values outside are incompatible with life or with the measurement (a wrong
@@ -81,6 +82,8 @@ RESULTS = {"LB": ("LBTESTCD", "LBSTRESN", "LBORRES", "LBDTC"), "VS": ("VSTESTCD"
 AGE_FACTORS = {"YEARS": 1.0, "MONTHS": 12.0, "WEEKS": 365.25 / 7, "DAYS": 365.25, "HOURS": 365.25 * 24}
 #: the hidden column that carries each record's position in its file through the cut (for row numbers)
 ROW = "__ROW"
+#: domains whose records may follow the subject's death (a disposition record of the death, the end of study)
+AFTER_DEATH_ALLOWED = {"DS"}
 _COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3},\d{3}$")
 
@@ -124,6 +127,12 @@ def problems(cfg: dict | None) -> list[str]:
     return out
 
 
+def record_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Each record's 0-based position in its file (carried in :data:`ROW` through the cut), for
+    :func:`~cartrial.sdtm.errors.sheet_row`."""
+    return frame[ROW].to_numpy() if ROW in frame else np.arange(len(frame))
+
+
 class _Collector:
     """Findings of one domain and the records excluded, with the action of each rule."""
 
@@ -163,7 +172,7 @@ class _Collector:
         else:  # aligned on the frame with a mask, one per listed record with positions
             shown = np.asarray(values)[where] if mask.dtype == bool else np.asarray(values)
         subj = self.frame["USUBJID"].to_numpy()[where] if "USUBJID" in self.frame else [None] * n
-        rows = self.frame[ROW].to_numpy()[where] if ROW in self.frame else where
+        rows = record_rows(self.frame)[where]
         severity = "error" if act == "stop" else "warning"
         for i in range(n):
             value = shown[i]
@@ -197,13 +206,12 @@ def normalise_numbers(frame: pd.DataFrame, domain: str, *, file: str, settings: 
         if name not in frame or frame[name].dtype != object:
             continue
         text = frame[name]
-        codes, uniques = pd.factorize(text, use_na_sentinel=True)  # a pattern test per distinct value
-        distinct = pd.Series(uniques, dtype=object)
-        on_codes = lambda hit: np.append(hit.to_numpy(dtype=bool), False)[np.where(codes < 0, len(uniques), codes)]  # noqa: E731
-        comma = on_codes(distinct.str.match(_COMMA, na=False))
+        flags = per_distinct(text, lambda v: pd.DataFrame({"comma": v.str.match(_COMMA, na=False),
+                                                           "thousands": v.str.match(_THOUSANDS, na=False)}))
+        comma = flags["comma"].to_numpy(dtype=bool)
         if not comma.any():
             continue
-        ambiguous = comma & on_codes(distinct.str.match(_THOUSANDS, na=False))
+        ambiguous = comma & flags["thousands"].to_numpy(dtype=bool)
         col = _Collector(domain, frame, file, settings)
         col.add("decimal_comma", ambiguous, name, "a comma that may be a decimal comma or a thousands separator: "
                 "write the number with a decimal point", act="stop")
@@ -305,9 +313,8 @@ def check_findings(frame: pd.DataFrame, domain: str, *, file: str, settings: Dat
         col.add("second_infusion", (cart & ~frame.index.isin(first)).to_numpy(), "EXSTDTC",
                 "a second CAR-T infusion: the first infusion is the reference (TRTSDT)",
                 action="record kept; the first infusion is the reference")
-    datevar = {"AE": "AESTDTC", "LB": "LBDTC", "VS": "VSDTC", "RS": "RSDTC", "PC": "PCDTC", "EX": "EXSTDTC",
-               "CM": "CMSTDTC"}.get(domain)
-    if dm is not None and "DTHDTC" in dm and datevar in frame:
+    datevar = CUT_DATE_VARIABLE.get(domain)
+    if dm is not None and "DTHDTC" in dm and datevar in frame and domain not in AFTER_DEATH_ALLOWED:
         death = frame["USUBJID"].map(_full_date(dm["DTHDTC"]))
         col.add("record_after_death", (_full_date(frame[datevar]) > death).to_numpy(), datevar,
                 "record dated after the subject's death (DM.DTHDTC)")
@@ -322,9 +329,6 @@ def _check_results(col: _Collector, dm: pd.DataFrame | None) -> None:
     v = f[value]
     col.add("non_finite", ~np.isfinite(v.fillna(0).to_numpy()), value, "not a finite number")
     if orres and orres in f:
-        from cartrial.sdtm.units import LB_UNITS
-        from cartrial.sdtm.validate import to_number
-
         text = v.isna() & f[orres].notna() & to_number(f[orres]).isna() & f[testcd].isin(LB_UNITS)
         col.add("non_numeric", text.to_numpy(), orres, "a character result where the analyses need a number",
                 action="record kept; result not analysed")
@@ -334,8 +338,8 @@ def _check_results(col: _Collector, dm: pd.DataFrame | None) -> None:
         mine = f[testcd] == test
         if not mine.any():
             continue
-        med = v[mine].groupby(f.loc[mine, "USUBJID"]).transform("median")
-        n = v[mine].groupby(f.loc[mine, "USUBJID"]).transform("count")
+        by_subject = v[mine].groupby(f.loc[mine, "USUBJID"])
+        med, n = by_subject.transform("median"), by_subject.transform("count")
         r = v[mine] / med
         bad = np.zeros(len(f), dtype=bool)
         bad[np.flatnonzero(mine.to_numpy())] = (((r > ratio) | (r < 1 / ratio)) & (n >= 3)).to_numpy()
@@ -363,7 +367,7 @@ def _check_multiple(col: _Collector, testcd: str, value: str, dtc: str) -> None:
     sub = pd.DataFrame({k: f[k].to_numpy()[pos] for k in keys}).assign(
         _i=pos, _v=visitnum, _x=f[value].to_numpy(dtype=float)[pos],
         _visit=f["VISIT"].astype(str).to_numpy()[pos] if "VISIT" in f else "",
-        _row=(f[ROW].to_numpy()[pos] if ROW in f else pos) + 2)
+        _row=record_rows(f)[pos])
     sub = sub.sort_values(keys + ["_v", "_i"], kind="stable").reset_index(drop=True)
     grp = sub.groupby(keys, sort=False)
     sub["_g"], sub["_k"] = grp.ngroup(), grp.cumcount()
@@ -373,7 +377,8 @@ def _check_multiple(col: _Collector, testcd: str, value: str, dtc: str) -> None:
     def joined(col: pd.Series, sep: str) -> pd.Series:  # one text per group, spread back on its records
         return pd.Series(col.groupby(sub["_g"], sort=True).agg(sep.join).to_numpy()[sub["_g"].to_numpy()])
 
-    shown, rows, visits = joined(text, " | "), joined(sub["_row"].astype(str), ", "), joined(sub["_visit"], ", ")
+    shown, visits = joined(text, " | "), joined(sub["_visit"], ", ")
+    rows = joined(sub["_row"].map(lambda r: str(sheet_row(r))), ", ")
     where = "rows " + rows + ("; VISIT " + visits if "VISIT" in f else "")
     first = sub["_k"] == 0
     dup = (distinct == 1).to_numpy()
@@ -387,18 +392,16 @@ def _check_multiple(col: _Collector, testcd: str, value: str, dtc: str) -> None:
         return
     rule = col.settings.conflicts
     head = (first.to_numpy() & conflict)
-    label = (size.astype(str) + " different " + sub[testcd] + " results at one time (" + where + ")")[head]
+    label = size.astype(str) + " different " + sub[testcd] + " results at one time (" + where + ")"
     if rule == "stop":
-        col.add("conflict", sub["_i"].to_numpy()[head], value, label + "; data_checks.conflicts is stop",
+        col.add("conflict", sub["_i"].to_numpy()[head], value, label[head] + "; data_checks.conflicts is stop",
                 values=shown[head], act="stop")
         return
     last = (sub["_k"] == size - 1).to_numpy()
     keep = {"first": first.to_numpy(), "last": last, "mean": first.to_numpy()}[rule] & conflict
     mean = grp["_x"].transform("mean")
     used = (mean if rule == "mean" else sub["_x"]).to_numpy()[keep]
-    col.add("conflict", sub["_i"].to_numpy()[keep], value,
-            (size.astype(str) + " different " + sub[testcd] + " results at one time (" + where + ")")[keep],
-            values=shown[keep], act="keep",
+    col.add("conflict", sub["_i"].to_numpy()[keep], value, label[keep], values=shown[keep], act="keep",
             action=[f"resolved by rule '{rule}' (data_checks.conflicts): {u:g} used, {int(n) - 1} other record(s) "
                     "excluded" for u, n in zip(used, size.to_numpy()[keep])])
     col.excluded[sub["_i"].to_numpy()[conflict & ~keep]] = True

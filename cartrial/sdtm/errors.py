@@ -70,6 +70,18 @@ class InputDataError(ValueError):
         return InputDataError(self.findings, full_list=path)
 
 
+def errors_in(findings: list[Finding]) -> list[Finding]:
+    """The findings that stop the run (severity ``error``)."""
+    return [f for f in findings if f.severity == "error"]
+
+
+def raise_errors(findings: list[Finding]) -> None:
+    """Stop with the findings that stop the run, if there are any; warnings pass."""
+    errors = errors_in(findings)
+    if errors:
+        raise InputDataError(errors)
+
+
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:
     """Findings as the rows of ``data_issues.csv`` (stable column order)."""
     rows = [

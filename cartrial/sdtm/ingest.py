@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cartrial.sdtm.checks import ROW, DataChecks, check_dm, check_findings, normalise_numbers
+from cartrial.sdtm.checks import ROW, DataChecks, check_dm, check_findings, normalise_numbers, record_rows
 from cartrial.sdtm.contract import DOMAINS, REQUIRED_DOMAINS, group_domain_files
 from cartrial.sdtm.datacut import cut_domain, enrolled_subjects, in_cut
-from cartrial.sdtm.errors import Finding, InputDataError, findings_frame, sheet_row
+from cartrial.sdtm.errors import Finding, InputDataError, errors_in, findings_frame, raise_errors, sheet_row
 from cartrial.sdtm.readers import find_domain_files, read_domain, unread_files
 from cartrial.sdtm.supp import merge_supp
 from cartrial.sdtm.terms import normalise_terms
@@ -103,7 +103,7 @@ def _read_checked(domain: str, path: Path, settings: DataChecks) -> tuple[pd.Dat
     frame, notes = normalise_terms(frame, domain, file=path.name)
     frame, found = normalise_numbers(frame, domain, file=path.name, settings=settings)
     notes += found
-    errors = [f for f in notes if f.severity == "error"]
+    errors = errors_in(notes)
     try:
         frame = validate_domain(frame, domain, file=path.name)
     except InputDataError as err:
@@ -159,8 +159,7 @@ def read_study_domain(domain: str, files: dict[str, Path], settings: DataChecks 
     if supps.get(domain):
         read = {p.name: read_domain(p) for p in supps[domain]}
         frame, found, merged = merge_supp(frame, read, domain=domain)
-        if any(f.severity == "error" for f in found):
-            raise InputDataError([f for f in found if f.severity == "error"])
+        raise_errors(found)
         warnings += found
         supp_rows = [{"domain": p.stem.upper(), "file": p.name, "read": len(read[p.name]),
                       "kept": merged.get(p.name, 0), "sha256": sha256(p), "status": f"merged into {domain}"}
@@ -189,7 +188,7 @@ def check_studyid(frame: pd.DataFrame, domain: str, *, file: str, studyid: str |
         return
     other = frame["STUDYID"].notna() & (frame["STUDYID"].astype(str).str.casefold() != studyid.casefold())
     if other.any():
-        rows = frame[ROW].to_numpy() if ROW in frame else np.arange(len(frame))
+        rows = record_rows(frame)
         first = np.flatnonzero(other.to_numpy())
         raise InputDataError([Finding(domain, file, sheet_row(rows[i]), "STUDYID",
                                       f"STUDYID is not the configured study {studyid!r} (config.yaml: "
@@ -202,12 +201,13 @@ def _checked(result: tuple[pd.DataFrame, list[Finding], int], row: dict) -> tupl
     """The records the data checks kept (stops on a check whose action is stop); excluded records are
     counted in the reconciliation row."""
     frame, found, excluded = result
-    errors = [f for f in found if f.severity == "error"]
-    if errors:
-        raise InputDataError(errors)
+    raise_errors(found)
     row["removed_by_checks"] = excluded
     row["kept"] = len(frame)
-    return frame.drop(columns=[ROW], errors="ignore"), found
+    if ROW in frame:
+        frame = frame.copy(deep=False)  # the position column goes; the data columns are not copied
+        frame.pop(ROW)
+    return frame, found
 
 
 def ingest_dm(files: dict[str, Path], *, cut: str, settings: DataChecks | None = None,
@@ -217,8 +217,7 @@ def ingest_dm(files: dict[str, Path], *, cut: str, settings: DataChecks | None =
     the study folder that no domain reads are listed with DM's findings."""
     settings = settings or DataChecks()
     unread = unread_file_findings(folder, settings) if folder is not None else []
-    if any(f.severity == "error" for f in unread):
-        raise InputDataError(unread)
+    raise_errors(unread)
     frame, used, warnings, supp_rows = read_study_domain("DM", files, settings)
     name = ", ".join(p.name for p in used)
     check_studyid(frame, "DM", file=name, studyid=studyid)

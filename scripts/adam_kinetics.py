@@ -7,7 +7,7 @@ from cartrial.io import job_log, write_parquet
 with job_log(snakemake.log[0], "adam_kinetics") as log:  # noqa: F821
     inp, out, k = snakemake.input, snakemake.output, snakemake.params.kinetics  # noqa: F821
     adpc = build_adpc(pd.read_parquet(inp.pc), pd.read_parquet(inp.adsl), pd.read_parquet(inp.ex))
-    adpp = build_adpp(adpc, auc_end=k["auc_end_day"] - 1, tolerance=k["auc_end_tolerance_days"],
+    adpp = build_adpp(adpc, auc_end=k["auc_interval_days"], tolerance=k["auc_end_tolerance_days"],
                       persistence_months=tuple(k["persistence_months"]), window_days=k["persistence_window_days"])
     write_parquet(adpc, out.adpc)
     write_parquet(adpp, out.adpp)

@@ -13,10 +13,11 @@ with job_log(snakemake.log[0], "tables_kinetics"):  # noqa: F821
     kin = read_ard(inp.kinetics)
     tables = [
         T.build_kinetic_table(kin, source="ADPP; ard/kinetics.csv (rule ard_kinetics)",
-                              bign=population_n(read_ard(inp.populations), "SAFFL")),
+                              bign=population_n(read_ard(inp.populations), "SAFFL"),
+                              auc_end=snakemake.params.kinetics["auc_interval_days"]),  # noqa: F821
         T.build_persistence_table(kin, source="ADPP; ard/kinetics.csv (rule ard_kinetics)"),
-        T.build_cytokine_table(read_ard(inp.cytokines), source="LB, ADAE; ard/cytokines.csv (rule ard_kinetics)"),
-        T.build_bcell_table(read_ard(inp.bcells), source="LB; ard/bcells.csv (rule ard_kinetics)"),
+        T.build_cytokine_table(read_ard(inp.cytokines), source="ADLB, ADAE; ard/cytokines.csv (rule ard_kinetics)"),
+        T.build_bcell_table(read_ard(inp.bcells), source="ADLB; ard/bcells.csv (rule ard_kinetics)"),
     ]
     for table in tables:
         write_table(table, folder / table.id)

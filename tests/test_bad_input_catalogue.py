@@ -110,7 +110,7 @@ def _same_kinetics(result, baseline):
         adpc = build_adpc(r.domains["PC"], _adsl(r), r.domains["EX"])
         return adpc, build_adpp(adpc)
     (pc1, pp1), (pc0, pp0) = adpp(result), adpp(baseline)
-    pd.testing.assert_series_equal(pc1["ATPT"], pc0["ATPT"])
+    pd.testing.assert_series_equal(pc1["AFRLT"], pc0["AFRLT"])
     pd.testing.assert_frame_equal(pp1, pp0)
 
 

@@ -82,7 +82,7 @@ def test_run_produces_report_and_contract_outputs(two_runs):
     assert {"AEBODSYS", "AEDECOD"} <= set(soc["variable"])
     adpp = pd.read_parquet(out / "adam/adpp.parquet")
     assert {"USUBJID", "ARM", "PARCAT1", "PARAMCD", "AVAL", "AVALU"} <= set(adpp.columns)
-    assert {"CMAX", "TMAX", "AUC28", "AUC28LIN", "TLAST"} <= set(adpp["PARAMCD"])
+    assert {"CMAX", "TMAX", "AUCINT", "AUCINTLN", "TLST", "LAMZHL", "R2ADJ", "LAMZNPT"} <= set(adpp["PARAMCD"])
     assert set(adpp["PARCAT1"]) <= {"CARTDNA", "CARTCELL"}
     recon = pd.read_csv(out / "sdtm/reconciliation.csv")
     read = recon[recon["status"] == "read"]

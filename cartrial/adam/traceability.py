@@ -12,3 +12,10 @@ def source_columns(frame: pd.DataFrame, domain: str, variable: str) -> dict[str,
     seq = frame[f"{domain}SEQ"] if f"{domain}SEQ" in frame else pd.Series(np.nan, index=frame.index)
     return {"SRCDOM": pd.Series(domain, index=frame.index), "SRCVAR": pd.Series(variable, index=frame.index),
             "SRCSEQ": pd.to_numeric(seq, errors="coerce").astype("float64")}
+
+
+def treatment_columns(usubjid: pd.Series, adsl: pd.DataFrame) -> dict[str, pd.Series]:
+    """TRTP and TRTA of each record (ADaMIG v1.3 section 3.3.2): the subject's planned and actual treatment
+    (TRT01P, TRT01A) in this single-period design."""
+    by_subject = adsl.set_index("USUBJID")
+    return {name: usubjid.map(by_subject[source]) for name, source in (("TRTP", "TRT01P"), ("TRTA", "TRT01A"))}

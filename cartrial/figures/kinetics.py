@@ -41,13 +41,13 @@ def plot_profiles(adpc: pd.DataFrame, *, levels: list[str], stem, max_subjects: 
         d = adpc[(adpc["PARCAT1"] == assay) & (adpc["BLQFL"] != "Y") & (adpc["AVAL"] > 0)]
         for i, lvl in enumerate(levels):
             st = style_for(i)
-            if individual_lines(ax, d[d["ARM"] == lvl], x="ATPT", y="AVAL", max_subjects=max_subjects,
+            if individual_lines(ax, d[d["TRTA"] == lvl], x="AFRLT", y="AVAL", max_subjects=max_subjects,
                                 color=st["color"], linestyle=st["linestyle"], linewidth=0.5, alpha=0.7):
                 ax.plot([], [], color=st["color"], linestyle=st["linestyle"], linewidth=0.5, label=lvl)
         lloq = adpc.loc[adpc["PARCAT1"] == assay, "LLOQ"].dropna()
         if len(lloq):
             ax.axhline(lloq.iloc[0], color="black", linestyle="--", linewidth=0.7)
-        _time_axis(ax, adpc["ATPT"].max())
+        _time_axis(ax, adpc["AFRLT"].max())
         ax.set_yscale("log")
         ax.set_title(label, fontsize=9)
         ax.set_xlabel("Days since infusion")
@@ -57,14 +57,14 @@ def plot_profiles(adpc: pd.DataFrame, *, levels: list[str], stem, max_subjects: 
 
 
 def plot_geomean(adpc: pd.DataFrame, *, levels: list[str], stem) -> None:
-    d = adpc[(adpc["BLQFL"] != "Y") & (adpc["AVAL"] > 0) & adpc["NTPT"].notna()]
+    d = adpc[(adpc["BLQFL"] != "Y") & (adpc["AVAL"] > 0) & adpc["NFRLT"].notna()]
     if not len(d):
         return placeholder(stem, "No quantifiable cellular kinetics samples.")
     fig, axes = new_figure(7.0, 3.0, ncols=2, squeeze=False)
     for ax, (assay, label) in zip(axes.flat, ASSAYS.items()):
         for i, lvl in enumerate(levels):
-            sub = d[(d["PARCAT1"] == assay) & (d["ARM"] == lvl)]
-            g = sub.assign(L=np.log(sub["AVAL"])).groupby("NTPT")["L"].agg(["mean", "std", "size"])
+            sub = d[(d["PARCAT1"] == assay) & (d["TRTA"] == lvl)]
+            g = sub.assign(L=np.log(sub["AVAL"])).groupby("NFRLT")["L"].agg(["mean", "std", "size"])
             g = g[g["size"] >= 3]
             if not len(g):
                 continue
@@ -72,7 +72,7 @@ def plot_geomean(adpc: pd.DataFrame, *, levels: list[str], stem) -> None:
             gm = np.exp(g["mean"])
             ax.errorbar(g.index, gm, yerr=[gm - np.exp(g["mean"] - half), np.exp(g["mean"] + half) - gm],
                         capsize=2, markersize=3, linewidth=1, elinewidth=0.6, label=lvl, **style_for(i))
-        _time_axis(ax, d["NTPT"].max())
+        _time_axis(ax, d["NFRLT"].max())
         ax.set_yscale("log")
         ax.set_title(label, fontsize=9)
         ax.set_xlabel("Nominal days since infusion")

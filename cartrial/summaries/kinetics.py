@@ -11,12 +11,12 @@ from cartrial.stats.binomial import compute_clopper_pearson
 from cartrial.stats.nca import summarize_geometric
 from cartrial.summaries.tte import summarize_time_to_event
 
-GEOMETRIC = ("CMAX", "AUC28", "AUC28LIN", "THALF")
+GEOMETRIC = ("CMAX", "AUCINT", "AUCINTLN", "LAMZHL")
 
 
-def _by_level(frame: pd.DataFrame, levels: list[str]):
+def _by_level(frame: pd.DataFrame, levels: list[str], column: str = "ARM"):
     for lvl in [*levels, ALL]:
-        yield lvl, (frame if lvl == ALL else frame[frame["ARM"] == lvl])
+        yield lvl, (frame if lvl == ALL else frame[frame[column] == lvl])
 
 
 def summarize_kinetics(adpp: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame:
@@ -24,7 +24,7 @@ def summarize_kinetics(adpp: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame
     rows = []
     for (assay, param), d in adpp.groupby(["PARCAT1", "PARAMCD"], sort=True):
         unit = d["AVALU"].dropna().iloc[0] if d["AVALU"].notna().any() else ""
-        for lvl, sub in _by_level(d, levels):
+        for lvl, sub in _by_level(d, levels, "TRTA"):
             base = dict(analysis="kinetics", group="ARM", group_level=lvl, variable=param, variable_level=assay,
                         unit=unit)
             if param.startswith("PERS"):

@@ -10,8 +10,11 @@ from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_num
 from cartrial.outputs import KINETICS_TABLES  # noqa: F401 (re-exported)
 
 ASSAY_LABELS = {"CARTDNA": "CAR transgene by qPCR", "CARTCELL": "CAR+ T cells by flow cytometry"}
-PARAM_LABELS = {"CMAX": "Cmax", "TMAX": "Tmax (days)", "AUC28": "AUC0-28d (lin-up/log-down)",
-                "AUC28LIN": "AUC0-28d (linear trapezoid)", "TLAST": "Tlast (days)", "THALF": "Terminal half-life (days)"}
+PARAM_LABELS = {"CMAX": "Cmax", "TMAX": "Tmax (days)", "AUCINT": "AUC0-{end}d (lin-up/log-down)",
+                "AUCINTLN": "AUC0-{end}d (linear trapezoid)", "TLST": "Tlast (days)",
+                "LAMZHL": "Terminal half-life (days)", "R2ADJ": "Adjusted R-squared of the terminal fit",
+                "LAMZNPT": "Points in the terminal fit"}
+MEDIAN_RANGE = {"TMAX": 1, "TLST": 1, "R2ADJ": 3, "LAMZNPT": 0}
 
 
 
@@ -23,7 +26,8 @@ def _sig(x: float) -> str:
     return fmt_num(x, digits)
 
 
-def build_kinetic_table(ard: pd.DataFrame, *, source: str, bign: dict[str, float]) -> DisplayTable:
+def build_kinetic_table(ard: pd.DataFrame, *, source: str, bign: dict[str, float], auc_end: float = 28.0
+                        ) -> DisplayTable:
     v = ard_lookup(ard)
     levels = display_levels(ard) if len(ard) else [ALL]
     t = DisplayTable("t14_4_1_kinetic_parameters", "14.4.1", "CAR-T cellular kinetic parameters",
@@ -36,8 +40,10 @@ def build_kinetic_table(ard: pd.DataFrame, *, source: str, bign: dict[str, float
             g = lambda lvl, s: v.get((lvl, param, assay, s))  # noqa: E731
             if g(ALL, "n") is None:
                 continue
-            if param in ("TMAX", "TLAST"):
-                cells = [f"{fmt_num(g(lvl, 'median'), 1)} ({fmt_num(g(lvl, 'min'), 1)}, {fmt_num(g(lvl, 'max'), 1)})"
+            label = label.format(end=f"{auc_end:g}")
+            if param in MEDIAN_RANGE:
+                d = MEDIAN_RANGE[param]
+                cells = [f"{fmt_num(g(lvl, 'median'), d)} ({fmt_num(g(lvl, 'min'), d)}, {fmt_num(g(lvl, 'max'), d)})"
                          if g(lvl, "n") else "" for lvl in levels]
                 t.add(f"{label}: median (min, max)", cells, level=1)
             else:
@@ -46,11 +52,13 @@ def build_kinetic_table(ard: pd.DataFrame, *, source: str, bign: dict[str, float
                                                 if g(lvl, "n") else "" for lvl in levels], level=2)
                 t.add("   median (min, max)", [f"{_sig(g(lvl, 'median'))} ({_sig(g(lvl, 'min'))}, {_sig(g(lvl, 'max'))})"
                                              if g(lvl, "n") else "" for lvl in levels], level=2)
-    t.footnotes = ["Non-compartmental analysis per subject and assay (assays never mixed); times in days since "
-                   "infusion; pre-infusion and BLQ before Tmax = 0, embedded BLQ missing, BLQ after the last "
-                   "quantifiable sample ends the profile.",
-                   "AUC0-28d to study Day 28 (27 days after infusion), no extrapolation; a missing value has a stated "
-                   "reason in ADPP (REASON). Half-life from >= 3 quantifiable samples after Tmax.",
+    t.footnotes = ["Non-compartmental analysis per subject and assay (assays never mixed); times in elapsed days "
+                   "since the infusion; pre-infusion and BLQ before Tmax = 0, embedded BLQ missing, BLQ after the "
+                   "last quantifiable sample = 0 (PKNCA defaults).",
+                   f"AUC0-{auc_end:g}d from the infusion (Day 0) to {auc_end:g} days elapsed (the SDTM visit "
+                   f"DAY {auc_end + 1:g}), no extrapolation; a missing value has a stated reason in ADPP (PPREASND). "
+                   "Terminal phase: the last >= 3 non-zero samples after Tmax with the best adjusted R-squared "
+                   "(PKNCA rule).",
                    "Geometric CV% = sqrt(exp(s^2) - 1) x 100, s the SD of the log values; 3 significant digits."]
     return t
 

@@ -11,7 +11,7 @@ from cartrial.ard import ard_value
 from cartrial.summaries.kinetics import derive_bcell_recovery, derive_cytokine_peaks, summarize_kinetics
 
 T0 = pd.Timestamp("2025-01-01")
-ADSL = pd.DataFrame({"STUDYID": "T", "USUBJID": ["A", "B"], "TRT01A": ["Low", "High"], "SAFFL": "Y",
+ADSL = pd.DataFrame({"STUDYID": "T", "USUBJID": ["A", "B"], "TRT01P": ["Low", "High"], "TRT01A": ["Low", "High"], "SAFFL": "Y",
                      "TRTSDT": T0})
 
 
@@ -34,12 +34,15 @@ def test_adpc_times_blq_and_adpp():
     adpc = build_adpc(pd.DataFrame(rows), ADSL, ex)
     a = adpc[adpc["USUBJID"] == "A"]
     # pre-dose sample -> time 0, value 0; day 8 at 10:00 -> exactly 7 days
-    assert a["ATPT"].tolist()[:2] == [0, 7] and a["AVAL"].iloc[0] == 0
+    assert a["AFRLT"].tolist()[:2] == [0, 7] and a["AVAL"].iloc[0] == 0
     assert a["BLQFL"].tolist() == ["", "", "", "", "Y"]
     adpp = build_adpp(adpc).set_index(["USUBJID", "PARAMCD"])
     assert adpp.loc[("A", "CMAX"), "AVAL"] == 100 and adpp.loc[("B", "TMAX"), "AVAL"] == 14
-    # A: BLQ at Month 3 ends the profile; Tlast 28; not persistent at Month 3
-    assert adpp.loc[("A", "TLAST"), "AVAL"] == 28
+    # A: BLQ at Month 3 counts as 0 after the last quantifiable sample; Tlast 28; not persistent at Month 3
+    assert adpp.loc[("A", "TLST"), "AVAL"] == 28
+    # the interval is stated on the AUC record: 0 to 28 days from the infusion
+    assert tuple(adpp.loc[("A", "AUCINT"), ["PPSTINT", "PPENINT"]]) == ("P0D", "P28D")
+    assert adpp.loc[("A", "CMAX"), "TRTA"] == "Low"
     assert adpp.loc[("A", "PERS3M"), "AVAL"] == 0 and adpp.loc[("B", "PERS3M"), "AVAL"] == 1
     ard = summarize_kinetics(adpp.reset_index(), levels=["Low", "High"])
     # geometric mean of Cmax 100 and 40 = sqrt(4000)

@@ -54,6 +54,6 @@ def test_vectorised_persistence_equals_one_profile_at_a_time(nominal):
 def test_hand_profile_through_the_table():
     # the rise-and-fall profile of test_nca.py, given backwards: AUC 350 + 50/ln2*7 + 40/ln5*14
     wide = nca_table([0, 0, 0, 0], [28, 14, 7, 0], [10, 50, 100, 0], [False] * 4, auc_end=28.0, tolerance=0.0)
-    assert wide.at[0, "AUC28"] == pytest.approx(350 + 50 / math.log(2) * 7 + 40 / math.log(5) * 14, rel=1e-12)
-    assert wide.at[0, "AUC28LIN"] == pytest.approx(1295.0, rel=1e-12)
-    assert (wide.at[0, "CMAX"], wide.at[0, "TMAX"], wide.at[0, "TLAST"]) == (100, 7, 28)
+    assert wide.at[0, "AUCINT"] == pytest.approx(350 + 50 / math.log(2) * 7 + 40 / math.log(5) * 14, rel=1e-12)
+    assert wide.at[0, "AUCINTLN"] == pytest.approx(1295.0, rel=1e-12)
+    assert (wide.at[0, "CMAX"], wide.at[0, "TMAX"], wide.at[0, "TLST"]) == (100, 7, 28)

@@ -351,6 +351,7 @@ rule tables_kinetics:
         ),
     params:
         library=LIBRARY_HASH,
+        kinetics=config["kinetics"],
     conda:
         "../envs/cartrial.yaml"
     threads: 1

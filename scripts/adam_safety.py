@@ -1,9 +1,10 @@
-"""Rule adam_safety: ADAE, ADLB and the per-subject cytopenia dataset (ICAHT, prolonged cytopenia)."""
+"""Rule adam_safety: ADAE, ADLB, ADCM, ADVS and the per-subject cytopenia dataset (ICAHT, prolonged cytopenia)."""
 import pandas as pd
 
 from cartrial.adam.adae import build_adae
 from cartrial.adam.adcm import build_adcm
 from cartrial.adam.adlb import build_adlb, derive_icaht
+from cartrial.adam.advs import build_advs
 from cartrial.io import job_log, read_sdtm, write_parquet
 
 with job_log(snakemake.log[0], "adam_safety") as log:  # noqa: F821
@@ -15,5 +16,7 @@ with job_log(snakemake.log[0], "adam_safety") as log:  # noqa: F821
     write_parquet(adae, out.adae)
     write_parquet(adlb, out.adlb)
     write_parquet(build_adcm(read_sdtm([inp.cm]).get("CM"), adsl), out.adcm)
+    write_parquet(build_advs(read_sdtm([inp.vs]).get("VS"), adsl, limits=dict(par.safety["vital_sign_limits"])),
+                  out.advs)
     write_parquet(derive_icaht(adlb), out.icaht)
     log.info("ADAE %d records (%d treatment-emergent)", len(adae), int((adae["TRTEMFL"] == "Y").sum()))

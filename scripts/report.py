@@ -52,7 +52,7 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
         generated=stamp.strftime("%Y-%m-%d"), timestamp=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         synopsis=build_synopsis(ards, primary=dict(par.settings["efficacy"]["primary"])), comparison=comparison,
         methods=describe_methods(par.settings, analysis, EndpointRules.from_config(dict(par.endpoints)),
-                                 km=dict(par.km)))
+                                 km=dict(par.km), kinetics=dict(par.kinetics)))
     context["oc"] = {"table": build_oc_table(pd.read_csv(inp.oc_table), settings=par.oc).to_dict(),
                      "figure": {"id": "oc_figure", "number": "D.1",
                                 "title": "Operating characteristics of the interim rules by scenario",

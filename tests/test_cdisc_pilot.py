@@ -116,3 +116,11 @@ def test_real_data_error_of_the_pilot_is_found(pilot):
     jump = issues[issues["rule"].str.startswith("[jump] WEIGHT")]
     assert jump[["file", "row", "USUBJID", "value", "action"]].values.tolist() == [
         ["vs.parquet", "27510", "01-717-1109", "44.45", "record kept"]]
+
+
+def test_pilot_adam_package_conforms(pilot):
+    """Required variables, labels, define.xml and Dataset-JSON of the pilot's ADaM (real SDTM)."""
+    from tests.adam.conformance import check_adam_folder
+
+    _, folder = pilot
+    assert check_adam_folder(folder / "adam") == []

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cartrial.adam.traceability import source_columns
+from cartrial.adam.traceability import source_columns, treatment_columns
 from cartrial.dates import classify_dtc, dtc_to_date, imputation_flag, study_day
 from cartrial.sdtm.contract import SYNDROME_TERMS
 
@@ -102,8 +102,8 @@ def build_adae(ae: pd.DataFrame, adsl: pd.DataFrame, *, cut: str, aesi_terms: li
                              "Y", "")
     out["INFFL"] = np.where(soc == "infections and infestations", "Y", "")
     out["AESER"] = out.get("AESER", pd.Series("", index=out.index)).fillna("")
-    out = out.assign(**source_columns(out, "AE", "AETERM"))
-    keep = ["STUDYID", "USUBJID", "ARM", "SAFFL", "TRTSDT", "AESEQ", "AETERM", "AEDECOD", "AEBODSYS", "AESTDTC",
+    out = out.assign(**source_columns(out, "AE", "AETERM"), **treatment_columns(out["USUBJID"], adsl))
+    keep = ["STUDYID", "USUBJID", "ARM", "TRTP", "TRTA", "SAFFL", "TRTSDT", "AESEQ", "AETERM", "AEDECOD", "AEBODSYS", "AESTDTC",
             "AEENDTC", "ASTDT", "ASTDTF", "AENDT", "AENDTF", "ASTDY", "AENDY", "ADURN", "AETOXGR", "ATOXGRN", "AESER",
             "AEREL", "RELFL", "AEOUT", "FATALFL", "TRTEMFL", "LDEMFL", "AESIFL", "INFFL", "SYNDROME", "SRCDOM",
             "SRCVAR", "SRCSEQ"]

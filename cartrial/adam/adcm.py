@@ -24,7 +24,8 @@ FLAGS = {"CRSTHFL": "CRS THERAPY", "RESCFL": "RESCUE THERAPY", "GCFL": "GLUCOCOR
 
 def build_adcm(cm: pd.DataFrame | None, adsl: pd.DataFrame) -> pd.DataFrame:
     """One record per CM record of an ADSL subject (none is dropped)."""
-    subj = adsl[["STUDYID", "USUBJID", "TRT01A", "TRTSDT"]].rename(columns={"TRT01A": "TRTA"})
+    subj = adsl[["STUDYID", "USUBJID", "TRT01P", "TRT01A", "TRTSDT"]].rename(columns={"TRT01P": "TRTP",
+                                                                                       "TRT01A": "TRTA"})
     if cm is None or not len(cm):
         return subj.iloc[0:0].assign(CMCAT=pd.Series(dtype=object), CMSTDTC=pd.Series(dtype=object))
     out = cm.drop(columns=["STUDYID", "DOMAIN"], errors="ignore").merge(subj, on="USUBJID", how="inner", validate="many_to_one")
@@ -40,5 +41,5 @@ def build_adcm(cm: pd.DataFrame | None, adsl: pd.DataFrame) -> pd.DataFrame:
     for flag, cat in FLAGS.items():
         out[flag] = np.where(category == cat, "Y", "")
     out = out.assign(**source_columns(out, "CM", "CMTRT"))
-    first = ["STUDYID", "USUBJID", "TRTA", "TRTSDT"]
+    first = ["STUDYID", "USUBJID", "TRTP", "TRTA", "TRTSDT"]
     return out[first + [c for c in out.columns if c not in first]].reset_index(drop=True)

@@ -1,4 +1,5 @@
-"""ADLB for haematological safety: CTCAE v5.0 grades of cytopenias, baseline and worst grade, ICAHT.
+"""ADLB: every laboratory parameter as a BDS dataset, CTCAE v5.0 grades of cytopenias, baseline and worst
+grade, ICAHT.
 
 CTCAE v5.0 (decreases; x10^9/L, haemoglobin g/L):
 
@@ -31,8 +32,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cartrial.adam.bds import attach_subjects, column, derive_baseline, derive_range_indicator
 from cartrial.adam.traceability import source_columns
-from cartrial.dates import dtc_to_date, study_day
+from cartrial.dates import dtc_to_date
 
 #: test code -> values below which grade 2, 3 and 4 start (grade 1 starts below the LLN); None: not lab-gradable
 CTCAE_LOW = {"NEUT": (1.5, 1.0, 0.5), "PLAT": (75.0, 50.0, 25.0), "LYM": (0.8, 0.5, 0.2), "HGB": (100.0, 80.0, None)}
@@ -61,26 +63,36 @@ def compute_ctcae_low_grade(value, lln, testcd) -> np.ndarray:
     return grade
 
 
-def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *,
-               tests: tuple[str, ...] = tuple(CTCAE_LOW) + KINETICS_TESTS) -> pd.DataFrame:
-    """Laboratory records of infused subjects with ``ABLFL``, ``ADY`` and, for the haematology tests,
-    ``ATOXGRN`` (cytokines and B cells carry no grade)."""
-    rec = lb[lb["LBTESTCD"].isin(tests)]
-    out = pd.DataFrame({"USUBJID": rec["USUBJID"], "PARAMCD": rec["LBTESTCD"], "ADT": dtc_to_date(rec["LBDTC"]),
-                        "AVAL": rec["LBSTRESN"], "ANRLO": rec.get("LBSTNRLO"),
+ADLB_ORDER = ["STUDYID", "USUBJID", "ARM", "TRTP", "TRTA", "TRTSDT", "LDSTDT", "PARCAT1", "PARAMCD", "PARAM",
+              "PARAMN", "AVISIT", "AVISITN", "ADT", "ADY", "AVAL", "AVALU", "ABLFL", "BASE", "CHG", "PCHG", "ANRLO",
+              "ANRHI", "ANRIND", "BNRIND", "ATOXGR", "ATOXGRN", "BTOXGR", "BTOXGRN", "ONTRTFL", "SRCDOM", "SRCVAR",
+              "SRCSEQ"]
+
+
+def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Every numeric laboratory record of infused subjects (or only ``tests``), one BDS record each.
+
+    ``PARAM`` = LBTEST (standard unit), ``PARCAT1`` = LBCAT, ``AVISIT`` = the visit recorded; baseline
+    (``ABLFL``, ``BASE``, ``BNRIND``, ``BTOXGR``) as in the module's rule; ``CHG``/``PCHG`` on records after
+    the baseline date; ``ANRIND`` from LBSTNRLO/LBSTNRHI; ``ATOXGR``/``ATOXGRN`` for the CTCAE-graded
+    cytopenias (other tests carry no grade).
+    """
+    rec = lb if tests is None else lb[lb["LBTESTCD"].isin(tests)]
+    unit = column(rec, "LBSTRESU")
+    name = rec["LBTEST"] if "LBTEST" in rec else rec["LBTESTCD"]
+    out = pd.DataFrame({"STUDYID": column(rec, "STUDYID"), "USUBJID": rec["USUBJID"], "PARCAT1": column(rec, "LBCAT"),
+                        "PARAMCD": rec["LBTESTCD"],
+                        "PARAM": name.astype("string") + unit.astype("string").map(" ({})".format, na_action="ignore")
+                        .fillna(""), "AVISIT": column(rec, "VISIT"), "AVISITN": column(rec, "VISITNUM", "float64"),
+                        "ADT": dtc_to_date(rec["LBDTC"]), "AVAL": rec["LBSTRESN"], "AVALU": unit,
+                        "ANRLO": column(rec, "LBSTNRLO", "float64"), "ANRHI": column(rec, "LBSTNRHI", "float64"),
                         **source_columns(rec, "LB", "LBSTRESN")}).dropna(subset=["ADT", "AVAL"])
-    saf = adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRT01A", "TRTSDT", "LDSTDT"]].rename(columns={"TRT01A": "ARM"})
-    out = out.merge(saf, on="USUBJID", how="inner", validate="many_to_one")
-    out["ADY"] = study_day(out["ADT"], out["TRTSDT"])
+    out = attach_subjects(out, adsl)
     out["ATOXGRN"] = compute_ctcae_low_grade(out["AVAL"], out["ANRLO"], out["PARAMCD"])
-    out = out.sort_values(["USUBJID", "PARAMCD", "ADT"], kind="stable").reset_index(drop=True)
-    before_ld = out["LDSTDT"].notna() & (out["ADT"] < out["LDSTDT"])
-    pre = out[before_ld | (out["LDSTDT"].isna() & (out["ADY"] <= 1))]
-    base_idx = pre.groupby(["USUBJID", "PARAMCD"]).tail(1).index
-    out["ABLFL"] = ""
-    out.loc[base_idx, "ABLFL"] = "Y"
-    out["ONTRTFL"] = np.where(out["ADY"] >= 2, "Y", "")
-    return out
+    out["ATOXGR"] = out["ATOXGRN"].map("{:.0f}".format, na_action="ignore").fillna("")
+    out["ANRIND"] = derive_range_indicator(out["AVAL"], out["ANRLO"], out["ANRHI"])
+    out = derive_baseline(out, {"ANRIND": "BNRIND", "ATOXGR": "BTOXGR", "ATOXGRN": "BTOXGRN"})
+    return out[ADLB_ORDER]
 
 
 def derive_worst_grades(adlb: pd.DataFrame) -> pd.DataFrame:

@@ -24,6 +24,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from cartrial.adam.bds import parameter_numbers
 from cartrial.adam.traceability import source_columns, treatment_columns
 from cartrial.dates import MONTH_DAYS, dtc_to_date, dtc_to_datetime, study_day
 from cartrial.stats.nca import PARAMETERS, nca_table, persistence_table
@@ -61,7 +62,7 @@ def build_adpc(pc: pd.DataFrame, adsl: pd.DataFrame, ex: pd.DataFrame | None) ->
     unit = out["PCSTRESU"] if "PCSTRESU" in out else pd.Series("", index=out.index)
     test = out["PCTEST"] if "PCTEST" in out else out["PCTESTCD"]
     out = out.assign(**source_columns(out, "PC", "PCSTRESN"), **treatment_columns(out["USUBJID"], adsl),
-                     PARCAT1=out["PCTESTCD"], PARAMCD=out["PCTESTCD"],
+                     PARCAT1=out["PCTESTCD"], PARAMCD=out["PCTESTCD"], PARAMN=parameter_numbers(out["PCTESTCD"]),
                      PARAM=test.astype("string") + " (" + unit.astype("string").fillna("") + ")",
                      AVISIT=visit, AVISITN=out.get("VISITNUM"), ATPT=visit, ATPTN=nominal,
                      ADT=s_day, ADY=study_day(s_day, out["TRTSDT"]),
@@ -74,7 +75,7 @@ def build_adpc(pc: pd.DataFrame, adsl: pd.DataFrame, ex: pd.DataFrame | None) ->
     return out[ADPC_ORDER].sort_values(["USUBJID", "PARCAT1", "AFRLT"], kind="stable").reset_index(drop=True)
 
 
-ADPC_ORDER = ["STUDYID", "USUBJID", "TRTP", "TRTA", "PARCAT1", "PARAMCD", "PARAM", "AVISIT", "AVISITN", "ATPT",
+ADPC_ORDER = ["STUDYID", "USUBJID", "TRTP", "TRTA", "PARCAT1", "PARAMCD", "PARAM", "PARAMN", "AVISIT", "AVISITN", "ATPT",
               "ATPTN", "ADT", "ADY", "AFRLT", "ARELTM", "NFRLT", "RRLTU", "AVAL", "AVALU", "BLQFL", "LLOQ", "PREDOSFL",
               "SRCDOM", "SRCVAR", "SRCSEQ"]
 ADPP_ORDER = ["STUDYID", "USUBJID", "TRTP", "TRTA", "PARCAT1", "PARAMCD", "PARAM", "PARAMN", "AVAL", "AVALU",

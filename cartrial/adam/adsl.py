@@ -12,6 +12,8 @@ template for the derivation order):
   the infusion date); missing when the study has no RS domain.
 - ``TRTSDT`` = date of the first EX record with ``EXCAT`` = ``CAR-T``, else
   the date part of ``DM.RFXSTDTC``.
+- ``TRTEDT`` = end date of that infusion record (``EXENDTC``), else ``TRTSDT``
+  (a single infusion starts and ends the treatment).
 - ``LDSTDT`` = first ``EXCAT`` = ``LYMPHODEPLETION`` start date.
 - ``EOSSTT`` = ``COMPLETED`` / ``DISCONTINUED`` from the last DS disposition
   event on or before the cut; ``ONGOING`` when there is none.
@@ -42,13 +44,14 @@ def _first_per_subject(frame: pd.DataFrame, date: pd.Series, name: str, *, last:
 
 
 def derive_treatment_dates(adsl: pd.DataFrame, dm: pd.DataFrame, ex: pd.DataFrame | None) -> pd.DataFrame:
-    """Add ``TRTSDT``, ``LDSTDT``, ``DOSE``, ``DOSEU`` (see module rules)."""
+    """Add ``TRTSDT``, ``TRTEDT``, ``LDSTDT``, ``DOSE``, ``DOSEU`` (see module rules)."""
     out = adsl.copy()
     rfx = pd.Series(dtc_to_date(dm["RFXSTDTC"]).to_numpy(), index=dm["USUBJID"]) if "RFXSTDTC" in dm else None
     trt = pd.Series(pd.NaT, index=out["USUBJID"], dtype="datetime64[ns]")
     out["LDSTDT"] = pd.NaT
     out["DOSE"] = np.nan
     out["DOSEU"] = pd.Series(pd.NA, index=out.index, dtype="object")
+    end = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
     if ex is not None and len(ex) and "EXCAT" in ex:
         start = dtc_to_date(ex["EXSTDTC"])
         cart = ex["EXCAT"] == "CAR-T"
@@ -62,9 +65,12 @@ def derive_treatment_dates(adsl: pd.DataFrame, dm: pd.DataFrame, ex: pd.DataFram
             out["DOSE"] = first_rec["EXDOSE"].reindex(out["USUBJID"]).to_numpy()
         if "EXDOSU" in first_rec:
             out["DOSEU"] = first_rec["EXDOSU"].reindex(out["USUBJID"]).to_numpy()
+        if "EXENDTC" in first_rec:
+            end = pd.Series(dtc_to_date(first_rec["EXENDTC"]).reindex(out["USUBJID"]).to_numpy(), index=out.index)
     if rfx is not None:
         trt = trt.reindex(out["USUBJID"]).fillna(rfx.reindex(out["USUBJID"]))
     out["TRTSDT"] = pd.to_datetime(trt.to_numpy())
+    out["TRTEDT"] = end.where(out["TRTSDT"].notna()).fillna(out["TRTSDT"]).astype("datetime64[ns]")
     return out
 
 
@@ -179,7 +185,7 @@ def derive_treatment_variables(adsl: pd.DataFrame) -> pd.DataFrame:
 
 ADSL_ORDER = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "AGE", "AGEU", "AGEGR1", "AGEGR1N", "SEX", "RACE",
               "ETHNIC", "COUNTRY", "ARMCD", "ARM", "ACTARMCD", "ACTARM", "TRT01P", "TRT01A", "RFICDT",
-              "LDSTDT", "TRTSDT", "DOSE", "DOSEU", "SCRNFL", "ENRLFL", "SAFFL", "EFFFL", "EOSSTT", "DCSREAS",
+              "LDSTDT", "TRTSDT", "TRTEDT", "DOSE", "DOSEU", "SCRNFL", "ENRLFL", "SAFFL", "EFFFL", "EOSSTT", "DCSREAS",
               "EOSDT", "DTHFL", "DTHDT", "LSTALVDT", "FUPDUR", "FUPMO", "HEIGHTBL", "WEIGHTBL", "BMIBL",
               "BSABL", "DCUTDT"]
 

@@ -29,6 +29,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cartrial.adam.bds import parameter_numbers
+from cartrial.adam.traceability import treatment_columns
+
 
 def _match(adrs: pd.DataFrame, spec: dict) -> pd.DataFrame:
     rec = adrs[(adrs["PARAMCD"] == spec["paramcd"]) & (adrs["DTYPE"].fillna("") == "") & adrs["ADT"].notna()]
@@ -111,7 +114,7 @@ def derive_tte_param(adsl: pd.DataFrame, adrs: pd.DataFrame, spec: dict) -> pd.D
     return out.drop(columns=["CNSDT"])
 
 
-ADTTE_ORDER = ["STUDYID", "USUBJID", "ARM", "PARAMCD", "PARAM", "STARTDT", "ADT", "AVAL", "AVALU", "CNSR",
+ADTTE_ORDER = ["STUDYID", "USUBJID", "ARM", "TRTP", "TRTA", "PARAMCD", "PARAM", "PARAMN", "STARTDT", "ADT", "AVAL", "AVALU", "CNSR",
                "EVNTDESC", "CNSDTDSC", "SRCDOM"]
 
 
@@ -136,6 +139,7 @@ def build_adtte(adsl: pd.DataFrame, adrs: pd.DataFrame, specs: list[dict]) -> tu
     out = pd.concat(parts, ignore_index=True)
     out["STUDYID"] = adsl["STUDYID"].iloc[0]
     out["ARM"] = out["USUBJID"].map(adsl.set_index("USUBJID")["TRT01A"])
+    out = out.assign(**treatment_columns(out["USUBJID"], adsl), PARAMN=parameter_numbers(out["PARAMCD"]))
     out = out[ADTTE_ORDER].sort_values(["PARAMCD", "USUBJID"], kind="stable").reset_index(drop=True)
     out["CNSR"] = out["CNSR"].astype("float64")
     return out, skipped

@@ -21,7 +21,10 @@ from cartrial.adam.xpt import DATASET_LABELS, LABELS, text_length
 
 VERSION = "1.1.0"
 #: key variables of each dataset, in order (Dataset-JSON keySequence)
-KEYS = {"ADSL": ["USUBJID"], "ADAE": ["USUBJID", "AESEQ"], "ADCM": ["USUBJID", "CMSEQ"]}
+KEYS = {"ADSL": ["USUBJID"], "ADAE": ["USUBJID", "AESEQ"], "ADCM": ["USUBJID", "CMSEQ"],
+        "ADTTE": ["USUBJID", "PARAMCD"], "ADPP": ["USUBJID", "PARCAT1", "PARAMCD"],
+        "ADPC": ["USUBJID", "PARAMCD", "AFRLT"], "ADLB": ["USUBJID", "PARAMCD", "ADT", "SRCSEQ"],
+        "ADVS": ["USUBJID", "PARAMCD", "ADT", "SRCSEQ"]}
 
 
 def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, list]:

@@ -2,7 +2,10 @@
 
 What it describes: each dataset exported as SAS transport (``<name>.xpt``, ``def:leaf``) with its label,
 class, structure, keys and variables; each variable with its name, label, data type and length, and its
-origin: ``Predecessor`` (copied from the SDTM domain it comes from, e.g. ``AE.AETERM``) or ``Derived``.
+origin: ``Predecessor`` (copied from the SDTM domain it comes from, e.g. ``AE.AETERM``) or ``Derived``; code
+lists of PARAMCD (decoded by PARAM), the flags and the other coded variables, as the data hold them;
+value-level metadata of AVAL per PARAMCD in each BDS dataset; and the derivation methods, whose texts are
+the report's methods appendix (:mod:`cartrial.adam.methods`).
 Dates are numeric SAS dates in the XPT files (``integer`` with display format DATE9.). The document is
 dated with the run's report date, so the same inputs give the same bytes, and it validates against the
 Define-XML 2.1 schema (``tests/adam/test_define.py``).
@@ -16,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from cartrial.adam.datasetjson import KEYS
+from cartrial.adam.methods import Method, derivation_methods
 from cartrial.adam.xpt import DATASET_LABELS, LABELS, text_length
 from cartrial.sdtm.contract import DOMAINS
 
@@ -62,17 +66,44 @@ def _item_type(col: pd.Series) -> tuple[str, int | None, str | None]:
     return "text", text_length(col), None
 
 
-def describe_dataset(frame: pd.DataFrame) -> list[tuple[str, str, int | None, str | None]]:
-    """(name, DataType, Length, display format) of each variable: all Define-XML needs of the data, so a
-    large dataset can be read, described and released one at a time."""
-    return [(str(var), *_item_type(frame[var])) for var in frame.columns]
+#: text variables with a closed list of values in the data: described by a code list of those values
+CODED = ("SEX", "RACE", "ETHNIC", "AGEU", "DTYPE", "PARCAT1", "SRCDOM", "SRCVAR", "ANRIND", "BNRIND", "ATOXGR",
+         "BTOXGR", "SYNDROME", "RRLTU", "AGEGR1", "EOSSTT")
+MAX_CODES = 60
 
 
-def build_define(datasets: dict[str, pd.DataFrame | list], *, study: str, description: str,
-                 created: dt.datetime) -> ET.ElementTree:
+def _coded(var: str) -> bool:
+    return var in CODED or var.endswith("FL")
+
+
+def describe_dataset(frame: pd.DataFrame) -> dict:
+    """All Define-XML needs of a dataset, so a large one can be read, described and released one at a time:
+    ``variables`` (name, DataType, Length, display format), ``parameters`` (PARAMCD, PARAM, DataType of
+    AVAL for that parameter) of a BDS dataset, and ``codes`` (variable -> its sorted values) of the coded
+    variables."""
+    variables = [(str(var), *_item_type(frame[var])) for var in frame.columns]
+    parameters = []
+    if {"PARAMCD", "AVAL"} <= set(frame.columns) and len(frame):
+        named = frame["PARAM"] if "PARAM" in frame else frame["PARAMCD"]
+        for code, group in frame.groupby("PARAMCD", sort=True):
+            parameters.append((str(code), str(named.loc[group.index].dropna().iloc[0]) if named.loc[
+                group.index].notna().any() else str(code), _item_type(group["AVAL"])[0]))
+    codes = {}
+    for var in frame.columns:
+        if _coded(str(var)) and not pd.api.types.is_numeric_dtype(frame[var]):
+            values = sorted({str(v) for v in pd.unique(frame[var].dropna()) if str(v) != ""})
+            if 0 < len(values) <= MAX_CODES:
+                codes[str(var)] = values
+    return {"variables": variables, "parameters": parameters, "codes": codes}
+
+
+def build_define(datasets: dict[str, pd.DataFrame | dict], *, study: str, description: str,
+                 created: dt.datetime, methods: list[Method] | None = None) -> ET.ElementTree:
     """The Define-XML 2.1 document of ``datasets`` (name -> frame or :func:`describe_dataset` of it, in the
-    order given)."""
-    described = {name: d if isinstance(d, list) else describe_dataset(d) for name, d in datasets.items()}
+    order given): datasets, variables, code lists, value-level metadata of AVAL per PARAMCD, and the
+    derivation methods (``methods``, default :func:`cartrial.adam.methods.derivation_methods`)."""
+    described = {name: d if isinstance(d, dict) else describe_dataset(d) for name, d in datasets.items()}
+    methods = derivation_methods() if methods is None else methods
     stamp = created.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     root = ET.Element(_q(ODM, "ODM"), {
         "ODMVersion": "1.3.2", "FileType": "Snapshot", "FileOID": f"www.cartrial.org/{study}/define",
@@ -88,8 +119,36 @@ def build_define(datasets: dict[str, pd.DataFrame | list], *, study: str, descri
     standards = ET.SubElement(mdv, _q(DEF, "Standards"))
     ET.SubElement(standards, _q(DEF, "Standard"), {"OID": "STD.ADAMIG.1.3", "Name": "ADaMIG", "Type": "IG",
                                                    "Version": "1.3", "Status": "Final"})
+    used: dict[str, Method] = {}
+
+    def method_of(ds: str, var: str) -> str | None:
+        for m in methods:
+            if m.derives(ds, var):
+                used[m.oid] = m
+                return m.oid
+        return None
+
+    # value-level metadata: AVAL of each BDS dataset, one entry per PARAMCD
+    for name, meta in described.items():
+        ds = name.upper()
+        if not meta["parameters"]:
+            continue
+        vl = ET.SubElement(mdv, _q(DEF, "ValueListDef"), {"OID": f"VL.{ds}.AVAL"})
+        for order, (code, _, _) in enumerate(meta["parameters"], start=1):
+            ref = {"ItemOID": f"IT.{ds}.AVAL.{code}", "Mandatory": "No", "OrderNumber": str(order)}
+            if (oid := method_of(ds, "AVAL")) is not None:
+                ref["MethodOID"] = oid
+            item_ref = ET.SubElement(vl, _q(ODM, "ItemRef"), ref)
+            ET.SubElement(item_ref, _q(DEF, "WhereClauseRef"), {"WhereClauseOID": f"WC.{ds}.PARAMCD.{code}"})
+    for name, meta in described.items():
+        ds = name.upper()
+        for code, _, _ in meta["parameters"]:
+            wc = ET.SubElement(mdv, _q(DEF, "WhereClauseDef"), {"OID": f"WC.{ds}.PARAMCD.{code}"})
+            check = ET.SubElement(wc, _q(ODM, "RangeCheck"), {"Comparator": "EQ", "SoftHard": "Soft",
+                                                               _q(DEF, "ItemOID"): f"IT.{ds}.PARAMCD"})
+            ET.SubElement(check, _q(ODM, "CheckValue")).text = code
     items = []
-    for name, variables in described.items():
+    for name, meta in described.items():
         ds = name.upper()
         cls, structure = CLASSES.get(ds, DEFAULT_CLASS)
         group = ET.SubElement(mdv, _q(ODM, "ItemGroupDef"), {
@@ -99,17 +158,21 @@ def build_define(datasets: dict[str, pd.DataFrame | list], *, study: str, descri
             _q(DEF, "ArchiveLocationID"): f"LF.{ds}"})
         _text(group, "Description", DATASET_LABELS.get(ds, ds))
         keys = KEYS.get(ds, [])
-        for order, (var, dtype, length, display) in enumerate(variables, start=1):
+        for order, (var, dtype, length, display) in enumerate(meta["variables"], start=1):
             ref = {"ItemOID": f"IT.{ds}.{var}", "Mandatory": "Yes" if var in ("STUDYID", "USUBJID") else "No",
                    "OrderNumber": str(order)}
             if var in keys:
                 ref["KeySequence"] = str(keys.index(var) + 1)
+            if var != "AVAL" or not meta["parameters"]:
+                if (oid := method_of(ds, var)) is not None:
+                    ref["MethodOID"] = oid
             ET.SubElement(group, _q(ODM, "ItemRef"), ref)
-            items.append((ds, var, dtype, length, display))
+            items.append((ds, var, dtype, length, display, meta))
         ET.SubElement(group, _q(DEF, "Class"), {"Name": cls})
         leaf = ET.SubElement(group, _q(DEF, "leaf"), {"ID": f"LF.{ds}", _q(XLINK, "href"): f"{name.lower()}.xpt"})
         ET.SubElement(leaf, _q(DEF, "title")).text = f"{name.lower()}.xpt"
-    for ds, var, dtype, length, display in items:
+    codelists = []
+    for ds, var, dtype, length, display, meta in items:
         attrs = {"OID": f"IT.{ds}.{var}", "Name": var, "SASFieldName": var, "DataType": dtype}
         if length:
             attrs["Length"] = str(length)
@@ -117,17 +180,47 @@ def build_define(datasets: dict[str, pd.DataFrame | list], *, study: str, descri
             attrs[_q(DEF, "DisplayFormat")] = display
         item = ET.SubElement(mdv, _q(ODM, "ItemDef"), attrs)
         _text(item, "Description", LABELS.get(var, var))
+        coded = var == "PARAMCD" and meta["parameters"] or var in meta["codes"]
+        if coded:
+            ET.SubElement(item, _q(ODM, "CodeListRef"), {"CodeListOID": f"CL.{ds}.{var}"})
+            codelists.append((ds, var, dtype, meta))
         domain = SOURCE_DOMAIN.get(ds)
         copied = domain is not None and DOMAINS[domain].column(var) is not None and var != "STUDYID"
         origin = ET.SubElement(item, _q(DEF, "Origin"), {"Type": "Predecessor" if copied else "Derived"})
         if copied:
             _text(origin, "Description", f"{domain}.{var}")
+        if var == "AVAL" and meta["parameters"]:
+            ET.SubElement(item, _q(DEF, "ValueListRef"), {"ValueListOID": f"VL.{ds}.AVAL"})
+    for ds, var, dtype, length, display, meta in items:
+        if var != "AVAL" or not meta["parameters"]:
+            continue
+        for code, param, value_type in meta["parameters"]:
+            item = ET.SubElement(mdv, _q(ODM, "ItemDef"), {"OID": f"IT.{ds}.AVAL.{code}", "Name": "AVAL",
+                                                            "SASFieldName": "AVAL", "DataType": value_type,
+                                                            "Length": "8"})
+            _text(item, "Description", param)
+            ET.SubElement(item, _q(DEF, "Origin"), {"Type": "Derived" if ds != "ADLB" else "Predecessor"})
+    for ds, var, dtype, meta in codelists:
+        cl = ET.SubElement(mdv, _q(ODM, "CodeList"), {"OID": f"CL.{ds}.{var}", "Name": f"{ds} {var}",
+                                                       "DataType": "text"})
+        if var == "PARAMCD":
+            for code, param, _ in meta["parameters"]:
+                cli = ET.SubElement(cl, _q(ODM, "CodeListItem"), {"CodedValue": code})
+                _text(cli, "Decode", param)
+        else:
+            for value in meta["codes"][var]:
+                ET.SubElement(cl, _q(ODM, "EnumeratedItem"), {"CodedValue": value})
+    for m in methods:
+        if m.oid in used:
+            md = ET.SubElement(mdv, _q(ODM, "MethodDef"), {"OID": m.oid, "Name": f"{m.heading}: {m.oid[3:]}",
+                                                          "Type": "Computation"})
+            _text(md, "Description", m.text)
     return ET.ElementTree(root)
 
 
-def write_define(datasets: dict[str, pd.DataFrame | list], path: str | Path, *, study: str, description: str,
-                 created: dt.datetime) -> None:
+def write_define(datasets: dict[str, pd.DataFrame | dict], path: str | Path, *, study: str, description: str,
+                 created: dt.datetime, methods: list[Method] | None = None) -> None:
     """Write ``define.xml`` (UTF-8, indented, deterministic bytes)."""
-    tree = build_define(datasets, study=study, description=description, created=created)
+    tree = build_define(datasets, study=study, description=description, created=created, methods=methods)
     ET.indent(tree, space=" ")
     tree.write(path, encoding="UTF-8", xml_declaration=True)

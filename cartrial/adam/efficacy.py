@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cartrial.adam.bds import parameter_numbers
+from cartrial.adam.traceability import source_columns, treatment_columns
 from cartrial.adam.visits import (VisitWindow, derive_analysis_visits, derive_baseline, window_multiplicity,
                                    windows_frame)
 from cartrial.dates import dtc_to_date, study_day
@@ -55,7 +57,7 @@ def derive_lab_assessments(lb: pd.DataFrame | None, vs: pd.DataFrame | None, ads
         return pd.DataFrame(columns=["USUBJID", "PARAMCD", "ADT", "AVAL"])
     rec = lb[lb["LBTESTCD"].isin(LAB_PARAMS)]
     rec = pd.DataFrame({"USUBJID": rec["USUBJID"], "PARAMCD": rec["LBTESTCD"], "ADT": dtc_to_date(rec["LBDTC"]),
-                        "AVAL": rec["LBSTRESN"]}).dropna(subset=["ADT"])
+                        "AVAL": rec["LBSTRESN"], **source_columns(rec, "LB", "LBSTRESN")}).dropna(subset=["ADT"])
     creat = rec[rec["PARAMCD"] == "CREAT"].merge(adsl[["USUBJID", "AGE", "SEX", "RFICDT"]], on="USUBJID")
     if len(creat) and vs is not None and len(vs):
         h = vs[vs["VSTESTCD"] == "HEIGHT"]
@@ -66,7 +68,7 @@ def derive_lab_assessments(lb: pd.DataFrame | None, vs: pd.DataFrame | None, ads
     else:
         creat["HEIGHT"] = np.nan
     age = creat["AGE"] + (creat["ADT"] - creat["RFICDT"]).dt.days / 365.25
-    egfr = creat[["USUBJID", "ADT"]].assign(
+    egfr = creat[["USUBJID", "ADT", "SRCDOM", "SRCVAR", "SRCSEQ"]].assign(  # traced to its creatinine record
         PARAMCD="EGFR", AVAL=compute_egfr(creat["AVAL"], age=age, sex=creat["SEX"], height_cm=creat["HEIGHT"]))
     keep = rec[rec["PARAMCD"] != "CREAT"]
     return pd.concat([keep, egfr], ignore_index=True)
@@ -184,17 +186,17 @@ def derive_responders(v: pd.DataFrame, *, rules: EndpointRules, has_sledai: bool
     return R.impute_nonresponders(observed, expected)
 
 
-ADRS_ORDER = ["STUDYID", "USUBJID", "ARM", "TRTSDT", "PARAMCD", "PARAM", "AVISIT", "AVISITN", "ADT", "ADY",
+ADRS_ORDER = ["STUDYID", "USUBJID", "ARM", "TRTP", "TRTA", "TRTSDT", "PARAMCD", "PARAM", "PARAMN", "AVISIT", "AVISITN", "ADT", "ADY",
               "AVALC", "AVAL", "DTYPE", "NRIREAS", "WINENDT"] + [
     f"CRIT{i}{s}" for i in range(1, R.MAX_CRIT + 1) for s in ("", "FL")]
-ADQS_ORDER = ["STUDYID", "USUBJID", "ARM", "TRTSDT", "PARAMCD", "PARAM", "ADT", "ADY", "AVISIT", "AVISITN",
-              "AVAL", "BASE", "CHG", "PCHG", "ABLFL", "ANL01FL"]
+ADQS_ORDER = ["STUDYID", "USUBJID", "ARM", "TRTP", "TRTA", "TRTSDT", "PARAMCD", "PARAM", "PARAMN", "ADT", "ADY", "AVISIT", "AVISITN",
+              "AVAL", "BASE", "CHG", "PCHG", "ABLFL", "ANL01FL", "SRCDOM", "SRCVAR", "SRCSEQ"]
 
 
 #: the columns of the cut SDTM domains that :func:`build_efficacy` reads
 SDTM_COLUMNS = {
     "RS": ["USUBJID", "RSCAT", "RSTESTCD", "RSSTRESC", "RSSTRESN", "RSDTC", "VISIT", "VISITNUM"],
-    "LB": ["USUBJID", "LBTESTCD", "LBSTRESN", "LBDTC"],
+    "LB": ["USUBJID", "LBSEQ", "LBTESTCD", "LBSTRESN", "LBDTC"],
     "VS": ["USUBJID", "VSTESTCD", "VSSTRESN", "VSDTC"],
     "CM": ["USUBJID", "CMCAT", "CMTRT", "CMDECOD", "CMDOSE", "CMDOSFRQ", "CMROUTE", "CMSTDTC", "CMENDTC"],
 }
@@ -292,6 +294,7 @@ def _finish(frame: pd.DataFrame, adsl: pd.DataFrame, studyid: str, order: list[s
     out = frame.copy()
     out["STUDYID"] = studyid
     out["ARM"] = out["USUBJID"].map(adsl.set_index("USUBJID")["TRT01A"])
+    out = out.assign(**treatment_columns(out["USUBJID"], adsl), PARAMN=parameter_numbers(out["PARAMCD"]))
     if "TRTSDT" not in out:
         out["TRTSDT"] = out["USUBJID"].map(adsl.set_index("USUBJID")["TRTSDT"])
     for col in order:

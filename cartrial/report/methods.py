@@ -1,13 +1,16 @@
 """The methods appendix, generated from the configuration actually used."""
 from __future__ import annotations
 
+from cartrial.adam.methods import derivation_methods
 from cartrial.adam.visits import make_month_windows
 from cartrial.endpoints.rules import EndpointRules
 from cartrial.sdtm.units import LB_UNITS
 
 
-def describe_methods(settings: dict, analysis: dict, rules: EndpointRules, km: dict | None = None) -> list[dict]:
-    """Headings with bullet items stating every rule applied in this run."""
+def describe_methods(settings: dict, analysis: dict, rules: EndpointRules, km: dict | None = None,
+                     kinetics: dict | None = None) -> list[dict]:
+    """Headings with bullet items stating every rule applied in this run; the ADaM derivation methods are
+    the texts define.xml gives (:func:`cartrial.adam.methods.derivation_methods`)."""
     breaks = ", ".join(f"{b:g}" for b in settings.get("age_breaks", []))
     units = "; ".join(f"{code} {std}" for code, (std, _) in LB_UNITS.items())
     version = settings["sledai_version"]
@@ -16,6 +19,10 @@ def describe_methods(settings: dict, analysis: dict, rules: EndpointRules, km: d
                         for w in make_month_windows(months)) if months else "none"
     factors = ", ".join(f"{k.lower()} {v:.3g}" for k, v in sorted(rules.steroid_factors.items()))
     pred_op = "<=" if rules.doris_pred_inclusive else "<"
+    derived: dict[str, list[str]] = {}
+    for method in derivation_methods(kinetics):
+        derived.setdefault(method.heading, []).append(method.text)
+    general = derived.pop("Derivations", [])
     return [
         {"heading": "Data cut", "items": [
             f"Data cut-off date {analysis['cut']} ({analysis['type']} analysis).",
@@ -37,7 +44,9 @@ def describe_methods(settings: dict, analysis: dict, rules: EndpointRules, km: d
             "Follow-up: days from infusion to death or last contact (inclusive); months = days / 30.4375.",
             f"Age groups (AGEGR1) cut at {breaks} years.",
             f"Laboratory results converted to standard units: {units}.",
+            *general,
         ]},
+        *({"heading": heading, "items": items} for heading, items in derived.items()),
         {"heading": "Efficacy instruments and visits", "items": [
             f"Disease activity instrument: {version} (24 descriptors, total 0-105); clinical SLEDAI omits low "
             "complement and DNA binding. An assessment with any missing descriptor has no total.",

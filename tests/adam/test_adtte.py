@@ -12,7 +12,7 @@ def d(day):
     return T0 + pd.Timedelta(days=day - 1)
 
 
-ADSL = pd.DataFrame({"STUDYID": "T", "USUBJID": ["A", "B", "C"], "TRT01A": "Arm", "SAFFL": "Y", "TRTSDT": T0,
+ADSL = pd.DataFrame({"STUDYID": "T", "USUBJID": ["A", "B", "C"], "TRT01P": "Arm", "TRT01A": "Arm", "SAFFL": "Y", "TRTSDT": T0,
                      "DTHDT": [pd.NaT, d(200), pd.NaT], "LSTALVDT": [d(400), d(200), d(300)]})
 
 

@@ -33,7 +33,7 @@ ACTIVE = ["ARTHRIT", "RASH", "LOWCOMPL", "DNABIND"]  # 4 + 2 + 2 + 2 = 10
 def _study():
     subjects = ["S1", "S2", "S3", "S4"]
     adsl = pd.DataFrame({
-        "STUDYID": "T", "USUBJID": subjects, "TRT01A": "Arm", "TRTSDT": INFUSION, "SAFFL": "Y", "EFFFL": "Y",
+        "STUDYID": "T", "USUBJID": subjects, "TRT01P": "Arm", "TRT01A": "Arm", "TRTSDT": INFUSION, "SAFFL": "Y", "EFFFL": "Y",
         "AGE": [10.0, 30.0, 30.0, 30.0], "SEX": "F", "RFICDT": INFUSION - pd.Timedelta(days=30),
         "DTHDT": pd.NaT, "EOSSTT": ["ONGOING", "DISCONTINUED", "ONGOING", "ONGOING"],
         "DCSREAS": [None, "WITHDRAWAL BY SUBJECT", None, None],

@@ -5,7 +5,7 @@ import pytest
 from cartrial.adam.adae import build_adae
 
 ADSL = pd.DataFrame({
-    "USUBJID": ["S1", "S2", "S3"], "TRT01A": ["Low", "High", None], "SAFFL": ["Y", "Y", "N"],
+    "USUBJID": ["S1", "S2", "S3"], "TRT01P": ["Low", "High", None], "TRT01A": ["Low", "High", None], "SAFFL": ["Y", "Y", "N"],
     "TRTSDT": pd.to_datetime(["2025-03-10", "2025-04-01", None]),
     "LDSTDT": pd.to_datetime(["2025-03-05", "2025-03-27", "2025-05-01"]),
     "DTHDT": pd.to_datetime([None, "2025-06-15", None]), "AGE": [10.0, 30.0, 40.0],

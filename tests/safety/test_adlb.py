@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import pandas as pd
 
 from cartrial.adam.adlb import build_adlb, compute_ctcae_low_grade, compute_time_below, derive_icaht
@@ -24,7 +25,7 @@ def test_time_below_threshold():
 
 def test_icaht_grades_and_prolonged_cytopenia():
     trt = pd.Timestamp("2025-01-01")
-    adsl = pd.DataFrame({"USUBJID": ["A", "B"], "TRT01A": "Arm", "SAFFL": "Y", "TRTSDT": trt,
+    adsl = pd.DataFrame({"USUBJID": ["A", "B"], "TRT01P": "Arm", "TRT01A": "Arm", "SAFFL": "Y", "TRTSDT": trt,
                          "LDSTDT": trt - pd.Timedelta(days=5)})
 
     def rows(subj, test, values):
@@ -43,3 +44,50 @@ def test_icaht_grades_and_prolonged_cytopenia():
     assert icaht.loc["B", "ICAHTGR"] == 1
     assert (icaht.loc["A", "PC30FL"], icaht.loc["A", "PC90FL"]) == ("Y", "N")   # ANC 0.9 on day 35
     assert (icaht.loc["B", "PC30FL"], icaht.loc["B", "PC90FL"]) == ("Y", "Y")   # platelets 40 on day 92
+
+
+def test_adlb_bds_variables_by_hand():
+    """Baseline, change, reference-range indicators and grades on two creatinine and three ANC records."""
+    trt = pd.Timestamp("2025-01-01")
+    adsl = pd.DataFrame({"STUDYID": "S", "USUBJID": ["A"], "TRT01P": "Low", "TRT01A": "High", "SAFFL": "Y",
+                         "TRTSDT": trt, "LDSTDT": pd.NaT})
+    lb = pd.DataFrame({
+        "STUDYID": "S", "USUBJID": "A", "LBSEQ": [1, 2, 3, 4, 5], "LBCAT": ["CHEMISTRY"] * 2 + ["HEMATOLOGY"] * 3,
+        "LBTESTCD": ["CREAT", "CREAT", "NEUT", "NEUT", "NEUT"], "LBTEST": ["Creatinine"] * 2 + ["Neutrophils"] * 3,
+        "LBSTRESU": ["mg/dL"] * 2 + ["10^9/L"] * 3, "VISIT": ["BASELINE", "MONTH 1", "BASELINE", "DAY 7", "MONTH 1"],
+        "VISITNUM": [2, 10, 2, 5, 10], "LBDTC": ["2024-12-30", "2025-01-31", "2024-12-30", "2025-01-07", "2025-01-31"],
+        "LBSTRESN": [0.5, 1.2, 1.8, 0.4, 2.5], "LBSTNRLO": [0.3, 0.3, 2.0, 2.0, 2.0], "LBSTNRHI": [1.0, 1.0, 7.5, 7.5, 7.5]})
+    adlb = build_adlb(lb, adsl).set_index(["PARAMCD", "AVISIT"])
+    creat = adlb.loc[("CREAT", "MONTH 1")]
+    # 1.2 - 0.5 = 0.7 (+140 %); above the upper limit 1.0 from a normal baseline
+    assert (creat["BASE"], creat["CHG"], creat["PCHG"]) == (0.5, pytest.approx(0.7), pytest.approx(140.0))
+    assert (creat["ANRIND"], creat["BNRIND"], creat["PARAM"], creat["PARCAT1"]) == (
+        "HIGH", "NORMAL", "Creatinine (mg/dL)", "CHEMISTRY")
+    assert (creat["TRTP"], creat["TRTA"], creat["SRCDOM"], creat["SRCSEQ"]) == ("Low", "High", "LB", 2)
+    assert creat["ATOXGR"] == ""  # creatinine is not graded as a cytopenia
+    # ANC 1.8 at baseline (< LLN 2.0: grade 1, LOW); 0.4 on Day 7: grade 4; 2.5 at Month 1: grade 0
+    base = adlb.loc[("NEUT", "BASELINE")]
+    assert (base["ABLFL"], base["ANRIND"], base["ATOXGR"], pd.isna(base["CHG"])) == ("Y", "LOW", "1", True)
+    day7 = adlb.loc[("NEUT", "DAY 7")]
+    assert (day7["ATOXGR"], day7["BTOXGR"], day7["BNRIND"], day7["ANRIND"]) == ("4", "1", "LOW", "LOW")
+    assert adlb.loc[("NEUT", "MONTH 1"), "ATOXGR"] == "0"
+
+
+def test_advs_limits_baseline_and_change():
+    from cartrial.adam.advs import build_advs
+    trt = pd.Timestamp("2025-01-01")
+    adsl = pd.DataFrame({"STUDYID": "S", "USUBJID": ["A"], "TRT01P": "Low", "TRT01A": "Low", "SAFFL": "Y",
+                         "TRTSDT": trt, "LDSTDT": trt - pd.Timedelta(days=3)})
+    vs = pd.DataFrame({"STUDYID": "S", "USUBJID": "A", "VSSEQ": [1, 2, 3, 4], "VSTESTCD": ["TEMP", "TEMP", "TEMP", "SYSBP"],
+                       "VSSTRESN": [36.8, 37.0, 39.2, 150.0], "VSSTRESU": ["C", "C", "C", "mmHg"],
+                       "VISIT": ["SCREENING", "BASELINE", "DAY 3", "DAY 3"], "VISITNUM": [1, 2, 4, 4],
+                       "VSDTC": ["2024-12-20", "2024-12-27", "2025-01-03", "2025-01-03"]})
+    advs = build_advs(vs, adsl, limits={"TEMP": [36.0, 38.0], "SYSBP": [90, 140]}).set_index(["PARAMCD", "AVISIT"])
+    # baseline: the last value before lymphodepletion (Dec 29): Dec 27; day 3 fever 39.2 -> +2.2, HIGH
+    fever = advs.loc[("TEMP", "DAY 3")]
+    assert advs.loc[("TEMP", "BASELINE"), "ABLFL"] == "Y" and advs.loc[("TEMP", "SCREENING"), "ABLFL"] == ""
+    assert (fever["BASE"], fever["CHG"], fever["ANRIND"], fever["BNRIND"]) == (37.0, pytest.approx(2.2), "HIGH", "NORMAL")
+    assert (fever["PARAM"], fever["ADY"], fever["ONTRTFL"]) == ("Temperature (C)", 3, "Y")
+    # no baseline blood pressure: no change, no baseline indicator
+    bp = advs.loc[("SYSBP", "DAY 3")]
+    assert pd.isna(bp["BASE"]) and pd.isna(bp["CHG"]) and bp["BNRIND"] == "" and bp["ANRIND"] == "HIGH"

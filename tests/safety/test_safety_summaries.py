@@ -10,7 +10,7 @@ from cartrial.stats.monitoring import (compute_posterior_exceedance, compute_pre
 from cartrial.summaries.safety import summarize_ae_by_pt_grade, summarize_ae_by_soc_pt, summarize_safety_overview
 from cartrial.tables.safety import build_soc_pt_table
 
-ADSL = pd.DataFrame({"USUBJID": ["A", "B", "C", "D"], "TRT01A": ["Low", "Low", "High", "High"],
+ADSL = pd.DataFrame({"USUBJID": ["A", "B", "C", "D"], "TRT01P": ["Low", "Low", "High", "High"], "TRT01A": ["Low", "Low", "High", "High"],
                      "SAFFL": ["Y", "Y", "Y", "Y"]})
 
 

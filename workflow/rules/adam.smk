@@ -54,17 +54,19 @@ rule adam_efficacy:
 
 
 rule adam_safety:
-    """ADAE (dates, TEAE, grades, AESI, CAR-T syndromes), ADLB (CTCAE grades of cytopenias, ICAHT; cytokines
-    and B cells) and ADCM (medications with CRS-therapy, rescue and glucocorticoid flags)."""
+    """ADAE (dates, TEAE, grades, AESI, CAR-T syndromes), ADLB (every laboratory parameter; CTCAE grades of
+    cytopenias, ICAHT), ADCM (medications with CRS-therapy, rescue and glucocorticoid flags) and ADVS."""
     input:
         ae="results/{study}/{analysis}/sdtm/ae.parquet",
         lb="results/{study}/{analysis}/sdtm/lb.parquet",
         cm="results/{study}/{analysis}/sdtm/cm.parquet",
+        vs="results/{study}/{analysis}/sdtm/vs.parquet",
         adsl="results/{study}/{analysis}/adam/adsl.parquet",
     output:
         adae="results/{study}/{analysis}/adam/adae.parquet",
         adlb="results/{study}/{analysis}/adam/adlb.parquet",
         adcm="results/{study}/{analysis}/adam/adcm.parquet",
+        advs="results/{study}/{analysis}/adam/advs.parquet",
         icaht="results/{study}/{analysis}/adam/adcyto.parquet",
     params:
         library=LIBRARY_HASH,
@@ -148,6 +150,7 @@ rule export_xpt:
         cut=analysis_value("cut"),
         study=lambda wc: STUDIES[wc.study]["studyid"] or wc.study.upper(),
         title=study_value("title"),
+        kinetics=config["kinetics"],
     conda:
         "../envs/cartrial.yaml"
     threads: 2  # two files at a time (forked processes)

@@ -51,7 +51,7 @@ SAFETY_TABLES = list(SAFETY_TABLES)
 SAFETY_FIGURES = list(SAFETY_FIGURES)
 TTE_FIGURES = list(TTE_FIGURES)
 KINETICS_TABLES = list(KINETICS_TABLES)
-XPT_DATASETS = ["adsl", "adqs", "adrs", "adtte", "adae", "adlb", "adcm", "adpc", "adpp"]
+XPT_DATASETS = ["adsl", "adqs", "adrs", "adtte", "adae", "adlb", "adcm", "advs", "adpc", "adpp"]
 ARD_FILES = [
     "populations", "disposition", "demographics", "response_rates", "response_rates_oc",
     "response_differences", "change_from_baseline", "time_to_event", "safety_overview", "ae_by_soc_pt",

@@ -44,6 +44,7 @@ rule report:
         effective=effective_config,
         endpoints=config["endpoints"],
         km=config["km"],
+        kinetics=config["kinetics"],
         sponsor=config["report"]["sponsor"],
         max_listing_rows=config["report"]["max_listing_rows"],
         root=workflow.basedir,

@@ -12,20 +12,19 @@ with job_log(snakemake.log[0], "tables_safety"):  # noqa: F821
     inp, out = snakemake.input, snakemake.output  # noqa: F821
     folder = Path(out.tables[0]).parent
     adae = pd.read_parquet(inp.adae)
-    hierarchy = adae[["AEBODSYS", "AEDECOD"]].drop_duplicates()
     src = "ADAE; ard/{}.csv (rule ard_safety)"
     soc = read_ard(inp.ae_by_soc_pt)
     tables = [
         T.build_overview_table(read_ard(inp.safety_overview), source=src.format("safety_overview")),
-        T.build_soc_pt_table(soc, hierarchy, table_id="t14_3_2_teae_soc_pt", number="14.3.2",
+        T.build_soc_pt_table(soc, table_id="t14_3_2_teae_soc_pt", number="14.3.2",
                              title="Treatment-emergent adverse events by system organ class and preferred term",
                              source=src.format("ae_by_soc_pt")),
         T.build_pt_grade_table(read_ard(inp.ae_by_pt_grade), source=src.format("ae_by_pt_grade")),
         T.build_syndrome_table(read_ard(inp.syndromes), source="ADAE, CM; ard/syndromes.csv (rule ard_safety)"),
-        T.build_soc_pt_table(soc, hierarchy, table_id="t14_3_5_infections", number="14.3.5",
+        T.build_soc_pt_table(soc, table_id="t14_3_5_infections", number="14.3.5",
                              title="Treatment-emergent infections by preferred term", source=src.format("ae_by_soc_pt"),
                              socs=["Infections and infestations"]),
-        T.build_soc_pt_table(read_ard(inp.ae_lymphodepletion), hierarchy, table_id="t14_3_6_lymphodepletion",
+        T.build_soc_pt_table(read_ard(inp.ae_lymphodepletion), table_id="t14_3_6_lymphodepletion",
                              number="14.3.6", title="Adverse events during lymphodepletion (before infusion)",
                              source=src.format("ae_lymphodepletion"),
                              notes=["Events starting on or after the first lymphodepletion dose and before the "

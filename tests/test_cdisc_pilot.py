@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cartrial.ard import read_ard
+
 from tests.pilot.fetch import fetch
 from tests.test_workflow import _run, _workspace
 
@@ -88,7 +90,7 @@ def _reference_counts(source: Path) -> pd.DataFrame:
 
 def test_teae_counts_by_soc_and_pt_match_the_pilot_adae(pilot):
     source, out = pilot
-    ard = pd.read_csv(out / "ard" / "ae_by_soc_pt.csv")
+    ard = read_ard(out / "ard" / "ae_by_soc_pt.csv")
     ours = ard[ard["stat_name"] == "n"].rename(columns={"group_level": "ACTARM", "variable_level": "level",
                                                         "stat_value": "n"})
     ours = ours.set_index(["ACTARM", "variable", "level"])["n"]

@@ -9,6 +9,8 @@ import pyreadstat
 import pytest
 from pypdf import PdfReader
 
+from cartrial.ard import read_ard
+
 from cartrial.adam.xpt import LABELS, write_xpt
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct
@@ -30,7 +32,7 @@ def _pages(pdf: Path) -> list[str]:
 
 def test_primary_endpoint_in_pdf_matches_ard(run):
     _, out = run
-    ard = pd.read_csv(out / "ard" / "response_rates.csv")
+    ard = read_ard(out / "ard" / "response_rates.csv")
     sel = ard[(ard["group_level"] == "ALL") & (ard["variable"] == "SRI4") & (ard["variable_level"] == "MONTH 1")]
     v = dict(zip(sel["stat_name"], sel["stat_value"]))
     # the expected text is formatted here from the ARD's numbers, independently of the table code path

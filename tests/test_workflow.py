@@ -81,7 +81,7 @@ def test_run_produces_report_and_contract_outputs(two_runs):
     assert {"n", "n_grade3plus", "events", "N", "p"} == set(soc["stat_name"])
     assert {"AEBODSYS", "AEDECOD"} <= set(soc["variable"])
     adpp = pd.read_parquet(out / "adam/adpp.parquet")
-    assert {"USUBJID", "ARM", "PARCAT1", "PARAMCD", "AVAL", "AVALU"} <= set(adpp.columns)
+    assert {"USUBJID", "TRTA", "PARCAT1", "PARAMCD", "PARAM", "AVAL", "AVALU"} <= set(adpp.columns)
     assert {"CMAX", "TMAX", "AUCINT", "AUCINTLN", "TLST", "LAMZHL", "R2ADJ", "LAMZNPT"} <= set(adpp["PARAMCD"])
     assert set(adpp["PARCAT1"]) <= {"CARTDNA", "CARTCELL"}
     recon = pd.read_csv(out / "sdtm/reconciliation.csv")
@@ -113,8 +113,8 @@ def test_run_produces_report_and_contract_outputs(two_runs):
     define = (out / "adam/define.xml").read_text(encoding="utf-8")
     assert all(f'xlink:href="{name}.xpt"' in define for name in ("adsl", "adae", "adcm", "adlb", "adpp"))
     ard = pd.read_csv(out / "ard/disposition.csv")
-    assert list(ard.columns) == ["analysis", "group", "group_level", "variable", "variable_level", "stat_name",
-                                 "stat_value", "unit", "method"]
+    assert list(ard.columns) == ["analysis", "group1", "group1_level", "group2", "group2_level", "variable",
+                                 "variable_level", "stat_name", "stat_label", "stat", "fmt", "unit", "method"]
 
 
 def test_two_runs_are_byte_identical(two_runs):

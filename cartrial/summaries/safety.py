@@ -73,28 +73,33 @@ def summarize_safety_overview(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels:
     return make_ard(rows)
 
 
-def _term_rows(a: pd.DataFrame, variable: str, levels: list[str], denom: dict[str, int], analysis: str) -> list[dict]:
-    """n (subjects), n_grade3plus, events, N, p for every term of ``variable``, vectorised."""
+def _term_rows(a: pd.DataFrame, variable: str, levels: list[str], denom: dict[str, int], analysis: str,
+               within: str | None = None) -> list[dict]:
+    """n (subjects), n_grade3plus, events, N, p for every term of ``variable`` (nested in its ``within`` term,
+    e.g. a PT in its SOC, which the rows carry as their second group), vectorised."""
     if not len(a):
         return []
     both = pd.concat([a, a.assign(ARM=ALL)], ignore_index=True)
-    g = both.groupby(["ARM", variable])
+    keys = ["ARM", *([within] if within else []), variable]
+    g = both.groupby(keys)
     stats = pd.DataFrame({
         "n": g["USUBJID"].nunique(),
-        "n_grade3plus": both[both["ATOXGRN"] >= 3].groupby(["ARM", variable])["USUBJID"].nunique(),
+        "n_grade3plus": both[both["ATOXGRN"] >= 3].groupby(keys)["USUBJID"].nunique(),
         "events": g.size(),
     }).fillna(0).reset_index()
     order = {lvl: i for i, lvl in enumerate([*levels, ALL])}
     stats = stats[stats["ARM"].isin(order)]
-    stats = stats.assign(_o=stats["ARM"].map(order)).sort_values(["_o", variable], kind="stable").drop(columns="_o")
+    stats = stats.assign(_o=stats["ARM"].map(order)).sort_values(["_o", *keys[1:]], kind="stable").drop(columns="_o")
     stats["N"] = stats["ARM"].map(denom)
     stats["p"] = stats["n"] / stats["N"]
-    long = stats.melt(id_vars=["ARM", variable], value_vars=["n", "n_grade3plus", "events", "N", "p"],
+    long = stats.melt(id_vars=keys, value_vars=["n", "n_grade3plus", "events", "N", "p"],
                       var_name="stat_name", value_name="stat_value")
-    return [dict(analysis=analysis, group="ARM", group_level=r.ARM, variable=variable,
-                 variable_level=getattr(r, variable), stat_name=r.stat_name, stat_value=r.stat_value,
+    outer = long[within] if within else pd.Series("", index=long.index)
+    return [dict(analysis=analysis, group="ARM", group_level=arm, group2=within or "", group2_level=soc,
+                 variable=variable, variable_level=term, stat_name=stat, stat_value=value,
                  method="subjects counted once per term; N = safety set (ADSL)")
-            for r in long.itertuples(index=False)]
+            for arm, soc, term, stat, value in zip(long["ARM"], outer, long[variable], long["stat_name"],
+                                                   long["stat_value"])]
 
 
 def summarize_ae_by_soc_pt(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str], flag: str = "TRTEMFL",
@@ -108,8 +113,9 @@ def summarize_ae_by_soc_pt(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels: li
     a = a[a[flag] == "Y"].assign(ANY="ANY")
     denom = safety_denominators(adsl, levels)
     rows = []
-    for variable in ("ANY", "AEBODSYS", "AEDECOD"):
+    for variable in ("ANY", "AEBODSYS"):
         rows += _term_rows(a, variable, levels, denom, analysis)
+    rows += _term_rows(a, "AEDECOD", levels, denom, analysis, within="AEBODSYS")
     return make_ard(rows)
 
 
@@ -119,14 +125,15 @@ def summarize_ae_by_pt_grade(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels: 
     a = a[(a["TRTEMFL"] == "Y") & a["ATOXGRN"].notna()]
     denom = safety_denominators(adsl, levels)
     both = pd.concat([a, a.assign(ARM=ALL)], ignore_index=True)
-    worst = both.groupby(["ARM", "AEDECOD", "USUBJID"])["ATOXGRN"].max().reset_index()
-    counts = worst.groupby(["ARM", "AEDECOD", "ATOXGRN"]).size().unstack("ATOXGRN").reindex(
+    worst = both.groupby(["ARM", "AEBODSYS", "AEDECOD", "USUBJID"])["ATOXGRN"].max().reset_index()
+    counts = worst.groupby(["ARM", "AEBODSYS", "AEDECOD", "ATOXGRN"]).size().unstack("ATOXGRN").reindex(
         columns=[1.0, 2.0, 3.0, 4.0, 5.0]).fillna(0)
     rows = []
-    for (arm, pt), r in counts.iterrows():
+    for (arm, soc, pt), r in counts.iterrows():
         if arm not in denom:
             continue
-        base = dict(analysis="ae_by_pt_grade", group="ARM", group_level=arm, variable="AEDECOD", variable_level=pt,
+        base = dict(analysis="ae_by_pt_grade", group="ARM", group_level=arm, group2="AEBODSYS", group2_level=soc,
+                    variable="AEDECOD", variable_level=pt,
                     method="subjects counted once at their maximum grade; N = safety set (ADSL)")
         rows += [{**base, "stat_name": f"n_grade{int(g)}", "stat_value": r[g]} for g in counts.columns]
         rows.append({**base, "stat_name": "N", "stat_value": denom[arm]})

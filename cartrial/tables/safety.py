@@ -46,18 +46,23 @@ def build_overview_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
     return t
 
 
-def _ordered_terms(ard: pd.DataFrame, variable: str, terms: list[str] | None = None) -> list[str]:
+def _ordered_terms(ard: pd.DataFrame, variable: str, terms: list[str] | None = None, within: str | None = None
+                   ) -> list[str]:
     tot = ard[(ard["group_level"] == ALL) & (ard["variable"] == variable) & (ard["stat_name"] == "n")]
     if terms is not None:
         tot = tot[tot["variable_level"].isin(terms)]
+    if within is not None:
+        tot = tot[tot["group2_level"] == within]
     tot = tot.assign(neg=-tot["stat_value"]).sort_values(["neg", "variable_level"], kind="stable")
     return tot["variable_level"].tolist()
 
 
-def build_soc_pt_table(ard: pd.DataFrame, hierarchy: pd.DataFrame, *, table_id: str, number: str, title: str,
+def build_soc_pt_table(ard: pd.DataFrame, *, table_id: str, number: str, title: str,
                        source: str, socs: list[str] | None = None, notes: list[str] | None = None) -> DisplayTable:
-    """Subjects by SOC and PT, any grade and grade >= 3, per arm (``hierarchy``: AEBODSYS, AEDECOD pairs)."""
-    v = ard_lookup(ard)
+    """Subjects by SOC and PT, any grade and grade >= 3, per arm (each PT row of the ARD carries its SOC)."""
+    v = {(lvl, soc, var, term, stat): value for lvl, soc, var, term, stat, value in zip(
+        ard["group_level"], ard["group2_level"], ard["variable"], ard["variable_level"], ard["stat_name"],
+        ard["stat_value"])}
     levels = display_levels(ard) if len(ard) else [ALL]
     bign = _bign(ard)
     cols = ["Any grade", "Grade >= 3"] * len(levels)
@@ -65,21 +70,20 @@ def build_soc_pt_table(ard: pd.DataFrame, hierarchy: pd.DataFrame, *, table_id: 
                      spanners=[[_header(lvl, bign.get(lvl)), 2] for lvl in levels],
                      stub_header="System organ class\n  Preferred term")
 
-    def cells(variable, term):
+    def cells(variable, term, soc=""):
         out = []
         for lvl in levels:
             N = bign.get(lvl, 0)
-            out += [fmt_n_pct(v.get((lvl, variable, term, "n"), 0), N),
-                    fmt_n_pct(v.get((lvl, variable, term, "n_grade3plus"), 0), N)]
+            out += [fmt_n_pct(v.get((lvl, soc, variable, term, "n"), 0), N),
+                    fmt_n_pct(v.get((lvl, soc, variable, term, "n_grade3plus"), 0), N)]
         return out
 
     if socs is None:
         t.add("Subjects with at least one event", cells("ANY", "ANY"))
     for soc in _ordered_terms(ard, "AEBODSYS", socs):
         t.add(soc, cells("AEBODSYS", soc))
-        pts = hierarchy.loc[hierarchy["AEBODSYS"] == soc, "AEDECOD"].unique().tolist()
-        for pt in _ordered_terms(ard, "AEDECOD", pts):
-            t.add(pt, cells("AEDECOD", pt), level=1)
+        for pt in _ordered_terms(ard, "AEDECOD", within=soc):
+            t.add(pt, cells("AEDECOD", pt, soc), level=1)
     if not len(ard) or not t.rows:
         t.add("No events", [""] * len(cols))
     t.footnotes = [*(notes or [TE_NOTE]), COUNT_NOTE, SORT_NOTE, "MedDRA coding as recorded in AE."]
@@ -90,7 +94,13 @@ def build_soc_pt_table(ard: pd.DataFrame, hierarchy: pd.DataFrame, *, table_id: 
 
 def build_pt_grade_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
     """Table 14.3.3: subjects by PT and maximum grade (columns grade 1-5) per arm."""
-    v = ard_lookup(ard)
+    v = {(lvl, var, term, stat): value for lvl, var, term, stat, value in zip(
+        ard["group_level"], ard["variable"], ard["variable_level"], ard["stat_name"], ard["stat_value"])
+        if var != "AEDECOD"}
+    for key, value in zip(zip(ard["group_level"], ard["variable"], ard["variable_level"], ard["stat_name"]),
+                          ard["stat_value"]):
+        if key[1] == "AEDECOD":  # a PT coded under two SOCs counts once per SOC: summed
+            v[key] = v.get(key, 0) + value if key[3] != "N" else value
     levels = display_levels(ard) if len(ard) else [ALL]
     bign = _bign(ard)
     t = DisplayTable("t14_3_3_teae_pt_grade", "14.3.3", "Treatment-emergent adverse events by preferred term and "

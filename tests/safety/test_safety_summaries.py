@@ -66,8 +66,7 @@ def test_sort_order_descending_then_alphabetical():
     ]
     adae = pd.DataFrame(rows).fillna("")
     ard = summarize_ae_by_soc_pt(adae, ADSL, levels=["Low", "High"])
-    hierarchy = adae[["AEBODSYS", "AEDECOD"]].drop_duplicates()
-    t = build_soc_pt_table(ard, hierarchy, table_id="t", number="1", title="t", source="s")
+    t = build_soc_pt_table(ard, table_id="t", number="1", title="t", source="s")
     labels = [r.label for r in t.rows]
     # Investigations (3 subjects) first; its PTs: ALT 1, Neutrophil 1, Platelet 1 -> alphabetical;
     # then Blood (1) and Infections (1) alphabetically

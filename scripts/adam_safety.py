@@ -5,6 +5,7 @@ from cartrial.adam.adae import build_adae
 from cartrial.adam.adcm import build_adcm
 from cartrial.adam.adlb import build_adlb, derive_icaht
 from cartrial.adam.advs import build_advs
+from cartrial.endpoints.rules import EndpointRules
 from cartrial.io import job_log, read_sdtm, write_parquet
 
 with job_log(snakemake.log[0], "adam_safety") as log:  # noqa: F821
@@ -15,7 +16,9 @@ with job_log(snakemake.log[0], "adam_safety") as log:  # noqa: F821
     adlb = build_adlb(pd.read_parquet(inp.lb), adsl)
     write_parquet(adae, out.adae)
     write_parquet(adlb, out.adlb)
-    write_parquet(build_adcm(read_sdtm([inp.cm]).get("CM"), adsl), out.adcm)
+    rules = EndpointRules.from_config(dict(par.endpoints))
+    write_parquet(build_adcm(read_sdtm([inp.cm]).get("CM"), adsl, factors=rules.steroid_factors,
+                             frequencies=rules.steroid_frequencies, routes=list(rules.steroid_routes)), out.adcm)
     write_parquet(build_advs(read_sdtm([inp.vs]).get("VS"), adsl, limits=dict(par.safety["vital_sign_limits"])),
                   out.advs)
     write_parquet(derive_icaht(adlb), out.icaht)

@@ -14,5 +14,6 @@ with job_log(snakemake.log[0], "ard_kinetics"):  # noqa: F821
     below = par.kinetics["bcell_aplasia_below"]
     write_ard(K.summarize_kinetics(adpp, levels=levels), out.kinetics)
     write_ard(K.summarize_cytokines(K.derive_cytokine_peaks(adlb, adsl, adae)), out.cytokines)
-    write_ard(K.summarize_bcells(K.derive_bcell_recovery(adlb, adsl, below=below), levels=levels, below=below,
-                                 conf_type=par.km["conf_type"]), out.bcells)
+    write_ard(K.summarize_bcells(pd.read_parquet(inp.adtte, filters=[("PARCAT1", "==", "B-CELL")]), adlb, adsl,
+                                 levels=levels, below=below, conf_type=par.km["conf_type"],
+                                 landmark_months=list(par.km["landmark_months"])), out.bcells)

@@ -22,9 +22,9 @@ with job_log(snakemake.log[0], "ard_safety"):  # noqa: F821
     write_ard(L.summarize_lab_shift(derive_worst_grades(adlb), levels=levels), out.lab_shift)
     write_ard(L.summarize_icaht(icaht, adsl, levels=levels), out.icaht)
     tox = L.summarize_toxicity_monitoring(
-        adae, adsl, cut=par.cut, syndromes=list(mon["syndromes"]), min_grade=mon["min_grade"],
+        adae, adsl, syndromes=list(mon["syndromes"]), min_grade=mon["min_grade"],
         prior=tuple(mon["prior"]), threshold=mon["threshold"], cutoff=mon["cutoff"],
-        planned_n=par.safety["planned_n"], min_followup_days=mon["min_followup_days"])
+        planned_n=par.safety["planned_n"])
     pp = L.summarize_predictive_probability(
         read_ard(inp.rates), paramcd=par.primary["paramcd"], visit=par.primary["visits"][0],
         prior=tuple(eff["prior"]), p0=eff["p0"], cutoff=eff["cutoff"], planned_n=par.safety["planned_n"])

@@ -8,7 +8,7 @@ from cartrial.summaries.tte import summarize_time_to_event
 
 with job_log(snakemake.log[0], "ard_tte"):  # noqa: F821
     inp, par = snakemake.input, snakemake.params  # noqa: F821
-    adsl, adtte = pd.read_parquet(inp.adsl), pd.read_parquet(inp.adtte)
+    adsl, adtte = pd.read_parquet(inp.adsl), pd.read_parquet(inp.adtte, filters=[("PARCAT1", "==", "EFFICACY")])
     levels = arm_levels(adsl, arm_order=list(par.arm_order))
     ard = summarize_time_to_event(adtte, levels=levels, conf_type=par.km["conf_type"],
                                   landmark_months=list(par.km["landmark_months"]))

@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from cartrial.adam.efficacy import first_rescue_dates
 from cartrial.figures import tte as F
 from cartrial.io import job_log
 from cartrial.summaries.efficacy import arm_levels
@@ -17,5 +16,5 @@ with job_log(snakemake.log[0], "figures_tte"):  # noqa: F821
     F.plot_km_panels(adtte, levels=levels, params=["TTDORIS", "DURDORIS", "DURORR", "TTFLARE"], labels=labels,
                      stem=folder / F.TTE_FIGURES[0])
     flare = adtte[(adtte["PARAMCD"] == "TTFLARE") & (adtte["CNSR"] == 0)].set_index("USUBJID")["ADT"]
-    F.plot_swimmer(adsl, adrs, first_rescue_dates(pd.read_parquet(inp.adcm)), flare, stem=folder / F.TTE_FIGURES[1],
+    F.plot_swimmer(adsl, adrs, adsl.set_index("USUBJID")["RESCDT"].dropna(), flare, stem=folder / F.TTE_FIGURES[1],
                    max_subjects=snakemake.params.max_subjects)  # noqa: F821

@@ -46,3 +46,24 @@ def test_finish_run_removes_stale_deliverables(tmp_path):
     assert "FAILED   s1/interim: 1 error(s)" in summary and "current  s1/final" in summary
     start_run(tmp_path)
     assert not failed.exists()
+
+
+def test_a_job_that_fails_before_opening_its_log_still_leaves_its_failure_file(tmp_path):
+    """A job script that dies on an import (before job_log) is found without Snakemake's log, which under
+    --quiet does not name the failed job."""
+    import subprocess
+    import sys
+
+    log = tmp_path / "logs" / "s" / "final" / "figures_tte.log"
+    script = tmp_path / "job.py"
+    script.write_text(
+        "class Job:\n"
+        f"    log = [{str(log)!r}]\n"
+        "    rule = 'figures_tte'\n"
+        "snakemake = Job()\n"
+        "import cartrial\n"
+        "from cartrial.adam.efficacy import no_such_function\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert proc.returncode != 0 and "ImportError" in proc.stderr
+    failed = tmp_path / "logs" / "s" / "final" / "failed" / "figures_tte.txt"
+    assert failed.read_text().startswith("ImportError: cannot import name 'no_such_function'")

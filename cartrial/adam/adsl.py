@@ -24,14 +24,21 @@ template for the derivation order):
 - Baseline vitals (``HEIGHTBL``, ``WEIGHTBL``): last non-missing value on or
   before the infusion date (on or before the cut for subjects not infused);
   ``BMIBL`` = weight / height^2; ``BSABL`` by Mosteller (sqrt(h x w / 3600)).
+- ``RESCDT`` = start of the first rescue therapy (CM category ``RESCUE
+  THERAPY``, a partial date at its earliest day); efficacy reads it from here.
+- ``MONEVLFL`` = Y for subjects evaluable for the interim toxicity stopping
+  rule: infused at least ``min_followup_days`` before the cut, or with a
+  treatment-emergent event of a monitored syndrome of at least the monitored
+  grade (onset by ADAE's imputation rule).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from cartrial.adam.adae import derive_start_date
 from cartrial.dates import MONTH_DAYS, dtc_to_date
-from cartrial.sdtm.contract import CUT_DATE_VARIABLE
+from cartrial.sdtm.contract import CUT_DATE_VARIABLE, SYNDROME_TERMS
 
 DM_KEEP = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "AGE", "AGEU", "SEX", "RACE", "ETHNIC", "COUNTRY",
            "ARMCD", "ARM", "ACTARMCD", "ACTARM"]
@@ -187,20 +194,47 @@ ADSL_ORDER = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "AGE", "AGEU", "AGEGR1",
               "ETHNIC", "COUNTRY", "ARMCD", "ARM", "ACTARMCD", "ACTARM", "TRT01P", "TRT01A", "RFICDT",
               "LDSTDT", "TRTSDT", "TRTEDT", "DOSE", "DOSEU", "SCRNFL", "ENRLFL", "SAFFL", "EFFFL", "EOSSTT", "DCSREAS",
               "EOSDT", "DTHFL", "DTHDT", "LSTALVDT", "FUPDUR", "FUPMO", "HEIGHTBL", "WEIGHTBL", "BMIBL",
-              "BSABL", "DCUTDT"]
+              "BSABL", "DCUTDT", "RESCDT", "MONEVLFL"]
 
 
 def sdtm_columns(domain: str) -> list[str] | None:
     """The columns of a cut SDTM domain that :func:`build_adsl` reads (None: every column), so a job reads
     a 30-million-record RS or LB domain as a few columns only."""
-    needs = {"RS": ["RSCAT", "RSDTC"], "VS": ["VSTESTCD", "VSSTRESN", "VSDTC"]}
+    needs = {"RS": ["RSCAT", "RSDTC"], "VS": ["VSTESTCD", "VSSTRESN", "VSDTC"], "CM": ["CMCAT", "CMSTDTC"],
+             "AE": ["AEDECOD", "AESTDTC", "AEENDTC", "AETOXGR"]}
     if domain in ("DM", "DS", "EX"):
         return None
     return list(dict.fromkeys(["USUBJID"] + needs.get(domain, []) + last_contact_columns(domain)))
 
 
+def first_rescue_dates(cm: pd.DataFrame | None) -> pd.Series:
+    """Start date of each subject's first rescue therapy (CM category RESCUE THERAPY)."""
+    if cm is None or not len(cm) or "CMCAT" not in cm or "CMSTDTC" not in cm:
+        return pd.Series(dtype="datetime64[ns]")
+    rec = cm[cm["CMCAT"] == "RESCUE THERAPY"]
+    d = pd.DataFrame({"USUBJID": rec["USUBJID"], "d": dtc_to_date(rec["CMSTDTC"], impute="first")})
+    return d.dropna().groupby("USUBJID")["d"].min()
+
+
+def flag_monitoring_evaluable(adsl: pd.DataFrame, ae: pd.DataFrame | None, *, cut: pd.Timestamp,
+                              syndromes: list[str], min_grade: float, min_followup_days: int) -> np.ndarray:
+    """``MONEVLFL`` (see the module rules)."""
+    infused = adsl["SAFFL"] == "Y"
+    followed = adsl["TRTSDT"] <= cut - pd.Timedelta(days=min_followup_days)
+    with_event: set = set()
+    if ae is not None and len(ae) and "AEDECOD" in ae:
+        trt = ae["USUBJID"].map(adsl.set_index("USUBJID")["TRTSDT"])
+        onset = derive_start_date(ae, trt)["ASTDT"]
+        syndrome = ae["AEDECOD"].fillna("").astype(str).str.casefold().map(
+            {k.casefold(): v for k, v in SYNDROME_TERMS.items()})
+        grade = pd.to_numeric(ae.get("AETOXGR"), errors="coerce")
+        hit = syndrome.isin(syndromes) & (grade >= min_grade) & (onset >= trt)
+        with_event = set(ae.loc[hit, "USUBJID"])
+    return np.where(infused & (followed | adsl["USUBJID"].isin(with_event)), "Y", "")
+
+
 def build_adsl(domains: dict[str, pd.DataFrame], *, cut: str, sledai_version: str,
-               age_breaks: list[float]) -> pd.DataFrame:
+               age_breaks: list[float], monitoring: dict | None = None) -> pd.DataFrame:
     """Build ADSL from cut SDTM domains (``DM`` required, others optional)."""
     cut_ts = pd.Timestamp(cut)
     dm = domains["DM"]
@@ -218,8 +252,12 @@ def build_adsl(domains: dict[str, pd.DataFrame], *, cut: str, sledai_version: st
             .pipe(derive_baseline_vitals, domains.get("VS"), cut=cut_ts)
             .pipe(derive_age_group, breaks=age_breaks))
     adsl["DCUTDT"] = cut_ts
+    adsl["RESCDT"] = adsl["USUBJID"].map(first_rescue_dates(domains.get("CM")))
+    mon = {"syndromes": ["CRS", "ICANS"], "min_grade": 3, "min_followup_days": 28, **(monitoring or {})}
+    adsl["MONEVLFL"] = flag_monitoring_evaluable(adsl, domains.get("AE"), cut=cut_ts, syndromes=list(mon["syndromes"]),
+                                                 min_grade=mon["min_grade"], min_followup_days=mon["min_followup_days"])
     adsl["AGE"] = adsl["AGE"].astype("float64")
-    for col in ("RFICDT", "LDSTDT", "TRTSDT", "EOSDT", "DTHDT", "LSTALVDT", "DCUTDT"):
+    for col in ("RFICDT", "LDSTDT", "TRTSDT", "TRTEDT", "EOSDT", "DTHDT", "LSTALVDT", "DCUTDT", "RESCDT"):
         adsl[col] = pd.to_datetime(adsl[col]).astype("datetime64[ns]")
     for col in ADSL_ORDER:
         if adsl[col].dtype == object:

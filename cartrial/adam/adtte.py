@@ -114,12 +114,40 @@ def derive_tte_param(adsl: pd.DataFrame, adrs: pd.DataFrame, spec: dict) -> pd.D
     return out.drop(columns=["CNSDT"])
 
 
-ADTTE_ORDER = ["STUDYID", "USUBJID", "ARM", "TRTP", "TRTA", "PARAMCD", "PARAM", "PARAMN", "STARTDT", "ADT", "AVAL", "AVALU", "CNSR",
+ADTTE_ORDER = ["STUDYID", "USUBJID", "ARM", "TRTP", "TRTA", "PARCAT1", "PARAMCD", "PARAM", "PARAMN", "STARTDT", "ADT", "AVAL", "AVALU", "CNSR",
                "EVNTDESC", "CNSDTDSC", "SRCDOM"]
 
 
-def build_adtte(adsl: pd.DataFrame, adrs: pd.DataFrame, specs: list[dict]) -> tuple[pd.DataFrame, list[str]]:
-    """All configured parameters; returns ADTTE and the reasons for parameters not derived."""
+def derive_bcell_recovery(adlb: pd.DataFrame, adsl: pd.DataFrame, *, below: float) -> pd.DataFrame:
+    """Parameter TTBREC, time to B-cell recovery, for each infused subject with B-cell aplasia.
+
+    Aplasia: a post-infusion CD19+ B-cell count (ADLB ``BCELL``) below ``below`` cells/uL. Recovery (the
+    event): the first later count at or above it; without recovery the subject is censored at the last
+    count. Origin: the infusion date; AVAL = days from it, inclusive, as for the other parameters.
+    """
+    rec = adlb.loc[adlb["PARAMCD"] == "BCELL", ["USUBJID", "ADT", "AVAL"]].dropna()
+    rec = rec.merge(adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRTSDT"]], on="USUBJID", how="inner")
+    rec = rec[rec["ADT"] > rec["TRTSDT"]].sort_values(["USUBJID", "ADT"], kind="stable")
+    low = rec["AVAL"] < below
+    first_low = rec[low].groupby("USUBJID")["ADT"].min().rename("LOWDT")
+    rec = rec.join(first_low, on="USUBJID", how="inner")
+    recovered = rec[(rec["ADT"] > rec["LOWDT"]) & (rec["AVAL"] >= below)].groupby("USUBJID")["ADT"].min()
+    last = rec.groupby("USUBJID")[["ADT", "TRTSDT"]].max()
+    out = last.rename(columns={"TRTSDT": "STARTDT"}).reset_index()
+    event = out["USUBJID"].map(recovered)
+    out["CNSR"] = np.where(event.notna(), 0.0, 1.0)
+    out["ADT"] = event.fillna(out["ADT"]).astype("datetime64[ns]")
+    out["AVAL"] = ((out["ADT"] - out["STARTDT"]).dt.days + 1).astype("float64")
+    out["EVNTDESC"] = np.where(event.notna(), f"B-cell count >= {below:g} cells/uL", "")
+    out["CNSDTDSC"] = np.where(event.notna(), "", "last B-cell count")
+    return out.assign(PARCAT1="B-CELL", PARAMCD="TTBREC", PARAM="Time to B-cell recovery (days)", AVALU="DAYS",
+                      SRCDOM="ADLB")
+
+
+def build_adtte(adsl: pd.DataFrame, adrs: pd.DataFrame, specs: list[dict], *, adlb: pd.DataFrame | None = None,
+                bcell_below: float = 5.0) -> tuple[pd.DataFrame, list[str]]:
+    """All configured parameters (PARCAT1 EFFICACY) and, with ``adlb``, the time to B-cell recovery
+    (PARCAT1 B-CELL); returns ADTTE and the reasons for parameters not derived."""
     parts, skipped = [], []
     known = set(adrs["PARAMCD"]) if len(adrs) else set()
     for spec in specs:
@@ -131,9 +159,13 @@ def build_adtte(adsl: pd.DataFrame, adrs: pd.DataFrame, specs: list[dict]) -> tu
             continue
         part = derive_tte_param(adsl, adrs, spec)
         if len(part):
-            parts.append(part)
+            parts.append(part.assign(PARCAT1="EFFICACY"))
         else:
             skipped.append(f"{spec['paramcd']}: no subject has a start date")
+    if adlb is not None:
+        bcell = derive_bcell_recovery(adlb, adsl, below=bcell_below)
+        if len(bcell):
+            parts.append(bcell)
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in ADTTE_ORDER}), skipped
     out = pd.concat(parts, ignore_index=True)

@@ -230,7 +230,7 @@ def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, vers
         issues.append(Finding("CM", "cm", None, "CMDECOD", f"glucocorticoid {row.DRUG} has no potency factor, "
                               "dose or known frequency: daily dose missing on the days it covers", row.DRUG,
                               row.USUBJID, severity="warning", action="steroid criteria not evaluable"))
-    rescue = first_rescue_dates(cm)
+    rescue = adsl.set_index("USUBJID")["RESCDT"].dropna()
     term = (cm["CMDECOD"] if "CMDECOD" in cm else cm["CMTRT"]).fillna("").str.upper()
     krt = _first_cm_date(cm, term.isin(rules.krt_terms))
     # ADQS
@@ -271,13 +271,6 @@ def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, vers
     adqs = _finish(adqs, adsl, studyid, ADQS_ORDER, sort=["USUBJID", "PARAMCD", "ADT"])
     return adqs, adrs, issues, skipped
 
-
-
-def first_rescue_dates(cm: pd.DataFrame | None) -> pd.Series:
-    """Start date of each subject's first rescue therapy (CM category RESCUE THERAPY)."""
-    if cm is None or not len(cm) or "CMCAT" not in cm:
-        return pd.Series(dtype="datetime64[ns]")
-    return _first_cm_date(cm, cm["CMCAT"] == "RESCUE THERAPY")
 
 
 def _first_cm_date(cm: pd.DataFrame, mask: pd.Series) -> pd.Series:

@@ -31,6 +31,17 @@ def derivation_methods(kinetics: dict | None = None) -> list[Method]:
         Method("MT.SRC", "Derivations",
                "SRCDOM, SRCVAR and SRCSEQ: the SDTM domain, variable and --SEQ of the record an analysis value "
                "comes from.", ("*.SRCDOM", "*.SRCVAR", "*.SRCSEQ")),
+        Method("MT.RESCDT", "Derivations",
+               "RESCDT: start of the subject's first rescue therapy (CM category RESCUE THERAPY; a partial date at "
+               "its earliest day).", ("ADSL.RESCDT",)),
+        Method("MT.MONEVLFL", "Derivations",
+               "MONEVLFL = Y: evaluable for the interim toxicity stopping rule - infused at least the configured "
+               "minimum follow-up before the data cut, or with a treatment-emergent event of a monitored syndrome "
+               "of at least the monitored grade.", ("ADSL.MONEVLFL",)),
+        Method("MT.TTBREC", "Derivations",
+               "TTBREC (ADTTE, PARCAT1 B-CELL): for infused subjects with a post-infusion CD19+ B-cell count below "
+               "the aplasia threshold, days from the infusion (inclusive) to the first later count at or above it; "
+               "censored at the last count without recovery.", ("ADTTE.PARCAT1",)),
         Method("MT.AESTDT", "Adverse events",
                "AE onset date (ASTDT): a complete AESTDTC is used as is. A partial date is completed to the first "
                "day of its month (ASTDTF = D) or year (ASTDTF = M); when that month or year contains the infusion "
@@ -57,6 +68,10 @@ def derivation_methods(kinetics: dict | None = None) -> list[Method]:
                "categories CRS THERAPY, RESCUE THERAPY and GLUCOCORTICOID.",
                ("ADCM.ASTDT", "ADCM.ASTDTF", "ADCM.AENDT", "ADCM.AENDTF", "ADCM.PREFL", "ADCM.ONTRTFL",
                 "ADCM.CRSTHFL", "ADCM.RESCFL", "ADCM.GCFL")),
+        Method("MT.PREDEQ", "Concomitant medications",
+               "PREDEQ: prednisone-equivalent dose of a glucocorticoid record in mg/day = dose x doses per day "
+               "(CMDOSFRQ) x the drug's potency factor (CMDECOD), for the routes counted; missing when the drug, "
+               "dose or frequency is unknown.", ("ADCM.PREDEQ",)),
         Method("MT.BASELINE", "Laboratory tests and vital signs",
                "Baseline (ABLFL = Y, BASE): the last value before the start of lymphodepletion, or on or before "
                "the infusion date when no lymphodepletion is recorded. CHG = AVAL - BASE and PCHG = 100 x CHG / "

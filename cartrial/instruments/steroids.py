@@ -36,7 +36,8 @@ DEFAULT_FREQUENCIES = {"QD": 1.0, "BID": 2.0, "TID": 3.0, "QID": 4.0, "ONCE": 1.
 def derive_glucocorticoid_records(cm: pd.DataFrame, *, factors: dict[str, float],
                                   frequencies: dict[str, float], category: str = "GLUCOCORTICOID",
                                   routes: list[str] | None = None) -> pd.DataFrame:
-    """Glucocorticoid CM records with ``ASTDT``, ``AENDT`` and ``PREDEQ`` (mg/day, NaN if unknown)."""
+    """Glucocorticoid CM records with ``ASTDT``, ``AENDT`` and ``PREDEQ`` (mg/day, NaN if unknown), indexed as
+    in ``cm``."""
     gc = cm[cm["CMCAT"] == category] if "CMCAT" in cm else cm.iloc[0:0]
     if routes is not None and "CMROUTE" in gc:
         gc = gc[gc["CMROUTE"].isna() | gc["CMROUTE"].isin(routes)]
@@ -49,7 +50,7 @@ def derive_glucocorticoid_records(cm: pd.DataFrame, *, factors: dict[str, float]
         "ASTDT": dtc_to_date(gc["CMSTDTC"], impute="first") if "CMSTDTC" in gc else pd.NaT,
         "AENDT": dtc_to_date(gc["CMENDTC"], impute="last") if "CMENDTC" in gc else pd.NaT,
         "PREDEQ": dose * per_day * drug.map(factors),
-    }).reset_index(drop=True)
+    })
 
 
 def compute_prednisone_equivalent(dates: pd.DataFrame, records: pd.DataFrame) -> pd.Series:

@@ -84,47 +84,25 @@ def summarize_cytokines(peaks: pd.DataFrame) -> pd.DataFrame:
     return make_ard(rows)
 
 
-def derive_bcell_recovery(adlb: pd.DataFrame, adsl: pd.DataFrame, *, below: float) -> pd.DataFrame:
-    """Per infused subject with B-cell counts: aplasia flag and time to recovery (ADTTE-like, days from infusion).
-
-    Aplasia: a post-infusion count below ``below`` cells/uL. Recovery: the first later count at or above it;
-    without recovery the subject is censored at the last count.
-    """
-    rec = adlb[adlb["PARAMCD"] == "BCELL"]
-    d = rec[["USUBJID", "ADT", "AVAL"]].dropna()
-    saf = adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRTSDT", "TRT01A"]].rename(columns={"TRT01A": "ARM"})
-    d = d.merge(saf, on="USUBJID", how="inner")
-    d = d[d["ADT"] > d["TRTSDT"]].sort_values(["USUBJID", "ADT"])
+def summarize_bcells(adtte: pd.DataFrame, adlb: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str],
+                     below: float, conf_type: str, landmark_months: list[int]) -> pd.DataFrame:
+    """B-cell aplasia rate (CP CI) among infused subjects with a post-infusion B-cell count, and Kaplan-Meier
+    time to recovery (ADTTE TTBREC: the subjects with aplasia)."""
+    counts = adlb.loc[adlb["PARAMCD"] == "BCELL", ["USUBJID", "ADT"]].merge(
+        adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRTSDT", "TRT01A"]], on="USUBJID")
+    counted = counts[counts["ADT"] > counts["TRTSDT"]].drop_duplicates("USUBJID").rename(columns={"TRT01A": "ARM"})
+    tte = adtte[adtte["PARAMCD"] == "TTBREC"]
+    counted = counted.assign(APLASIA=np.where(counted["USUBJID"].isin(tte["USUBJID"]), "Y", "N"))
     rows = []
-    for subj, g in d.groupby("USUBJID", sort=True):
-        low = g["AVAL"].to_numpy() < below
-        arm, t0 = g["ARM"].iloc[0], g["TRTSDT"].iloc[0]
-        if not low.any():
-            rows.append(dict(USUBJID=subj, ARM=arm, APLASIA="N", AVAL=np.nan, CNSR=np.nan))
-            continue
-        first_low = int(np.argmax(low))
-        later = np.flatnonzero(~low[first_low:])
-        if len(later):
-            adt, cnsr = g["ADT"].iloc[first_low + later[0]], 0.0
-        else:
-            adt, cnsr = g["ADT"].iloc[-1], 1.0
-        rows.append(dict(USUBJID=subj, ARM=arm, APLASIA="Y", AVAL=float((adt - t0).days + 1), CNSR=cnsr))
-    return pd.DataFrame(rows, columns=["USUBJID", "ARM", "APLASIA", "AVAL", "CNSR"])
-
-
-def summarize_bcells(bcell: pd.DataFrame, *, levels: list[str], below: float, conf_type: str) -> pd.DataFrame:
-    """B-cell aplasia rate (CP CI) and Kaplan-Meier time to recovery among subjects with aplasia."""
-    rows = []
-    for lvl, sub in _by_level(bcell, levels):
+    for lvl, sub in _by_level(counted, levels):
         n, N = int((sub["APLASIA"] == "Y").sum()), len(sub)
         p, lo, hi = compute_clopper_pearson(n, N)
         rows += [dict(analysis="bcells", group="ARM", group_level=lvl, variable="APLASIA",
                       variable_level=f"BCELL < {below:g} cells/uL", stat_name=k, stat_value=v,
                       method="clopper-pearson") for k, v in (("n", n), ("N", N), ("p", p), ("ci_lower", lo),
                                                              ("ci_upper", hi))]
-    tte = bcell[bcell["APLASIA"] == "Y"].assign(PARAMCD="TTBREC", PARAM="Time to B-cell recovery")
-    ard = pd.concat([make_ard(rows)], ignore_index=True)
+    ard = make_ard(rows)
     if len(tte):
-        km = summarize_time_to_event(tte, levels=levels, conf_type=conf_type, landmark_months=[3, 6, 12])
+        km = summarize_time_to_event(tte, levels=levels, conf_type=conf_type, landmark_months=landmark_months)
         ard = pd.concat([ard, km.assign(analysis="bcells")], ignore_index=True)
     return make_ard(ard)

@@ -52,19 +52,18 @@ def summarize_icaht(icaht: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str
     return make_ard(rows)
 
 
-def summarize_toxicity_monitoring(adae: pd.DataFrame, adsl: pd.DataFrame, *, cut: str, syndromes: list[str],
+def summarize_toxicity_monitoring(adae: pd.DataFrame, adsl: pd.DataFrame, *, syndromes: list[str],
                                   min_grade: int, prior: tuple[float, float], threshold: float, cutoff: float,
-                                  planned_n: int, min_followup_days: int) -> pd.DataFrame:
+                                  planned_n: int) -> pd.DataFrame:
     """Beta-binomial safety stopping rule on subjects with a grade >= ``min_grade`` event of ``syndromes``.
 
-    Evaluable subjects: infused at least ``min_followup_days`` before the cut, or with the event.
+    Evaluable subjects: ADSL ``MONEVLFL`` = Y (infused at least ``min_followup_days`` before the cut, or with
+    the event; derived in ADSL by the same settings).
     """
     a, b = prior
-    saf = adsl[adsl["SAFFL"] == "Y"]
     events = adae[(adae["TRTEMFL"] == "Y") & adae["SYNDROME"].isin(syndromes) & (adae["ATOXGRN"] >= min_grade)]
     with_event = set(events["USUBJID"])
-    followed = saf["TRTSDT"] <= pd.Timestamp(cut) - pd.Timedelta(days=min_followup_days)
-    evaluable = saf[followed | saf["USUBJID"].isin(with_event)]
+    evaluable = adsl[(adsl["SAFFL"] == "Y") & (adsl["MONEVLFL"] == "Y")]
     n, x = len(evaluable), len(with_event & set(evaluable["USUBJID"]))
     post = compute_posterior_exceedance(x, n, a=a, b=b, threshold=threshold)
     bound = compute_stopping_boundary(planned_n, a=a, b=b, threshold=threshold, cutoff=cutoff)

@@ -123,7 +123,9 @@ def build_bcell_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
             f"{fmt_num(_m(v.get((lvl, 'TTBREC', 'median'))), 1, missing='NE')} "
             f"{fmt_ci(_m(v.get((lvl, 'TTBREC', 'median_ci_lower'))), _m(v.get((lvl, 'TTBREC', 'median_ci_upper'))), 1)}"
             if v.get((lvl, "TTBREC", "n")) else "" for lvl in levels], level=1)
-        for m in (3, 6, 12):
+        landmarks = sorted({int(name[6:]) for var, name in zip(ard["variable"], ard["stat_name"])
+                            if var == "TTBREC" and name.startswith("rate_m") and name[6:].isdigit()})
+        for m in landmarks:  # the landmarks the ARD holds (config km.landmark_months)
             s = lambda lvl, k: v.get((lvl, "TTBREC", k))  # noqa: E731
             t.add(f"Still in aplasia at Month {m}, % (95% CI)", [
                 f"{fmt_num(100 * s(lvl, f'rate_m{m}'), 1, missing='NE')} "

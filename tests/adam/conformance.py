@@ -15,7 +15,7 @@ import pyreadstat
 BDS = ("STUDYID", "USUBJID", "TRTP", "TRTA", "PARAMCD", "PARAM", "PARAMN", "AVAL")
 REQUIRED = {
     "ADSL": ("STUDYID", "USUBJID", "SUBJID", "SITEID", "AGE", "SEX", "RACE", "ARM", "TRT01P", "TRT01A", "TRTSDT",
-             "TRTEDT", "SAFFL", "EFFFL", "ENRLFL"),
+             "TRTEDT", "SAFFL", "EFFFL", "ENRLFL", "RESCDT", "MONEVLFL"),
     "ADQS": BDS + ("ADT", "ADY", "AVISIT", "AVISITN", "ABLFL", "BASE", "CHG", "PCHG", "ANL01FL", "SRCDOM",
                    "SRCVAR", "SRCSEQ"),
     "ADRS": BDS + ("AVALC", "ADT", "ADY", "AVISIT", "AVISITN", "DTYPE"),
@@ -27,11 +27,11 @@ REQUIRED = {
     "ADPC": BDS + ("PARCAT1", "AVALU", "ADT", "ADY", "AVISIT", "AVISITN", "ATPT", "ATPTN", "AFRLT", "ARELTM",
                    "NFRLT", "RRLTU", "BLQFL", "SRCDOM", "SRCVAR", "SRCSEQ"),
     "ADPP": BDS + ("PARCAT1", "AVALU", "PPSTINT", "PPENINT"),
-    "ADTTE": BDS + ("STARTDT", "ADT", "CNSR", "EVNTDESC", "CNSDTDSC"),
+    "ADTTE": BDS + ("PARCAT1", "STARTDT", "ADT", "CNSR", "EVNTDESC", "CNSDTDSC"),
     "ADAE": ("STUDYID", "USUBJID", "TRTA", "AESEQ", "AETERM", "AEDECOD", "AEBODSYS", "ASTDT", "ASTDTF", "AENDT",
              "ATOXGRN", "TRTEMFL", "SRCDOM", "SRCVAR", "SRCSEQ"),
     "ADCM": ("STUDYID", "USUBJID", "TRTA", "CMSEQ", "CMTRT", "CMDECOD", "ASTDT", "AENDT", "CRSTHFL", "RESCFL",
-             "GCFL", "SRCDOM", "SRCVAR", "SRCSEQ"),
+             "GCFL", "PREDEQ", "SRCDOM", "SRCVAR", "SRCSEQ"),
 }
 #: the CDISC PK parameter terms ADPP must use (docs/spec/endpoints.md, Cellular kinetics)
 PK_TERMS = {"CMAX", "TMAX", "TLST", "AUCINT", "LAMZ", "LAMZHL", "R2ADJ", "LAMZNPT"}

@@ -106,3 +106,22 @@ def test_one_record_per_dm_subject_and_no_rs():
     out = build_adsl(d, cut=CUT, sledai_version="SLEDAI-2K", age_breaks=[12])
     assert out["USUBJID"].tolist() == ["S1-001", "S1-002", "S1-003", "S1-004"]
     assert out["EFFFL"].isna().all()
+
+
+def test_rescue_date_and_monitoring_evaluable_set():
+    """RESCDT from the first rescue CM record (partial date at its earliest day); MONEVLFL = infused at least
+    28 days before the cut, or with a treatment-emergent CRS/ICANS of grade >= 3 (any case of the PT)."""
+    from cartrial.adam.adsl import build_adsl
+
+    dm = pd.DataFrame({"STUDYID": "S", "USUBJID": ["A", "B", "C", "D"], "ARM": "X", "ARMCD": "X", "ACTARM": "X",
+                       "ACTARMCD": "X", "RFICDTC": "2025-01-01", "RFXSTDTC": ["2025-01-10", "2025-03-20", "2025-03-20",
+                                                                          None], "AGE": 30.0})
+    cm = pd.DataFrame({"USUBJID": ["A", "A", "B"], "CMCAT": ["RESCUE THERAPY", "RESCUE THERAPY", "GLUCOCORTICOID"],
+                       "CMSTDTC": ["2025-03", "2025-02-20", "2025-03-01"]})
+    ae = pd.DataFrame({"USUBJID": ["B", "C"], "AEDECOD": ["CYTOKINE RELEASE SYNDROME", "Cytokine release syndrome"],
+                       "AESTDTC": ["2025-03-22", "2025-03-22"], "AEENDTC": [None, None], "AETOXGR": ["3", "2"]})
+    adsl = build_adsl({"DM": dm, "CM": cm, "AE": ae}, cut="2025-04-01", sledai_version="SLEDAI-2K",
+                      age_breaks=[18]).set_index("USUBJID")
+    assert adsl.loc["A", "RESCDT"] == pd.Timestamp("2025-02-20") and adsl["RESCDT"].drop("A").isna().all()
+    # A: infused 81 days before the cut; B: 12 days but a grade 3 CRS; C: 12 days, grade 2 only; D: not infused
+    assert adsl["MONEVLFL"].tolist() == ["Y", "Y", "", ""]

@@ -38,6 +38,7 @@ def _study():
         "DTHDT": pd.NaT, "EOSSTT": ["ONGOING", "DISCONTINUED", "ONGOING", "ONGOING"],
         "DCSREAS": [None, "WITHDRAWAL BY SUBJECT", None, None],
         "EOSDT": [pd.NaT, pd.Timestamp(day(50)), pd.NaT, pd.NaT],
+        "RESCDT": [pd.NaT, pd.NaT, pd.Timestamp(day(80)), pd.NaT],  # the CM rescue record of S3 below
     })
     rs = []
     # S1: responder at Month 1 through an unscheduled assessment on day 40; Month 3 on day 95

@@ -91,3 +91,20 @@ def test_advs_limits_baseline_and_change():
     # no baseline blood pressure: no change, no baseline indicator
     bp = advs.loc[("SYSBP", "DAY 3")]
     assert pd.isna(bp["BASE"]) and pd.isna(bp["CHG"]) and bp["BNRIND"] == "" and bp["ANRIND"] == "HIGH"
+
+
+def test_adcm_prednisone_equivalent_per_record():
+    from cartrial.adam.adcm import build_adcm
+    adsl = pd.DataFrame({"STUDYID": "S", "USUBJID": ["A"], "TRT01P": "X", "TRT01A": "X",
+                         "TRTSDT": pd.Timestamp("2025-01-01")})
+    cm = pd.DataFrame({"USUBJID": "A", "CMSEQ": [1, 2, 3, 4], "CMTRT": ["Medrol", "Prednisone", "Tocilizumab", "X"],
+                       "CMDECOD": ["METHYLPREDNISOLONE", "PREDNISONE", "TOCILIZUMAB", "UNKNOWNSTEROID"],
+                       "CMCAT": ["GLUCOCORTICOID", "GLUCOCORTICOID", "CRS THERAPY", "GLUCOCORTICOID"],
+                       "CMDOSE": [4.0, 5.0, 8.0, 1.0], "CMDOSFRQ": ["BID", "QD", "ONCE", "QD"],
+                       "CMROUTE": ["ORAL", "ORAL", "INTRAVENOUS", "ORAL"],
+                       "CMSTDTC": "2025-01-02", "CMENDTC": "2025-01-05"})
+    adcm = build_adcm(cm, adsl).set_index("CMSEQ")
+    # methylprednisolone 4 mg twice a day = 8 mg x 1.25 = 10 mg prednisone; prednisone 5 mg once = 5
+    assert adcm.loc[1, "PREDEQ"] == 10.0 and adcm.loc[2, "PREDEQ"] == 5.0
+    assert pd.isna(adcm.loc[3, "PREDEQ"]) and pd.isna(adcm.loc[4, "PREDEQ"])  # not a steroid; no potency factor
+    assert (adcm.loc[3, "CRSTHFL"], adcm.loc[1, "GCFL"]) == ("Y", "Y")

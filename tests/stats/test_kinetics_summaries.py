@@ -8,7 +8,8 @@ import pytest
 from cartrial.adam.adlb import build_adlb
 from cartrial.adam.adpc import build_adpc, build_adpp, nominal_day
 from cartrial.ard import ard_value
-from cartrial.summaries.kinetics import derive_bcell_recovery, derive_cytokine_peaks, summarize_kinetics
+from cartrial.adam.adtte import derive_bcell_recovery
+from cartrial.summaries.kinetics import derive_cytokine_peaks, summarize_kinetics
 
 T0 = pd.Timestamp("2025-01-01")
 ADSL = pd.DataFrame({"STUDYID": "T", "USUBJID": ["A", "B"], "TRT01P": ["Low", "High"], "TRT01A": ["Low", "High"], "SAFFL": "Y",
@@ -73,6 +74,7 @@ def test_bcell_recovery_time():
                                  day(60, None)],
                        "LBSTRESN": [150.0, 0.1, 0.5, 40.0, 0.2, 0.3]})
     out = derive_bcell_recovery(_adlb(lb), ADSL, below=5).set_index("USUBJID")
-    assert (out.loc["A", "APLASIA"], out.loc["A", "AVAL"], out.loc["A", "CNSR"]) == ("Y", 120, 0)
-    assert (out.loc["B", "AVAL"], out.loc["B", "CNSR"]) == (60, 1)
+    # A: aplasia from day 8, recovered on day 120 (40 >= 5); B: still below 5 at its last count (day 60)
+    assert (out.loc["A", "PARAMCD"], out.loc["A", "AVAL"], out.loc["A", "CNSR"]) == ("TTBREC", 120, 0)
+    assert (out.loc["B", "AVAL"], out.loc["B", "CNSR"], out.loc["B", "CNSDTDSC"]) == (60, 1, "last B-cell count")
     assert not np.isnan(out["AVAL"]).any()

@@ -9,6 +9,7 @@ rule adsl:
         cut=analysis_value("cut"),
         sledai_version=study_value("sledai_version"),
         age_breaks=study_value("age_breaks"),
+        monitoring=lambda wc: STUDIES[wc.study]["safety"]["monitoring"],
     conda:
         "../envs/cartrial.yaml"
     threads: 1
@@ -72,6 +73,7 @@ rule adam_safety:
         library=LIBRARY_HASH,
         cut=analysis_value("cut"),
         safety=lambda wc: STUDIES[wc.study]["safety"],
+        endpoints=config["endpoints"],
     conda:
         "../envs/cartrial.yaml"
     threads: 1
@@ -87,16 +89,19 @@ rule adam_safety:
 
 
 rule adam_tte:
-    """ADTTE from the declarative event and censoring sources of config time_to_event."""
+    """ADTTE from the declarative event and censoring sources of config time_to_event, and the time to B-cell
+    recovery from ADLB."""
     input:
         adsl="results/{study}/{analysis}/adam/adsl.parquet",
         adrs="results/{study}/{analysis}/adam/adrs.parquet",
+        adlb="results/{study}/{analysis}/adam/adlb.parquet",
     output:
         adtte="results/{study}/{analysis}/adam/adtte.parquet",
         notes="results/{study}/{analysis}/adam/tte_notes.json",
     params:
         library=LIBRARY_HASH,
         specs=config["time_to_event"],
+        kinetics=config["kinetics"],
     conda:
         "../envs/cartrial.yaml"
     threads: 1

@@ -151,7 +151,6 @@ rule ard_safety:
         **{name: f"results/{{study}}/{{analysis}}/ard/{name}.csv" for name in SAFETY_ARDS},
     params:
         library=LIBRARY_HASH,
-        cut=analysis_value("cut"),
         arm_order=study_value("arm_order"),
         safety=lambda wc: STUDIES[wc.study]["safety"],
         primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
@@ -280,7 +279,6 @@ rule figures_tte:
         adsl="results/{study}/{analysis}/adam/adsl.parquet",
         adrs="results/{study}/{analysis}/adam/adrs.parquet",
         adtte="results/{study}/{analysis}/adam/adtte.parquet",
-        adcm="results/{study}/{analysis}/adam/adcm.parquet",
     output:
         figures=expand(
             "results/{{study}}/{{analysis}}/figures/{name}.{ext}",
@@ -313,6 +311,7 @@ rule ard_kinetics:
         adpp="results/{study}/{analysis}/adam/adpp.parquet",
         adae="results/{study}/{analysis}/adam/adae.parquet",
         adlb="results/{study}/{analysis}/adam/adlb.parquet",
+        adtte="results/{study}/{analysis}/adam/adtte.parquet",
     output:
         kinetics="results/{study}/{analysis}/ard/kinetics.csv",
         cytokines="results/{study}/{analysis}/ard/cytokines.csv",

@@ -129,8 +129,10 @@ def derive_bcell_recovery(adlb: pd.DataFrame, adsl: pd.DataFrame, *, below: floa
     rec = rec.merge(adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRTSDT"]], on="USUBJID", how="inner")
     rec = rec[rec["ADT"] > rec["TRTSDT"]].sort_values(["USUBJID", "ADT"], kind="stable")
     low = rec["AVAL"] < below
+    if not low.any():
+        return pd.DataFrame(columns=["USUBJID", "STARTDT", "ADT", "AVAL", "CNSR"])
     first_low = rec[low].groupby("USUBJID")["ADT"].min().rename("LOWDT")
-    rec = rec.join(first_low, on="USUBJID", how="inner")
+    rec = rec.merge(first_low.reset_index(), on="USUBJID", how="inner")
     recovered = rec[(rec["ADT"] > rec["LOWDT"]) & (rec["AVAL"] >= below)].groupby("USUBJID")["ADT"].min()
     last = rec.groupby("USUBJID")[["ADT", "TRTSDT"]].max()
     out = last.rename(columns={"TRTSDT": "STARTDT"}).reset_index()

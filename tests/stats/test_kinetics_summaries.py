@@ -78,3 +78,10 @@ def test_bcell_recovery_time():
     assert (out.loc["A", "PARAMCD"], out.loc["A", "AVAL"], out.loc["A", "CNSR"]) == ("TTBREC", 120, 0)
     assert (out.loc["B", "AVAL"], out.loc["B", "CNSR"], out.loc["B", "CNSDTDSC"]) == (60, 1, "last B-cell count")
     assert not np.isnan(out["AVAL"]).any()
+
+
+def test_no_bcell_counts_or_no_aplasia_gives_no_recovery_records():
+    lb = pd.DataFrame({"USUBJID": ["A"] * 2, "LBTESTCD": "BCELL", "LBDTC": [day(-5, None), day(8, None)],
+                       "LBSTRESN": [150.0, 90.0]})
+    assert len(derive_bcell_recovery(_adlb(lb), ADSL, below=5)) == 0
+    assert len(derive_bcell_recovery(_adlb(lb.iloc[0:0]), ADSL, below=5)) == 0

@@ -126,3 +126,10 @@ def test_pilot_adam_package_conforms(pilot):
 
     _, folder = pilot
     assert check_adam_folder(folder / "adam") == []
+
+
+def test_pilot_report_keeps_its_text_on_the_page(pilot):
+    from tests.report.pagecheck import text_outside_printable_area
+
+    _, folder = pilot
+    assert text_outside_printable_area(folder / "report.pdf") == []

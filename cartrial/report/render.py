@@ -16,6 +16,7 @@ from cartrial.figures import efficacy as _eff_figures
 from cartrial.figures import safety as _safety_figures
 from cartrial.figures import kinetics as _kinetics_figures
 from cartrial.figures import tte as _tte_figures
+from cartrial.report.layout import fit_table
 from cartrial.tables.display import DisplayTable
 
 #: report sections: (anchor, title, items); an item is a table id or a figure id
@@ -26,15 +27,15 @@ SECTIONS = (
                                     "t14_2_5_change_from_baseline", "f14_2_2_sledai_trajectories",
                                     "f14_2_3_sledai_waterfall", "f14_2_4_renal_over_time", "t14_2_6_time_to_event",
                                     "f14_2_5_km_curves", "f14_2_6_swimmer")),
-    ("sec-14-3", "14.3 Safety", ("t14_3_9_monitoring", "t14_3_1_overview", "t14_3_4_syndromes",
-                                  "f14_3_1_crs_icans_timeline", "t14_3_2_teae_soc_pt", "t14_3_3_teae_pt_grade",
-                                  "t14_3_5_infections", "t14_3_6_lymphodepletion", "t14_3_7_lab_shift",
-                                  "t14_3_8_icaht", "f14_3_2_counts_first_90_days")),
+    ("sec-14-3", "14.3 Safety", ("t14_3_1_overview", "t14_3_2_teae_soc_pt", "t14_3_3_teae_pt_grade",
+                                  "t14_3_4_syndromes", "f14_3_1_crs_icans_timeline", "t14_3_5_infections",
+                                  "t14_3_6_lymphodepletion", "t14_3_7_lab_shift", "t14_3_8_icaht",
+                                  "f14_3_2_counts_first_90_days", "t14_3_9_monitoring")),
     ("sec-14-4", "14.4 Cellular kinetics, cytokines and B cells", ("t14_4_1_kinetic_parameters", "t14_4_2_persistence",
                                                                   "f14_4_1_profiles", "f14_4_2_geomean",
                                                                   "f14_4_3_cmax_by_crs", "t14_4_3_cytokines",
                                                                   "f14_4_4_cytokines", "t14_4_4_bcells")),
-    ("sec-16-2", "16.2 Subject data listings", ("l16_2_7_2_sae_death_listing", "l16_2_7_1_ae_listing")),
+    ("sec-16-2", "16.2 Subject data listings", ("l16_2_7_1_ae_listing", "l16_2_7_2_sae_death_listing")),
 )
 FIGURE_INFO = {**_eff_figures.FIGURE_INFO, **_tte_figures.FIGURE_INFO, **_safety_figures.FIGURE_INFO,
                **_kinetics_figures.FIGURE_INFO}
@@ -73,7 +74,7 @@ def assemble_sections(*, tables: dict[str, DisplayTable], figures: dict[str, str
             elif item in figures and item in empty:
                 omitted.append(f"Figure {FIGURE_INFO[item][0]} {FIGURE_INFO[item][1]}: {empty[item].rstrip('.')}")
             elif item in tables:
-                entries.append({"kind": "table", **tables[item].to_dict()})
+                entries += [{"kind": "table", **entry} for entry in fit_table(tables[item])]
             elif item in figures:
                 number, ftitle, note, source = FIGURE_INFO[item]
                 safety = item.startswith(SAFETY_PREFIX) or item.startswith("f14_4")

@@ -18,8 +18,10 @@ def _get(ard: pd.DataFrame | None, **where) -> float | None:
     return float(hit.iloc[0]) if len(hit) == 1 else None
 
 
-def build_synopsis(ards: dict[str, pd.DataFrame], *, primary: dict) -> list[dict]:
-    """Rows ``{section, label, value}`` of the synopsis page."""
+def build_synopsis(ards: dict[str, pd.DataFrame], *, primary: dict, analysis_type: str = "final") -> list[dict]:
+    """Rows ``{section, label, value}`` of the synopsis page (the predictive probability of success at an
+    interim analysis only)."""
+    interim = analysis_type == "interim"
     rows = []
     disp = ards.get("disposition")
     add = lambda section, label, value: rows.append({"section": section, "label": label, "value": value})  # noqa: E731
@@ -55,7 +57,7 @@ def build_synopsis(ards: dict[str, pd.DataFrame], *, primary: dict) -> list[dict
         add("Interim safety monitoring", f"Stopping rule ({tox['variable_level'].iloc[0]})",
             f"{fmt_num(v['x'])} events in {fmt_num(v['n'])} evaluable subjects; P(rate > {v['threshold']:g}) = "
             f"{fmt_num(v['posterior_prob'], 3)} (stop if > {v['cutoff']:g}): {status}")
-    eff = mon[mon["variable"] == "EFFICACY"] if mon is not None and len(mon) else pd.DataFrame()
+    eff = mon[mon["variable"] == "EFFICACY"] if mon is not None and len(mon) and interim else pd.DataFrame()
     if len(eff):
         v = dict(zip(eff["stat_name"], eff["stat_value"]))
         add("Interim safety monitoring", f"Predictive probability of success at N = {fmt_num(v['planned_n'])}",

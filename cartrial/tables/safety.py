@@ -204,10 +204,13 @@ def _n_of(n, N) -> str:
 
 
 def build_monitoring_table(ard: pd.DataFrame, *, source: str, analysis_type: str) -> DisplayTable:
-    """Table 14.3.9: interim safety stopping rule status, boundary, and predictive probability of success."""
+    """Table 14.3.9: interim safety stopping rule status, boundary, and (at an interim analysis only, where it
+    means something) the predictive probability of success."""
     tox = ard[ard["variable"] == "TOXICITY"]
-    t = DisplayTable("t14_3_9_monitoring", "14.3.9", "Interim monitoring: safety stopping rule and predictive "
-                     "probability of success", "Safety set / efficacy set", ["Value"], source=source)
+    interim = analysis_type == "interim"
+    title = "Interim monitoring: safety stopping rule" + (" and predictive probability of success" if interim else "")
+    t = DisplayTable("t14_3_9_monitoring", "14.3.9", title, "Safety set / efficacy set" if interim else "Safety set",
+                     ["Value"], source=source)
     if len(tox):
         v = dict(zip(tox["stat_name"], tox["stat_value"]))
         label = tox["variable_level"].iloc[0]
@@ -226,7 +229,7 @@ def build_monitoring_table(ard: pd.DataFrame, *, source: str, analysis_type: str
         t.footnotes.append(tox["method"].iloc[0] + "; evaluable: infused subjects with the minimum follow-up or the "
                            "event.")
     eff = ard[ard["variable"] == "EFFICACY"]
-    if len(eff):
+    if len(eff) and interim:
         v = dict(zip(eff["stat_name"], eff["stat_value"]))
         paramcd, _, visit = eff["variable_level"].iloc[0].partition(" at ")
         t.add(f"Primary endpoint: {PARAM_LABELS.get(paramcd, paramcd)} at {visit.title()}")
@@ -235,8 +238,9 @@ def build_monitoring_table(ard: pd.DataFrame, *, source: str, analysis_type: str
         t.add(f"Predictive probability of success at N = {fmt_num(v['planned_n'])}",
               [fmt_num(v["predictive_prob"], 3)], level=1)
         t.footnotes.append(eff["method"].iloc[0] + ".")
-    if analysis_type != "interim":
-        t.footnotes.append("Shown for completeness: the stopping rule governs interim analyses.")
+    if not interim:
+        t.footnotes.append("Shown for completeness: the stopping rule governs interim analyses; the predictive "
+                           "probability of success is an interim quantity and is not shown at the final analysis.")
     return t
 
 

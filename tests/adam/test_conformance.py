@@ -1,40 +1,46 @@
-"""The ADaM package of both demo studies' final analyses (the CDISC pilot's is checked in
-tests/test_cdisc_pilot.py): required variables, labels, define.xml and Dataset-JSON validity."""
+"""Both demo studies, every analysis, run whole: the ADaM package of each final analysis (required
+variables, labels, define.xml, Dataset-JSON; the CDISC pilot's is checked in tests/test_cdisc_pilot.py), and
+every report page's text inside the printable area."""
 import pytest
 
 from tests.adam.conformance import REQUIRED, check_adam_folder
+from tests.report.pagecheck import text_outside_printable_area
 from tests.test_workflow import ROOT, _run, _workspace
 
 
 @pytest.fixture(scope="module")
-def demo_adam(tmp_path_factory):
+def demo(tmp_path_factory):
     import yaml
 
-    demo = yaml.safe_load((ROOT / "config.yaml").read_text())["studies"]
-    config = {"studies": {s: {**demo[s], "analyses": {a: v for a, v in demo[s]["analyses"].items()
-                                                      if v["type"] == "final"}} for s in demo}}
-    ws = _workspace(tmp_path_factory.mktemp("conformance"), yaml.safe_dump(config), data=tuple(demo))
-    targets = [f"results/{s}/{a}/adam/{f}" for s in config["studies"] for a in config["studies"][s]["analyses"]
-               for f in ("define.xml", "adsl.json")]
-    proc = _run(ws, *targets)
+    studies = yaml.safe_load((ROOT / "config.yaml").read_text())["studies"]
+    ws = _workspace(tmp_path_factory.mktemp("demo"), (ROOT / "config.yaml").read_text(), data=tuple(studies))
+    proc = _run(ws)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return {(s, a): ws / "results" / s / a / "adam" for s in config["studies"] for a in config["studies"][s]["analyses"]}
+    return {(s, a): (ws / "results" / s / a, v["type"]) for s in studies for a, v in studies[s]["analyses"].items()}
 
 
-def test_every_final_demo_analysis_holds_a_conformant_adam_package(demo_adam):
-    assert {s for s, _ in demo_adam} == {"cht101-sle", "ln-peds"}
-    for key, folder in demo_adam.items():
-        assert check_adam_folder(folder) == [], key
+def test_every_final_demo_analysis_holds_a_conformant_adam_package(demo):
+    finals = {key: folder for key, (folder, kind) in demo.items() if kind == "final"}
+    assert {s for s, _ in finals} == {"cht101-sle", "ln-peds"}
+    for key, folder in finals.items():
+        assert check_adam_folder(folder / "adam") == [], key
 
 
-def test_the_check_can_fail(demo_adam, tmp_path):
+def test_every_demo_report_keeps_its_text_on_the_page(demo):
+    """Wide tables are set in landscape, in smaller type or in column panels: no word is cut off."""
+    assert len(demo) == 4
+    for key, (folder, _) in demo.items():
+        assert text_outside_printable_area(folder / "report.pdf") == [], key
+
+
+def test_the_check_can_fail(demo, tmp_path):
     """A dataset without a required variable is found."""
     import shutil
 
     import pyreadstat
 
     folder = tmp_path / "adam"
-    shutil.copytree(next(iter(demo_adam.values())), folder)
+    shutil.copytree(next(f for f, kind in demo.values() if kind == "final") / "adam", folder)
     frame, meta = pyreadstat.read_xport(str(folder / "adpp.xpt"))
     pyreadstat.write_xport(frame.drop(columns=["TRTA"]), str(folder / "adpp.xpt"), file_label=meta.file_label,
                            column_labels=[meta.column_names_to_labels[c] for c in frame.columns if c != "TRTA"])

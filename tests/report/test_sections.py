@@ -29,3 +29,20 @@ def test_empty_tables_placeholder_figures_and_long_listings_are_named_not_printe
     assert [i["id"] for i in listings["items"]] == ["l16_2_7_2_sae_death_listing"]  # 10 rows: printed
     (named,) = listings["omitted"]
     assert "11 rows" in named and "tables/l16_2_7_1_ae_listing.csv" in named
+
+
+def test_numbers_ascend_within_tables_figures_and_listings():
+    """The report's order: within each kind of output the numbers run upwards (14.3.1 before 14.3.9)."""
+    from cartrial.report.render import FIGURE_INFO, SECTIONS
+
+    def key(number):
+        return tuple(int(p) for p in number.split("."))
+
+    numbers = {"t": [], "f": [], "l": []}
+    for _, _, items in SECTIONS:
+        for item in items:
+            number = (FIGURE_INFO[item][0] if item.startswith("f")
+                      else ".".join(p for p in item[1:].split("_") if p.isdigit()))
+            numbers[item[0]].append(key(number))
+    for kind, seq in numbers.items():
+        assert seq == sorted(seq) and len(seq) == len(set(seq)), kind

@@ -101,3 +101,23 @@ def test_predictive_probability_limits():
     assert compute_predictive_probability(7, 14, planned_n=15, a=1, b=1, p0=0.3, cutoff=0.95) == pytest.approx(
         expected)
     assert np.isnan(compute_predictive_probability(1, 16, planned_n=15, a=1, b=1, p0=0.3, cutoff=0.95))
+
+
+def test_predictive_probability_is_shown_at_interim_only():
+    from cartrial.ard import make_ard
+    from cartrial.report.synopsis import build_synopsis
+    from cartrial.tables.safety import build_monitoring_table
+
+    rows = [dict(analysis="monitoring", group="ARM", group_level="ALL", variable="EFFICACY",
+                 variable_level="SRI4 at MONTH 1", stat_name=k, stat_value=v, method="beta-binomial")
+            for k, v in (("x", 5), ("n", 8), ("p0", 0.3), ("posterior_prob", 0.9), ("planned_n", 15),
+                         ("predictive_prob", 0.8))]
+    ard = make_ard(rows)
+    labels = {kind: [r.label for r in build_monitoring_table(ard, source="s", analysis_type=kind).rows]
+              for kind in ("interim", "final")}
+    assert any("Predictive probability" in label for label in labels["interim"])
+    assert not any("Predictive probability" in label for label in labels["final"])
+    synopsis = {kind: [r["label"] for r in build_synopsis({"monitoring": ard}, primary={"paramcd": "SRI4", "visits": ["MONTH 1"]}, analysis_type=kind)]
+                for kind in ("interim", "final")}
+    assert any("Predictive probability" in s for s in synopsis["interim"])
+    assert not any("Predictive probability" in s for s in synopsis["final"])

@@ -15,15 +15,14 @@ from cartrial.adam.xpt import LABELS, write_xpt
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct
 from cartrial.tables.rtf import render_rtf
-from tests.test_workflow import _run, _workspace
+from tests.test_workflow import _run
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    ws = _workspace(tmp_path_factory.mktemp("report"))
-    proc = _run(ws)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return ws, ws / "results" / "cht101-sle" / "interim"
+def run(two_runs):
+    """The first of test_workflow's two runs (its workspace: Snakefile, config, data, results)."""
+    out = two_runs[0]
+    return out.parents[2], out
 
 
 def _pages(pdf: Path) -> list[str]:

@@ -34,22 +34,6 @@ def _run(workdir: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
-@pytest.fixture(scope="module")
-def two_runs(tmp_path_factory):
-    dirs = []
-    for i in range(2):
-        ws = _workspace(tmp_path_factory.mktemp(f"run{i}"))
-        before = _checksums(ws / "data")
-        proc = _run(ws)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        assert _checksums(ws / "data") == before, "the run modified its input data"
-        written = {p.relative_to(ws).parts[0] for p in ws.rglob("*") if p.is_file() and p.stat().st_mtime > 0}
-        assert written <= {"Snakefile", "workflow", "scripts", "templates", "profiles", "data", "config.yaml",
-                           "results", "logs", ".snakemake"}
-        dirs.append(ws / "results" / "cht101-sle" / "interim")
-    return dirs
-
-
 def _checksums(folder: Path) -> dict[str, str]:
     import hashlib
 

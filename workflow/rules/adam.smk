@@ -5,7 +5,7 @@ rule adsl:
     output:
         parquet="results/{study}/{analysis}/adam/adsl.parquet",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("adsl"),
         cut=analysis_value("cut"),
         sledai_version=study_value("sledai_version"),
         age_breaks=study_value("age_breaks"),
@@ -35,7 +35,7 @@ rule adam_efficacy:
         issues="results/{study}/{analysis}/adam/efficacy_issues.csv",
         notes="results/{study}/{analysis}/adam/efficacy_notes.json",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("adam_efficacy"),
         cut=analysis_value("cut"),
         sledai_version=study_value("sledai_version"),
         months=lambda wc: STUDIES[wc.study]["efficacy"]["months"],
@@ -70,7 +70,7 @@ rule adam_safety:
         advs="results/{study}/{analysis}/adam/advs.parquet",
         icaht="results/{study}/{analysis}/adam/adcyto.parquet",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("adam_safety"),
         cut=analysis_value("cut"),
         safety=lambda wc: STUDIES[wc.study]["safety"],
         endpoints=config["endpoints"],
@@ -99,7 +99,7 @@ rule adam_tte:
         adtte="results/{study}/{analysis}/adam/adtte.parquet",
         notes="results/{study}/{analysis}/adam/tte_notes.json",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("adam_tte"),
         specs=config["time_to_event"],
         kinetics=config["kinetics"],
     conda:
@@ -126,7 +126,7 @@ rule adam_kinetics:
         adpc="results/{study}/{analysis}/adam/adpc.parquet",
         adpp="results/{study}/{analysis}/adam/adpp.parquet",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("adam_kinetics"),
         kinetics=config["kinetics"],
     conda:
         "../envs/cartrial.yaml"
@@ -151,7 +151,7 @@ rule export_xpt:
         xpt=expand("results/{{study}}/{{analysis}}/adam/{dataset}.xpt", dataset=XPT_DATASETS),
         define="results/{study}/{analysis}/adam/define.xml",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("export_xpt"),
         cut=analysis_value("cut"),
         study=lambda wc: STUDIES[wc.study]["studyid"] or wc.study.upper(),
         title=study_value("title"),
@@ -177,7 +177,7 @@ rule export_json:
     output:
         json=expand("results/{{study}}/{{analysis}}/adam/{dataset}.json", dataset=XPT_DATASETS),
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("export_json"),
         cut=analysis_value("cut"),
         study=lambda wc: STUDIES[wc.study]["studyid"] or wc.study.upper(),
     conda:

@@ -7,7 +7,7 @@ rule ard_baseline:
         demographics="results/{study}/{analysis}/ard/demographics.csv",
         populations="results/{study}/{analysis}/ard/populations.csv",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("ard_baseline"),
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"
@@ -32,7 +32,7 @@ rule tables_baseline:
         disposition=multiext("results/{study}/{analysis}/tables/t14_1_1_disposition", ".json", ".csv", ".rtf"),
         demographics=multiext("results/{study}/{analysis}/tables/t14_1_2_demographics", ".json", ".csv", ".rtf"),
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("tables_baseline"),
     conda:
         "../envs/cartrial.yaml"
     threads: 1
@@ -59,7 +59,7 @@ rule ard_efficacy:
         differences="results/{study}/{analysis}/ard/response_differences.csv",
         change="results/{study}/{analysis}/ard/change_from_baseline.csv",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("ard_efficacy"),
         arm_order=study_value("arm_order"),
     conda:
         "../envs/cartrial.yaml"
@@ -90,7 +90,7 @@ rule tables_efficacy:
             ext=["json", "csv", "rtf"],
         ),
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("tables_efficacy"),
         primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
         sledai_version=study_value("sledai_version"),
     conda:
@@ -120,7 +120,7 @@ rule figures_efficacy:
             ext=["png", "svg"],
         ),
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("figures_efficacy"),
         max_subjects=config["report"]["max_subjects_per_figure"],
         primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
         arm_order=study_value("arm_order"),
@@ -150,7 +150,7 @@ rule ard_safety:
     output:
         **{name: f"results/{{study}}/{{analysis}}/ard/{name}.csv" for name in SAFETY_ARDS},
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("ard_safety"),
         arm_order=study_value("arm_order"),
         safety=lambda wc: STUDIES[wc.study]["safety"],
         primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
@@ -180,7 +180,7 @@ rule tables_safety:
             ext=["json", "csv", "rtf"],
         ),
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("tables_safety"),
         analysis_type=analysis_value("type"),
     conda:
         "../envs/cartrial.yaml"
@@ -208,7 +208,7 @@ rule figures_safety:
             ext=["png", "svg"],
         ),
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("figures_safety"),
         max_subjects=config["report"]["max_subjects_per_figure"],
     conda:
         "../envs/cartrial.yaml"
@@ -232,7 +232,7 @@ rule ard_tte:
     output:
         tte="results/{study}/{analysis}/ard/time_to_event.csv",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("ard_tte"),
         arm_order=study_value("arm_order"),
         km=config["km"],
     conda:
@@ -257,7 +257,7 @@ rule tables_tte:
     output:
         tables=multiext("results/{study}/{analysis}/tables/t14_2_6_time_to_event", ".json", ".csv", ".rtf"),
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("tables_tte"),
         km=config["km"],
     conda:
         "../envs/cartrial.yaml"
@@ -286,7 +286,7 @@ rule figures_tte:
             ext=["png", "svg"],
         ),
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("figures_tte"),
         max_subjects=config["report"]["max_subjects_per_figure"],
         arm_order=study_value("arm_order"),
         specs=config["time_to_event"],
@@ -317,7 +317,7 @@ rule ard_kinetics:
         cytokines="results/{study}/{analysis}/ard/cytokines.csv",
         bcells="results/{study}/{analysis}/ard/bcells.csv",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("ard_kinetics"),
         arm_order=study_value("arm_order"),
         kinetics=config["kinetics"],
         km=config["km"],
@@ -349,7 +349,7 @@ rule tables_kinetics:
             ext=["json", "csv", "rtf"],
         ),
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("tables_kinetics"),
         kinetics=config["kinetics"],
     conda:
         "../envs/cartrial.yaml"
@@ -380,7 +380,7 @@ rule figures_kinetics:
             ext=["png", "svg"],
         ),
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("figures_kinetics"),
         max_subjects=config["report"]["max_subjects_per_figure"],
         arm_order=study_value("arm_order"),
     conda:

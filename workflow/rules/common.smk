@@ -25,20 +25,13 @@ if _problems:
 STUDIES = config["studies"]
 
 
-def library_hash():
-    """SHA-256 of the cartrial library source: a rule's params change when the library does, so
-    Snakemake reruns derived outputs after a code change (not only after a script change)."""
-    import hashlib
+def code_hash(rule_name):
+    """The hash of the code rule ``rule_name`` runs (its script and the cartrial modules it imports,
+    cartrial.codehash): a rule's params change when that code does, so Snakemake reruns exactly the jobs whose
+    code changed, and what depends on their outputs."""
+    from cartrial.codehash import code_hash as _hash
 
-    import cartrial
-
-    digest = hashlib.sha256()
-    for path in sorted(Path(cartrial.__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-LIBRARY_HASH = library_hash()
+    return _hash(Path(workflow.basedir) / "scripts" / f"{rule_name}.py")
 SDTM_DOMAINS = sorted(d.lower() for d in DOMAINS)
 SDTM_ORDER = ["dm"] + [d for d in SDTM_DOMAINS if d != "dm"]  # the order of data_issues.csv and reconciliation.csv
 # the cut SDTM domains ADSL reads (last contact date: every dated record) and those ADQS/ADRS read

@@ -13,7 +13,7 @@ rule ingest_dm:
         issues="results/{study}/{analysis}/sdtm/audit/dm_issues.csv",
         reconciliation="results/{study}/{analysis}/sdtm/audit/dm_reconciliation.csv",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("ingest_dm"),
         folder=study_value("data"),
         cut=analysis_value("cut"),
         checks=study_value("data_checks"),
@@ -46,7 +46,7 @@ rule ingest_domain:
     wildcard_constraints:
         domain="|".join(d for d in SDTM_DOMAINS if d != "dm"),
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("ingest_domain"),
         folder=study_value("data"),
         cut=analysis_value("cut"),
         checks=study_value("data_checks"),
@@ -76,7 +76,7 @@ rule ingest_summary:
         issues="results/{study}/{analysis}/sdtm/data_issues.csv",
         reconciliation="results/{study}/{analysis}/sdtm/reconciliation.csv",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("ingest_summary"),
         folder=study_value("data"),
     conda:
         "../envs/cartrial.yaml"

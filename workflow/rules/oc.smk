@@ -3,7 +3,7 @@ rule oc_chunk:
     output:
         "results/{study}/oc/chunk_{chunk}.parquet",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("oc_chunk"),
         settings=oc_settings,
     wildcard_constraints:
         chunk=r"\d+",
@@ -29,7 +29,7 @@ rule oc_merge:
         table="results/{study}/oc/operating_characteristics.csv",
         figure="results/{study}/oc/operating_characteristics.svg",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("oc_merge"),
         settings=oc_settings,
     conda:
         "../envs/cartrial.yaml"

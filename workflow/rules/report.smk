@@ -37,7 +37,7 @@ rule report:
         html="results/{study}/{analysis}/report.html",
         provenance="results/{study}/{analysis}/provenance.json",
     params:
-        library=LIBRARY_HASH,
+        code=code_hash("report"),
         study=lambda wc: wc.study,
         analysis=lambda wc: wc.analysis,
         settings=study_config,

@@ -1,0 +1,35 @@
+"""Each rule's code hash covers the code it runs and nothing else: a change to a display table's footnote
+reruns the tables and the report, not the ingest, the ADaM builders or the simulations."""
+from pathlib import Path
+
+from cartrial.codehash import code_hash, module_closure
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = ROOT / "scripts"
+
+
+def _modules(rule: str) -> set[str]:
+    return {str(p.relative_to(ROOT)) for p in module_closure(SCRIPTS / f"{rule}.py")}
+
+
+def test_layers_depend_only_on_their_own_code():
+    tables = "cartrial/tables/safety.py"
+    assert tables in _modules("tables_safety")
+    for rule in ("ingest_dm", "ingest_domain", "ingest_summary", "adsl", "adam_efficacy", "adam_safety",
+                 "adam_kinetics", "adam_tte", "oc_chunk", "oc_merge", "ard_safety"):
+        modules = _modules(rule)
+        assert tables not in modules and not any(m.startswith("cartrial/report/") for m in modules), rule
+    # the ingest reads and checks the data; it runs none of the ADaM, ARD, table or report code
+    assert not any(m.startswith(("cartrial/adam/", "cartrial/summaries/", "cartrial/tables/"))
+                   for m in _modules("ingest_domain"))
+    # imports inside functions count too: job_log imports the run state and the input errors when a job fails
+    assert {"cartrial/runstate.py", "cartrial/sdtm/errors.py", "cartrial/__init__.py"} <= _modules("adsl")
+
+
+def test_hash_follows_the_code(tmp_path):
+    script = tmp_path / "job.py"
+    script.write_text("from cartrial.io import job_log\n")
+    before = code_hash(script)
+    script.write_text("from cartrial.io import job_log  # changed\n")
+    assert code_hash(script) != before
+    assert code_hash(SCRIPTS / "ingest_dm.py") == code_hash(SCRIPTS / "ingest_dm.py")

@@ -14,10 +14,12 @@ with job_log(snakemake.log[0], "figures_efficacy"):  # noqa: F821
     adsl, adqs = pd.read_parquet(inp.adsl), pd.read_parquet(inp.adqs)
     levels = arm_levels(adsl, arm_order=list(par.arm_order), population="EFFFL")
     primary = par.primary["paramcd"]
-    params = list(dict.fromkeys([primary, "SRI4", "DORIS", "LLDAS", "ORR"]))
+    chosen = par.figure_endpoints
+    params = list(dict.fromkeys([primary, *chosen["response_over_time"]]))
     F.plot_response_over_time(read_ard(inp.rates), params=params, stem=folder / F.EFFICACY_FIGURES[0])
     F.plot_trajectories(adqs, adsl, levels=levels, param="SLEDAI", stem=folder / F.EFFICACY_FIGURES[1],
                         max_subjects=par.max_subjects)
     F.plot_waterfall(adqs, adsl, levels=levels, param="SLEDAI", visit=par.primary["visits"][0],
                      stem=folder / F.EFFICACY_FIGURES[2], max_subjects=par.max_subjects)
-    F.plot_median_iqr(adqs, adsl, levels=levels, params=["UPCR", "EGFR"], stem=folder / F.EFFICACY_FIGURES[3])
+    F.plot_median_iqr(adqs, adsl, levels=levels, params=list(chosen["median_iqr"]),
+                      stem=folder / F.EFFICACY_FIGURES[3])

@@ -107,3 +107,15 @@ def test_interim_report_is_marked_draft(run):
     text = _pages(out / "report.pdf")
     assert "DRAFT" in text[0] and "CONFIDENTIAL" in text[1]
     assert re.search(r"Page 2 of \d+", text[1])
+
+
+def test_a_table_that_runs_on_names_itself_continued_on_the_next_page(run):
+    """A table broken across pages says on each further page, in the page head, which table continues."""
+    _, out = run
+    pages = _pages(out / "report.pdf")
+    continued = [(i, m.group(1)) for i, text in enumerate(pages)
+                 for m in re.finditer(r"(Table \d+(?:\.\d+)+) [^\n]*\(continued\)", text)]
+    assert continued, "no table of the report runs on to a second page"
+    for i, table in continued:
+        first = next(k for k, text in enumerate(pages) if f"{table} " in text)
+        assert first < i and "(continued)" not in pages[first].split(table, 1)[1].split("\n", 1)[0], table

@@ -129,9 +129,9 @@ def plot_waterfall(adqs: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str],
 
 def plot_median_iqr(adqs: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str], params: list[str], stem) -> None:
     """Median with interquartile range by visit, a panel per parameter, a line per arm."""
-    params = [p for p in params if (adqs["PARAMCD"] == p).any()]
+    wanted, params = params, [p for p in params if (adqs["PARAMCD"] == p).any()]
     if not params:
-        return placeholder(stem, "No UPCR or eGFR results.")
+        return placeholder(stem, f"No {' or '.join(wanted)} results.")
     fig, axes = new_figure(7.0, 3.0, ncols=len(params), squeeze=False)
     offsets = np.linspace(-0.15, 0.15, len(levels)) if len(levels) > 1 else [0.0]
     for ax, param in zip(axes.flat, params):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cartrial.ard import ALL
-from cartrial.tables.efficacy import PARAM_LABELS
+from cartrial.tables.efficacy import param_label
 from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_n_pct, fmt_num
 
 
@@ -32,7 +32,7 @@ def build_synopsis(ards: dict[str, pd.DataFrame], *, primary: dict, analysis_typ
     add("Subjects", "Infused subjects ongoing / completed / discontinued at the cut",
         " / ".join(fmt_num(g("EOSSTT", s) or 0) for s in ("ONGOING", "COMPLETED", "DISCONTINUED")))
     rates = ards.get("response_rates")
-    label = PARAM_LABELS.get(primary["paramcd"], primary["paramcd"])
+    label = param_label(primary["paramcd"])
     for visit in primary["visits"]:
         r = lambda stat: _get(rates, group_level=ALL, variable=primary["paramcd"], variable_level=visit,  # noqa: E731
                               stat_name=stat)

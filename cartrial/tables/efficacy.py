@@ -14,6 +14,22 @@ PARAM_LABELS = {
     "PRR": "Partial renal response (PRR)", "ORR": "Overall renal response (CRR or PRR)",
 }
 PARAM_ORDER = list(PARAM_LABELS)
+RENAL_PARAMS = ("CRR", "PRR", "ORR")
+
+
+def ordered_params(present) -> list[str]:
+    """The responder parameters ``present`` in display order: SRI-k by k (every k the configuration derives,
+    not only 4-8), then BICLA, DORIS, LLDAS and renal response, then any other in alphabetical order."""
+    present = set(present)
+    sri = sorted((p for p in present if p.startswith("SRI") and p[3:].isdigit()), key=lambda p: int(p[3:]))
+    known = [p for p in PARAM_ORDER if p in present and p not in sri]
+    return sri + known + sorted(present - set(sri) - set(known))
+
+
+def param_label(paramcd: str) -> str:
+    if paramcd.startswith("SRI") and paramcd[3:].isdigit():
+        return f"SRI-{paramcd[3:]}"
+    return PARAM_LABELS.get(paramcd, paramcd)
 QS_LABELS = {
     "SLEDAI": "SLEDAI total", "CSLEDAI": "Clinical SLEDAI", "PGA": "PGA (0-3)", "BILAG": "BILAG-2004 global score",
     "SDI": "SDI", "UPCR": "UPCR (g/g)", "EGFR": "eGFR (mL/min/1.73 m2)", "C3": "C3 (g/L)", "C4": "C4 (g/L)",
@@ -69,7 +85,7 @@ def build_primary_table(ard: pd.DataFrame, *, paramcd: str, visits: list[str], s
     """Table 14.2.1: the primary endpoint at its visits (NRI, Clopper-Pearson)."""
     v = ard_lookup(ard)
     levels = display_levels(ard)
-    label = PARAM_LABELS.get(paramcd, paramcd)
+    label = param_label(paramcd)
     table = DisplayTable("t14_2_1_primary", "14.2.1", f"Primary endpoint: {label}", _population(bign),
                          [_col_header(lvl, bign) for lvl in levels], source=source)
     available = set(_visits(ard, paramcd))
@@ -90,15 +106,17 @@ def build_primary_table(ard: pd.DataFrame, *, paramcd: str, visits: list[str], s
 
 
 def build_response_table(ard: pd.DataFrame, *, number: str, table_id: str, title: str, source: str,
-                         observed: bool = False, bign: dict[str, float] | None = None) -> DisplayTable:
-    """Response rates of every parameter by visit: ``n/N (%)`` over the CI."""
+                         observed: bool = False, bign: dict[str, float] | None = None,
+                         renal_upcr: float | None = None) -> DisplayTable:
+    """Response rates of every parameter by visit: ``n/N (%)`` over the CI (``renal_upcr``: the configured
+    baseline UPCR of the renal-response population, g/g)."""
     v = ard_lookup(ard)
     levels = display_levels(ard)
     table = DisplayTable(table_id, number, title, _population(bign), [_col_header(lvl, bign) for lvl in levels],
                          source=source)
-    params = [p for p in PARAM_ORDER if p in set(ard["variable"])]
+    params = ordered_params(ard["variable"])
     for param in params:
-        table.add(PARAM_LABELS[param])
+        table.add(param_label(param))
         for visit in _visits(ard, param):
             table.add(visit.title(), [_rate_cell(v, lvl, param, visit) for lvl in levels], level=1)
     table.footnotes = [
@@ -106,8 +124,9 @@ def build_response_table(ard: pd.DataFrame, *, number: str, table_id: str, title
         ("Observed cases: only visits with a determinable response are counted (sensitivity analysis)."
          if observed else NRI_NOTE),
         RESCUE_NOTE,
-        "Renal response is derived for subjects with baseline UPCR >= 0.5 g/g.",
     ]
+    if renal_upcr is not None and set(params) & set(RENAL_PARAMS):
+        table.footnotes.append(f"Renal response is derived for subjects with baseline UPCR >= {renal_upcr:g} g/g.")
     if not params:
         table.footnotes.insert(0, "No responder endpoint could be derived from the available data.")
     return table
@@ -128,8 +147,8 @@ def build_difference_table(ard: pd.DataFrame, *, source: str, bign: dict[str, fl
     for comp in comparisons:
         table.add(comp)
         sub = ard[ard["group_level"] == comp]
-        for param in [p for p in PARAM_ORDER if p in set(sub["variable"])]:
-            table.add(PARAM_LABELS[param], level=1)
+        for param in ordered_params(sub["variable"]):
+            table.add(param_label(param), level=1)
             for visit in _visits(sub, param):
                 mn = [v.get((comp, param, visit, s, "miettinen-nurminen")) for s in ("diff", "ci_lower", "ci_upper")]
                 nc = [v.get((comp, param, visit, s, "newcombe")) for s in ("ci_lower", "ci_upper")]

@@ -5,7 +5,7 @@ import pandas as pd
 
 from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
-from cartrial.tables.efficacy import PARAM_LABELS, display_levels
+from cartrial.tables.efficacy import display_levels, param_label
 from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_n_pct, fmt_num
 from cartrial.outputs import SAFETY_TABLES  # noqa: F401 (re-exported)
 
@@ -232,7 +232,7 @@ def build_monitoring_table(ard: pd.DataFrame, *, source: str, analysis_type: str
     if len(eff) and interim:
         v = dict(zip(eff["stat_name"], eff["stat_value"]))
         paramcd, _, visit = eff["variable_level"].iloc[0].partition(" at ")
-        t.add(f"Primary endpoint: {PARAM_LABELS.get(paramcd, paramcd)} at {visit.title()}")
+        t.add(f"Primary endpoint: {param_label(paramcd)} at {visit.title()}")
         t.add("Responders / evaluable subjects", [f"{fmt_num(v['x'])} / {fmt_num(v['n'])}"], level=1)
         t.add(f"P(rate > {v['p0']:g} | data)", [fmt_num(v["posterior_prob"], 3)], level=1)
         t.add(f"Predictive probability of success at N = {fmt_num(v['planned_n'])}",

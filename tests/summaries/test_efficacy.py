@@ -44,3 +44,16 @@ def test_primary_table_text():
     # binom.test(1, 3): 0.008403759 0.905700676 -> (0.8, 90.6)
     assert cells["95% CI (Clopper-Pearson)"][0] == "(0.8, 90.6)"
     assert "Not yet evaluable at this data cut" in cells
+
+
+def test_response_table_lists_every_configured_sri_k_and_states_the_renal_threshold():
+    from cartrial.ard import make_ard
+    from cartrial.tables.efficacy import build_response_table
+
+    rows = [dict(analysis="response_rates", group="ARM", group_level="ALL", variable=p, variable_level="MONTH 3",
+                 stat_name=s, stat_value=v) for p in ("SRI10", "SRI3", "BICLA", "SRI4", "ORR")
+            for s, v in (("n", 1), ("N", 2), ("p", 0.5), ("ci_lower", 0.01), ("ci_upper", 0.99))]
+    t = build_response_table(make_ard(rows), number="1", table_id="t", title="t", source="s", renal_upcr=1.0)
+    groups = [r.label for r in t.rows if r.kind == "group"]
+    assert groups == ["SRI-3", "SRI-4", "SRI-10", "BICLA", "Overall renal response (CRR or PRR)"]
+    assert "Renal response is derived for subjects with baseline UPCR >= 1 g/g." in t.footnotes

@@ -92,6 +92,7 @@ rule tables_efficacy:
     params:
         code=code_hash("tables_efficacy"),
         primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
+        endpoints=config["endpoints"],
         sledai_version=study_value("sledai_version"),
     conda:
         "../envs/cartrial.yaml"
@@ -122,6 +123,7 @@ rule figures_efficacy:
     params:
         code=code_hash("figures_efficacy"),
         max_subjects=config["report"]["max_subjects_per_figure"],
+        figure_endpoints=config["report"]["figure_endpoints"],
         primary=lambda wc: STUDIES[wc.study]["efficacy"]["primary"],
         arm_order=study_value("arm_order"),
     conda:
@@ -288,6 +290,7 @@ rule figures_tte:
     params:
         code=code_hash("figures_tte"),
         max_subjects=config["report"]["max_subjects_per_figure"],
+        figure_endpoints=config["report"]["figure_endpoints"],
         arm_order=study_value("arm_order"),
         specs=config["time_to_event"],
     conda:

@@ -1,7 +1,5 @@
 """The rendered deliverables: PDF text against the ARD, TOC pages, reproducible bytes, XPT and RTF exports."""
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd

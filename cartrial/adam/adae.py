@@ -62,6 +62,12 @@ def derive_end_date(ae: pd.DataFrame, cap: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"AENDT": capped.astype("datetime64[ns]"), "AENDTF": flag}, index=ae.index)
 
 
+def syndrome_of(decod: pd.Series) -> pd.Series:
+    """The CAR-T syndrome code of each preferred term (the input contract's table, any case), blank if none."""
+    return decod.fillna("").astype(str).str.casefold().map(
+        {k.casefold(): v for k, v in SYNDROMES.items()}).fillna("")
+
+
 def _fold(terms) -> list[str]:
     return [str(t).casefold() for t in terms]
 
@@ -97,7 +103,7 @@ def build_adae(ae: pd.DataFrame, adsl: pd.DataFrame, *, cut: str, aesi_terms: li
     rel = _folded(out.get("AEREL"), out.index)
     out["RELFL"] = np.where(rel.isin(_fold(related_terms)), "Y", "")
     pt, soc = _folded(out["AEDECOD"], out.index), _folded(out.get("AEBODSYS"), out.index)
-    out["SYNDROME"] = pt.map({k.casefold(): v for k, v in SYNDROMES.items()}).fillna("")
+    out["SYNDROME"] = syndrome_of(out["AEDECOD"])
     out["AESIFL"] = np.where(pt.isin(_fold(aesi_terms)) | soc.isin(_fold(aesi_socs)) | (out["SYNDROME"] != ""),
                              "Y", "")
     out["INFFL"] = np.where(soc == "infections and infestations", "Y", "")

@@ -36,9 +36,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cartrial.adam.adae import derive_start_date
+from cartrial.adam.adae import derive_start_date, syndrome_of
 from cartrial.dates import MONTH_DAYS, dtc_to_date
-from cartrial.sdtm.contract import CUT_DATE_VARIABLE, SYNDROME_TERMS
+from cartrial.sdtm.contract import CUT_DATE_VARIABLE
 
 DM_KEEP = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "AGE", "AGEU", "SEX", "RACE", "ETHNIC", "COUNTRY",
            "ARMCD", "ARM", "ACTARMCD", "ACTARM"]
@@ -207,13 +207,21 @@ def sdtm_columns(domain: str) -> list[str] | None:
     return list(dict.fromkeys(["USUBJID"] + needs.get(domain, []) + last_contact_columns(domain)))
 
 
-def first_rescue_dates(cm: pd.DataFrame | None) -> pd.Series:
-    """Start date of each subject's first rescue therapy (CM category RESCUE THERAPY)."""
-    if cm is None or not len(cm) or "CMCAT" not in cm or "CMSTDTC" not in cm:
+def first_cm_dates(cm: pd.DataFrame, mask: pd.Series) -> pd.Series:
+    """Each subject's earliest start date (CMSTDTC, a partial date at its earliest day) over the CM records
+    selected by ``mask``."""
+    rec = cm[mask.reindex(cm.index, fill_value=False)]
+    if not len(rec) or "CMSTDTC" not in rec:
         return pd.Series(dtype="datetime64[ns]")
-    rec = cm[cm["CMCAT"] == "RESCUE THERAPY"]
     d = pd.DataFrame({"USUBJID": rec["USUBJID"], "d": dtc_to_date(rec["CMSTDTC"], impute="first")})
     return d.dropna().groupby("USUBJID")["d"].min()
+
+
+def first_rescue_dates(cm: pd.DataFrame | None) -> pd.Series:
+    """Start date of each subject's first rescue therapy (CM category RESCUE THERAPY)."""
+    if cm is None or not len(cm) or "CMCAT" not in cm:
+        return pd.Series(dtype="datetime64[ns]")
+    return first_cm_dates(cm, cm["CMCAT"] == "RESCUE THERAPY")
 
 
 def flag_monitoring_evaluable(adsl: pd.DataFrame, ae: pd.DataFrame | None, *, cut: pd.Timestamp,
@@ -225,8 +233,7 @@ def flag_monitoring_evaluable(adsl: pd.DataFrame, ae: pd.DataFrame | None, *, cu
     if ae is not None and len(ae) and "AEDECOD" in ae:
         trt = ae["USUBJID"].map(adsl.set_index("USUBJID")["TRTSDT"])
         onset = derive_start_date(ae, trt)["ASTDT"]
-        syndrome = ae["AEDECOD"].fillna("").astype(str).str.casefold().map(
-            {k.casefold(): v for k, v in SYNDROME_TERMS.items()})
+        syndrome = syndrome_of(ae["AEDECOD"])
         grade = pd.to_numeric(ae.get("AETOXGR"), errors="coerce")
         hit = syndrome.isin(syndromes) & (grade >= min_grade) & (onset >= trt)
         with_event = set(ae.loc[hit, "USUBJID"])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cartrial.adam.adsl import first_cm_dates
 from cartrial.adam.bds import parameter_numbers
 from cartrial.adam.traceability import source_columns, treatment_columns
 from cartrial.adam.visits import (VisitWindow, derive_analysis_visits, derive_baseline, window_multiplicity,
@@ -232,7 +233,7 @@ def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, vers
                               row.USUBJID, severity="warning", action="steroid criteria not evaluable"))
     rescue = adsl.set_index("USUBJID")["RESCDT"].dropna()
     term = (cm["CMDECOD"] if "CMDECOD" in cm else cm["CMTRT"]).fillna("").str.upper()
-    krt = _first_cm_date(cm, term.isin(rules.krt_terms))
+    krt = first_cm_dates(cm, term.isin(rules.krt_terms))
     # ADQS
     long = [
         sled[["USUBJID", "ADT", "SLEDAI"]].rename(columns={"SLEDAI": "AVAL"}).assign(PARAMCD="SLEDAI"),
@@ -271,14 +272,6 @@ def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, vers
     adqs = _finish(adqs, adsl, studyid, ADQS_ORDER, sort=["USUBJID", "PARAMCD", "ADT"])
     return adqs, adrs, issues, skipped
 
-
-
-def _first_cm_date(cm: pd.DataFrame, mask: pd.Series) -> pd.Series:
-    rec = cm[mask.reindex(cm.index, fill_value=False)]
-    if not len(rec):
-        return pd.Series(dtype="datetime64[ns]")
-    d = pd.DataFrame({"USUBJID": rec["USUBJID"], "d": dtc_to_date(rec["CMSTDTC"], impute="first")})
-    return d.dropna().groupby("USUBJID")["d"].min()
 
 
 def _finish(frame: pd.DataFrame, adsl: pd.DataFrame, studyid: str, order: list[str], sort: list[str]) -> pd.DataFrame:

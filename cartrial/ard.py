@@ -145,7 +145,45 @@ def ard_value(frame: pd.DataFrame, **where: str) -> float:
     return float(hits.iloc[0])
 
 
-def ard_lookup(frame: pd.DataFrame) -> dict[tuple, float]:
-    """``(group_level, variable, variable_level, stat_name) -> stat_value`` for table builders."""
-    key = zip(frame["group_level"], frame["variable"], frame["variable_level"], frame["stat_name"])
-    return dict(zip(key, frame["stat_value"]))
+class ArdValues(dict):
+    """The statistics of an ARD keyed by a tuple of its columns, for table builders.
+
+    A key that is absent may be a level with no subjects (a PT not seen in an arm): ``get(key, default)``
+    returns the default then. But the statistic's name (and method) must be one the ARD states: a
+    misspelt or missing statistic raises ``KeyError`` naming the ARD and the name, so a table never shows
+    ``0/0`` for a statistic that was not computed. ``v[key]`` raises for any absent key.
+    """
+
+    CHECKED = ("stat_name", "method")
+
+    def __init__(self, frame: pd.DataFrame, key: tuple[str, ...] = ("group_level", "variable", "variable_level",
+                                                                     "stat_name")):
+        super().__init__(zip(zip(*(frame[c] for c in key)), frame["stat_value"]))
+        self.name = ", ".join(sorted(set(frame["analysis"]))) or "(empty)"
+        self.key = key
+        self.known = {pos: set(frame[c]) for pos, c in enumerate(key) if c in self.CHECKED} if len(frame) else {}
+
+    def _check(self, key: tuple) -> None:
+        for pos, values in self.known.items():
+            if key[pos] not in values:
+                raise KeyError(f"ARD {self.name}: no {self.key[pos]} {key[pos]!r} (it states: "
+                               f"{', '.join(sorted(map(str, values)))})")
+
+    def __getitem__(self, key: tuple) -> float:
+        if not dict.__contains__(self, key):
+            self._check(key)
+            raise KeyError(f"ARD {self.name}: no statistic {key!r}")
+        return dict.__getitem__(self, key)
+
+    def get(self, key: tuple, default=None):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        self._check(key)
+        return default
+
+
+def ard_lookup(frame: pd.DataFrame, key: tuple[str, ...] = ("group_level", "variable", "variable_level",
+                                                            "stat_name")) -> ArdValues:
+    """``(group_level, variable, variable_level, stat_name) -> stat_value`` (or another ``key`` of columns),
+    checked (:class:`ArdValues`)."""
+    return ArdValues(frame, key)

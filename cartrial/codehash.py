@@ -49,10 +49,10 @@ def _imports(path: Path) -> tuple[Path, ...]:
     return tuple(sorted(files))
 
 
-def module_closure(script: str | Path) -> list[Path]:
-    """``script`` and every cartrial module file it depends on, sorted."""
+def module_closure(*scripts: str | Path) -> list[Path]:
+    """The ``scripts`` and every cartrial module file they depend on, sorted."""
     seen: set[Path] = set()
-    todo = [Path(script).resolve()]
+    todo = [Path(s).resolve() for s in scripts]
     while todo:
         path = todo.pop()
         if path in seen:
@@ -62,10 +62,18 @@ def module_closure(script: str | Path) -> list[Path]:
     return sorted(seen)
 
 
-def code_hash(script: str | Path) -> str:
-    """SHA-256 (16 hex digits) of the files of :func:`module_closure`, each with its path in the package."""
+def data_closure(*scripts: str | Path) -> list[Path]:
+    """:func:`module_closure` with each module's data file: ``name.yaml`` beside ``name.py`` (the catalogue of
+    outputs is read by ``catalogue.py``)."""
+    files = module_closure(*scripts)
+    data = [p.with_suffix(".yaml") for p in files if p.with_suffix(".yaml").is_file()]
+    return sorted(files + data)
+
+
+def code_hash(*scripts: str | Path) -> str:
+    """SHA-256 (16 hex digits) of the files of :func:`data_closure`, each with its path in the package."""
     digest = hashlib.sha256()
-    for path in module_closure(script):
+    for path in data_closure(*scripts):
         name = path.relative_to(PACKAGE.parent) if path.is_relative_to(PACKAGE.parent) else Path(path.name)
         digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]

@@ -11,6 +11,8 @@ References
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
@@ -158,3 +160,16 @@ def dtc_to_datetime(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     out = per_distinct(values, convert)
     return out["stamp"], out["has"].astype(bool)
+
+
+def report_timestamp(source_date_epoch: str | None, *, cut: str) -> dt.datetime:
+    """The report's date: ``SOURCE_DATE_EPOCH`` when given, else the data cut (midnight UTC).
+
+    The PDF carries no wall-clock time, so the same inputs give the same bytes;
+    the actual run time is recorded in provenance.json.
+    """
+    if source_date_epoch:
+        return dt.datetime.fromtimestamp(int(source_date_epoch), dt.timezone.utc)
+    return dt.datetime.fromisoformat(cut).replace(tzinfo=dt.timezone.utc)
+
+

@@ -5,7 +5,7 @@ import pandas as pd
 
 from cartrial.adam.datasetjson import write_dataset_json
 from cartrial.io import job_log
-from cartrial.report.render import report_timestamp
+from cartrial.dates import report_timestamp
 
 with job_log(snakemake.log[0], "export_json") as log:  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821

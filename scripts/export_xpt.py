@@ -9,7 +9,7 @@ from cartrial.adam.define import describe_dataset, write_define
 from cartrial.adam.methods import derivation_methods
 from cartrial.adam.xpt import write_xpt_files
 from cartrial.io import job_log
-from cartrial.report.render import report_timestamp
+from cartrial.dates import report_timestamp
 
 with job_log(snakemake.log[0], "export_xpt") as log:  # noqa: F821
     stamp = report_timestamp(os.environ.get("SOURCE_DATE_EPOCH"), cut=snakemake.params.cut)  # noqa: F821

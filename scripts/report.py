@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from cartrial.ard import read_ard
+from cartrial.catalogue import study_catalogue
+from cartrial.csvsafe import write_csv
 from cartrial.endpoints.rules import EndpointRules
 from cartrial.figures.common import placeholder_message
 from cartrial.io import job_log
@@ -32,11 +34,15 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
                             run_time=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                             effective=json.loads(json.dumps(dict(par.effective), default=dict)))
     outdir = Path(out.pdf).parent
-    tables = {Path(p).stem: read_table(p) for p in inp.tables}
-    figures = {Path(p).stem: str(Path(p).relative_to(outdir)) for p in inp.figures}
+    tables = {Path(p).stem: read_table(p) for p in inp.tables if p.endswith(".json")}
+    svgs = [p for p in inp.figures if p.endswith(".svg")]
+    figures = {Path(p).stem: str(Path(p).relative_to(outdir)) for p in svgs}
     notes = {"sec-14-2": [n for p in inp.notes for n in json.loads(Path(p).read_text())["skipped"]]}
-    empty = {Path(p).stem: m for p in inp.figures if (m := placeholder_message(Path(p).with_suffix(".png")))}
-    sections = assemble_sections(tables=tables, figures=figures, analysis_type=analysis["type"], notes=notes,
+    empty = {Path(p).stem: m for p in svgs if (m := placeholder_message(Path(p).with_suffix(".png")))}
+    catalogue = study_catalogue(par.settings.get("outputs"))
+    write_csv(catalogue.index(analysis["type"], {k: (t.title, t.population) for k, t in tables.items()}), out.index)
+    sections = assemble_sections(catalogue=catalogue, tables=tables, figures=figures, analysis_type=analysis["type"],
+                                 notes=notes,
                                  empty=empty, max_listing_rows=par.max_listing_rows)
     ards = {Path(p).stem: read_ard(p) for p in inp.ards}
     comparison = None

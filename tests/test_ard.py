@@ -47,3 +47,24 @@ def test_round_trip_is_exact(tmp_path):
     frame = _example()
     write_ard(frame, path)
     pd.testing.assert_frame_equal(read_ard(path), frame)
+
+
+def test_lookup_names_a_misspelt_statistic_and_allows_an_empty_level():
+    import pytest
+
+    from cartrial.ard import ard_lookup
+    from cartrial.tables.efficacy import build_response_table
+
+    ard = make_ard([{"analysis": "response_rates", "group": "ARM", "group_level": "ALL", "variable": "SRI4",
+                     "variable_level": "MONTH 3", "stat_name": s, "stat_value": v}
+                    for s, v in (("n", 3), ("N", 10), ("p", 0.3), ("ci_lower", 0.07), ("ci_upper", 0.65))])
+    v = ard_lookup(ard)
+    assert v.get(("ALL", "SRI4", "MONTH 6", "n"), 0) == 0          # a visit without subjects: the default
+    with pytest.raises(KeyError, match="ARD response_rates: no stat_name 'ci_lowr'"):
+        v.get(("ALL", "SRI4", "MONTH 3", "ci_lowr"))
+    with pytest.raises(KeyError, match="no statistic"):
+        v[("ALL", "SRI4", "MONTH 6", "n")]
+    # a table reading an ARD that lacks a statistic it shows stops, naming it, instead of printing 0/0
+    with pytest.raises(KeyError, match="no stat_name 'ci_upper'"):
+        build_response_table(ard[ard["stat_name"] != "ci_upper"], number="14.2.2", table_id="t", title="T",
+                             source="s")

@@ -95,7 +95,7 @@ def test_rtf_is_word_compatible_text():
     t.add("Fever ≥ 38 °C", ["1 (33.3%)"])
     rtf = render_rtf(t)
     assert rtf.startswith("{\\rtf1") and rtf.rstrip().endswith("}")
-    assert "\\trhdr" in rtf and "Subject \\{disposition\\}" in rtf
+    assert "{\\header" in rtf and "Subject \\{disposition\\}" in rtf
     assert "\\u8805?" in rtf          # the non-ASCII sign is escaped
     rtf.encode("ascii")
 

@@ -7,23 +7,6 @@ import pandas as pd
 from cartrial.ard import ALL
 from cartrial.figures.common import HATCHES, new_figure, placeholder, save_figure, style_for, individual_lines
 from cartrial.tables.efficacy import PARAM_LABELS, QS_LABELS
-from cartrial.outputs import EFFICACY_FIGURES  # noqa: F401 (re-exported)
-
-
-FIGURE_INFO = {
-    "f14_2_1_response_over_time": ("14.2.1", "Response rates over time with 95% Clopper-Pearson CIs",
-                                   "Non-responder imputation; bars are exact 95% CIs; points are offset "
-                                   "horizontally by group for legibility.", "ard/response_rates.csv"),
-    "f14_2_2_sledai_trajectories": ("14.2.2", "SLEDAI over time: individual subjects and median",
-                                    "Thin lines: individual subjects (analysed record per visit window); thick "
-                                    "line: median.", "ADQS (PARAMCD = SLEDAI)"),
-    "f14_2_3_sledai_waterfall": ("14.2.3", "Change in SLEDAI from baseline at the primary visit",
-                                 "One bar per subject with an assessment in the window; negative = improvement.",
-                                 "ADQS (PARAMCD = SLEDAI)"),
-    "f14_2_4_renal_over_time": ("14.2.4", "UPCR and eGFR over time",
-                                "Median and interquartile range per visit; eGFR by bedside Schwartz under 18 "
-                                "years and CKD-EPI 2021 from 18.", "ADQS (PARAMCD = UPCR, EGFR)"),
-}
 
 
 def _month(visit: pd.Series) -> pd.Series:
@@ -150,3 +133,36 @@ def plot_median_iqr(adqs: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str]
     axes.flat[0].legend(frameon=False, fontsize=7)
     fig.tight_layout()
     save_figure(fig, stem)
+
+
+# Builders of the catalogue's outputs (cartrial/catalogue.yaml; called by cartrial/produce.py)
+
+
+def _levels(ctx) -> list[str]:
+    from cartrial.summaries.efficacy import arm_levels
+
+    return arm_levels(ctx.adam("adsl"), arm_order=list(ctx.settings["arm_order"]), population="EFFFL")
+
+
+def response_over_time(ctx, *, stem) -> None:
+    """The primary endpoint and the configured ``report.figure_endpoints.response_over_time``."""
+    chosen = ctx.shared["report"]["figure_endpoints"]["response_over_time"]
+    params = list(dict.fromkeys([ctx.primary["paramcd"], *chosen]))
+    plot_response_over_time(ctx.ard("response_rates"), params=params, stem=stem)
+
+
+def sledai_trajectories(ctx, *, stem) -> None:
+    plot_trajectories(ctx.adam("adqs"), ctx.adam("adsl"), levels=_levels(ctx), param="SLEDAI", stem=stem,
+                      max_subjects=ctx.shared["report"]["max_subjects_per_figure"])
+
+
+def sledai_waterfall(ctx, *, stem) -> None:
+    plot_waterfall(ctx.adam("adqs"), ctx.adam("adsl"), levels=_levels(ctx), param="SLEDAI",
+                   visit=ctx.primary["visits"][0], stem=stem,
+                   max_subjects=ctx.shared["report"]["max_subjects_per_figure"])
+
+
+def median_iqr(ctx, *, stem) -> None:
+    """The configured ``report.figure_endpoints.median_iqr`` parameters of ADQS."""
+    plot_median_iqr(ctx.adam("adqs"), ctx.adam("adsl"), levels=_levels(ctx),
+                    params=list(ctx.shared["report"]["figure_endpoints"]["median_iqr"]), stem=stem)

@@ -6,24 +6,8 @@ import pandas as pd
 from scipy import stats
 
 from cartrial.figures.common import RASTER_ABOVE, new_figure, placeholder, save_figure, style_for, individual_lines
-from cartrial.outputs import KINETICS_FIGURES  # noqa: F401 (re-exported)
 
 ASSAYS = {"CARTDNA": "CAR transgene (copies/ug gDNA)", "CARTCELL": "CAR+ T cells (cells/uL)"}
-FIGURE_INFO = {
-    "f14_4_1_profiles": ("14.4.1", "Individual CAR-T kinetic profiles",
-                         "Log scale; BLQ samples are not drawn; dashed line: lower limit of quantification; line style "
-                         "by dose group.", "ADPC (rule figures_kinetics)"),
-    "f14_4_2_geomean": ("14.4.2", "Geometric mean CAR-T levels over nominal time",
-                        "Geometric mean with 95% CI of the quantifiable samples at each nominal time (n >= 3).",
-                        "ADPC (rule figures_kinetics)"),
-    "f14_4_3_cmax_by_crs": ("14.4.3", "CAR transgene Cmax by maximum CRS grade",
-                            "One point per subject; horizontal bar: geometric mean.", "ADPP, ADAE (rule figures_kinetics)"),
-    "f14_4_4_cytokines": ("14.4.4", "Cytokines and inflammation markers over the first 30 days",
-                          "Median by study day (at least 3 subjects); line style by maximum CRS grade (0, 1, >= 2).",
-                          "LB (rule figures_kinetics)"),
-}
-
-
 def _time_axis(ax, tmax: float) -> None:
     """Days on a symmetric-log axis (linear to Day 30) with plain tick labels."""
     ax.set_xscale("symlog", linthresh=30, linscale=1.5)
@@ -134,3 +118,30 @@ def plot_cytokines(adlb: pd.DataFrame, adsl: pd.DataFrame, adae: pd.DataFrame, *
     axes.flat[-1].legend(handles, names, frameon=False, fontsize=7, loc="center")
     fig.tight_layout()
     save_figure(fig, stem)
+
+
+# Builders of the catalogue's outputs (cartrial/catalogue.yaml; called by cartrial/produce.py)
+
+
+def _levels(ctx) -> list[str]:
+    from cartrial.summaries.efficacy import arm_levels
+
+    return arm_levels(ctx.adam("adsl"), arm_order=list(ctx.settings["arm_order"]))
+
+
+def profiles(ctx, *, stem) -> None:
+    plot_profiles(ctx.adam("adpc"), levels=_levels(ctx), stem=stem,
+                  max_subjects=ctx.shared["report"]["max_subjects_per_figure"])
+
+
+def geomean(ctx, *, stem) -> None:
+    plot_geomean(ctx.adam("adpc"), levels=_levels(ctx), stem=stem)
+
+
+def cmax_by_crs(ctx, *, stem) -> None:
+    plot_cmax_by_crs(ctx.adam("adpp"), ctx.adam("adae"), stem=stem)
+
+
+def cytokines(ctx, *, stem) -> None:
+    adlb = ctx.adam("adlb", filters=[("PARAMCD", "in", list(CYTOKINE_MARKERS))])
+    plot_cytokines(adlb, ctx.adam("adsl"), ctx.adam("adae"), stem=stem)

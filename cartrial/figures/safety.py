@@ -5,17 +5,6 @@ import pandas as pd
 from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from cartrial.figures.common import HATCHES, new_figure, placeholder, save_figure, individual_lines, too_many_subjects
-from cartrial.outputs import SAFETY_FIGURES  # noqa: F401 (re-exported)
-
-FIGURE_INFO = {
-    "f14_3_1_crs_icans_timeline": ("14.3.1", "Onset and duration of CRS and ICANS per subject",
-                                   "Bars from onset to resolution (study day, Day 1 = infusion), labelled with the "
-                                   "grade; an arrow marks an episode ongoing at the data cut.", "ADAE"),
-    "f14_3_2_counts_first_90_days": ("14.3.2", "Neutrophil and platelet counts over the first 90 days",
-                                     "Thin lines: subjects; thick line: median by study day; dotted lines: CTCAE "
-                                     "grade 3 and 4 thresholds.", "ADLB"),
-}
-
 
 def plot_syndrome_timeline(adae: pd.DataFrame, *, stem, syndromes=("CRS", "ICANS"), max_day: int = 30,
                            max_subjects: int = 100) -> None:
@@ -73,3 +62,15 @@ def plot_counts(adlb: pd.DataFrame, *, stem, max_day: int = 90, max_subjects: in
     axes.flat[0].legend(frameon=False, fontsize=7)
     fig.tight_layout()
     save_figure(fig, stem)
+
+
+# Builders of the catalogue's outputs (cartrial/catalogue.yaml; called by cartrial/produce.py)
+
+
+def syndrome_timeline(ctx, *, stem) -> None:
+    plot_syndrome_timeline(ctx.adam("adae"), stem=stem, max_subjects=ctx.shared["report"]["max_subjects_per_figure"])
+
+
+def counts(ctx, *, stem) -> None:
+    plot_counts(ctx.adam("adlb", filters=[("PARAMCD", "in", ["NEUT", "PLAT"])]), stem=stem,
+                max_subjects=ctx.shared["report"]["max_subjects_per_figure"])

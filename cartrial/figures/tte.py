@@ -8,18 +8,6 @@ from cartrial.dates import MONTH_DAYS
 
 from cartrial.figures.common import RASTER_ABOVE, new_figure, placeholder, save_figure, style_for, too_many_subjects
 from cartrial.stats.km import compute_km
-from cartrial.outputs import TTE_FIGURES  # noqa: F401 (re-exported)
-
-FIGURE_INFO = {
-    "f14_2_5_km_curves": ("14.2.5", "Kaplan-Meier estimates of time-to-event endpoints",
-                          "Steps: Kaplan-Meier estimate; shaded band: pointwise 95% CI (log-log); ticks: censored "
-                          "subjects; numbers under each panel: subjects at risk.", "ADTTE (rule adam_tte)"),
-    "f14_2_6_swimmer": ("14.2.6", "Follow-up, remission and events per infused subject",
-                        "Bars: follow-up from infusion to the last contact; dark segments: DORIS remission; hatched "
-                        "segments: LLDAS (not in remission); markers: flare (triangle), rescue therapy (square), "
-                        "death (cross); arrow: ongoing at the data cut.", "ADSL, ADRS, CM (rule figures_tte)"),
-}
-
 
 def plot_km_panels(adtte: pd.DataFrame, *, levels: list[str], params: list[str], labels: dict[str, str],
                    stem) -> None:
@@ -122,3 +110,24 @@ def plot_swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, rescue: pd.Series, flar
     ax.set_xlim(0, subj["FU"].max() + 1.5)
     fig.tight_layout()
     save_figure(fig, stem)
+
+
+# Builders of the catalogue's outputs (cartrial/catalogue.yaml; called by cartrial/produce.py)
+
+
+def km_curves(ctx, *, stem) -> None:
+    """The configured ``report.figure_endpoints.km_curves`` of ADTTE, on the efficacy set."""
+    from cartrial.summaries.efficacy import arm_levels
+
+    adsl, adtte = ctx.adam("adsl"), ctx.adam("adtte")
+    adtte = adtte[adtte["USUBJID"].isin(adsl.loc[adsl["EFFFL"] == "Y", "USUBJID"])]
+    labels = {s["paramcd"]: s.get("param", s["paramcd"]) for s in ctx.shared["time_to_event"]}
+    plot_km_panels(adtte, levels=arm_levels(adsl, arm_order=list(ctx.settings["arm_order"]), population="EFFFL"),
+                   params=list(ctx.shared["report"]["figure_endpoints"]["km_curves"]), labels=labels, stem=stem)
+
+
+def swimmer(ctx, *, stem) -> None:
+    adsl, adrs, adtte = ctx.adam("adsl"), ctx.adam("adrs"), ctx.adam("adtte")
+    flare = adtte[(adtte["PARAMCD"] == "TTFLARE") & (adtte["CNSR"] == 0)].set_index("USUBJID")["ADT"]
+    plot_swimmer(adsl, adrs, adsl.set_index("USUBJID")["RESCDT"].dropna(), flare, stem=stem,
+                 max_subjects=ctx.shared["report"]["max_subjects_per_figure"])

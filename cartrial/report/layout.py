@@ -51,7 +51,7 @@ def table_width(table: DisplayTable, size: float) -> float:
     return STUB_MIN + sum(column_widths(table, size))
 
 
-def _panels(table: DisplayTable, size: float) -> list[list[int]]:
+def _panels(table: DisplayTable, size: float, width: dict[str, float] = WIDTH) -> list[list[int]]:
     """Groups of column indices (whole spanners kept together) that each fit landscape at ``size``."""
     widths = column_widths(table, size)
     groups = [[i] for i in range(len(widths))]
@@ -63,7 +63,7 @@ def _panels(table: DisplayTable, size: float) -> list[list[int]]:
     panels, current, used = [], [], STUB_MIN
     for group in groups:
         need = sum(widths[i] for i in group)
-        if current and used + need > WIDTH["landscape"]:
+        if current and used + need > width["landscape"]:
             panels.append(current)
             current, used = [], STUB_MIN
         current += group
@@ -84,17 +84,24 @@ def _panel(table: DisplayTable, columns: list[int], k: int, total: int) -> Displ
                                orientation="landscape")
 
 
+def plan_table(table: DisplayTable, width: dict[str, float] = WIDTH) -> list[tuple[DisplayTable, str, float]]:
+    """How ``table`` is set on pages of printable ``width`` (points, per orientation): ``(table or column
+    panel, orientation, type size)``. A listing keeps the base size and wraps its cells between words."""
+    if table.kind == "listing":
+        return [(table, table.orientation, BASE_SIZE)]
+    orientations = ("portrait", "landscape") if table.orientation == "portrait" else ("landscape",)
+    for orientation in orientations:
+        for size in SIZES:
+            if table_width(table, size) <= width[orientation]:
+                return [(table, orientation, size)]
+    panels = _panels(table, FLOOR_SIZE, width)
+    return [(_panel(table, cols, k, len(panels)), "landscape", FLOOR_SIZE) for k, cols in enumerate(panels, start=1)]
+
+
 def fit_table(table: DisplayTable) -> list[dict]:
     """The table as one or more entries for the report template, each with ``orientation`` and ``font_size``
     (points) set so that it fits the printable width."""
     if table.kind == "listing":
         return [{**table.to_dict(), "font_size": None}]
-    orientations = ("portrait", "landscape") if table.orientation == "portrait" else ("landscape",)
-    for orientation in orientations:
-        for size in SIZES:
-            if table_width(table, size) <= WIDTH[orientation]:
-                return [{**table.to_dict(), "orientation": orientation,
-                         "font_size": None if size == BASE_SIZE else size}]
-    panels = _panels(table, FLOOR_SIZE)
-    return [{**_panel(table, cols, k, len(panels)).to_dict(), "font_size": FLOOR_SIZE}
-            for k, cols in enumerate(panels, start=1)]
+    return [{**part.to_dict(), "orientation": orientation, "font_size": None if size == BASE_SIZE else size}
+            for part, orientation, size in plan_table(table)]

@@ -12,46 +12,17 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from cartrial.figures import efficacy as _eff_figures
-from cartrial.figures import safety as _safety_figures
-from cartrial.figures import kinetics as _kinetics_figures
-from cartrial.figures import tte as _tte_figures
+from cartrial.catalogue import Catalogue
+from cartrial.dates import report_timestamp  # noqa: F401 (re-exported for the report rule)
 from cartrial.report.layout import fit_table
 from cartrial.tables.display import DisplayTable
 
-#: report sections: (anchor, title, items); an item is a table id or a figure id
-SECTIONS = (
-    ("sec-14-1", "14.1 Disposition and baseline characteristics", ("t14_1_1_disposition", "t14_1_2_demographics")),
-    ("sec-14-2", "14.2 Efficacy", ("t14_2_1_primary", "t14_2_2_response_rates", "f14_2_1_response_over_time",
-                                    "t14_2_3_response_rates_oc", "t14_2_4_response_differences",
-                                    "t14_2_5_change_from_baseline", "f14_2_2_sledai_trajectories",
-                                    "f14_2_3_sledai_waterfall", "f14_2_4_renal_over_time", "t14_2_6_time_to_event",
-                                    "f14_2_5_km_curves", "f14_2_6_swimmer")),
-    ("sec-14-3", "14.3 Safety", ("t14_3_1_overview", "t14_3_2_teae_soc_pt", "t14_3_3_teae_pt_grade",
-                                  "t14_3_4_syndromes", "f14_3_1_crs_icans_timeline", "t14_3_5_infections",
-                                  "t14_3_6_lymphodepletion", "t14_3_7_lab_shift", "t14_3_8_icaht",
-                                  "f14_3_2_counts_first_90_days", "t14_3_9_monitoring")),
-    ("sec-14-4", "14.4 Cellular kinetics, cytokines and B cells", ("t14_4_1_kinetic_parameters", "t14_4_2_persistence",
-                                                                  "f14_4_1_profiles", "f14_4_2_geomean",
-                                                                  "f14_4_3_cmax_by_crs", "t14_4_3_cytokines",
-                                                                  "f14_4_4_cytokines", "t14_4_4_bcells")),
-    ("sec-16-2", "16.2 Subject data listings", ("l16_2_7_1_ae_listing", "l16_2_7_2_sae_death_listing")),
-)
-FIGURE_INFO = {**_eff_figures.FIGURE_INFO, **_tte_figures.FIGURE_INFO, **_safety_figures.FIGURE_INFO,
-               **_kinetics_figures.FIGURE_INFO}
-#: figures of a safety section are drawn on the safety set
-SAFETY_PREFIX = "f14_3"
-#: what an interim report holds (safety, disposition and the primary endpoint so far); a final report holds all
-INTERIM_ITEMS = {"t14_1_1_disposition", "t14_1_2_demographics", "t14_2_1_primary", "t14_2_2_response_rates",
-                 "f14_2_1_response_over_time", "t14_3_9_monitoring", "t14_3_1_overview", "t14_3_4_syndromes",
-                 "f14_3_1_crs_icans_timeline", "t14_3_2_teae_soc_pt", "t14_3_3_teae_pt_grade", "t14_3_5_infections",
-                 "t14_3_8_icaht", "f14_3_2_counts_first_90_days", "l16_2_7_2_sae_death_listing"}
 
-
-def assemble_sections(*, tables: dict[str, DisplayTable], figures: dict[str, str], analysis_type: str,
-                      notes: dict[str, list[str]] | None = None, empty: dict[str, str] | None = None,
-                      max_listing_rows: int | None = None) -> list[dict]:
-    """Sections with their tables and figures, chosen by the analysis type (interim or final).
+def assemble_sections(*, catalogue: Catalogue, tables: dict[str, DisplayTable], figures: dict[str, str],
+                      analysis_type: str, notes: dict[str, list[str]] | None = None,
+                      empty: dict[str, str] | None = None, max_listing_rows: int | None = None) -> list[dict]:
+    """Sections with their tables, figures and listings as the catalogue places them for the analysis type
+    (interim or final; :meth:`Catalogue.report_order`).
 
     A table without rows, or a figure listed in ``empty`` (id -> reason), is not printed: the
     section says instead which outputs could not be produced and why, so an absent output is
@@ -59,44 +30,29 @@ def assemble_sections(*, tables: dict[str, DisplayTable], figures: dict[str, str
     """
     notes, empty = notes or {}, empty or {}
     out = []
-    for anchor, title, items in SECTIONS:
+    for anchor, heading, items in catalogue.report_order(analysis_type):
         entries, omitted = [], []
-        for item in items:
-            if analysis_type == "interim" and item not in INTERIM_ITEMS:
-                continue
-            if item in tables and not tables[item].rows:
-                omitted.append(f"Table {tables[item].number} {tables[item].title}: no data at this data cut")
-            elif (item in tables and tables[item].kind == "listing" and max_listing_rows is not None
-                  and len(tables[item].rows) > max_listing_rows):
-                omitted.append(f"Listing {tables[item].number} {tables[item].title}: {len(tables[item].rows)} rows, "
-                               f"delivered as tables/{item}.csv and tables/{item}.rtf (more than {max_listing_rows} "
-                               "rows are not printed in the report)")
-            elif item in figures and item in empty:
-                omitted.append(f"Figure {FIGURE_INFO[item][0]} {FIGURE_INFO[item][1]}: {empty[item].rstrip('.')}")
-            elif item in tables:
-                entries += [{"kind": "table", **entry} for entry in fit_table(tables[item])]
-            elif item in figures:
-                number, ftitle, note, source = FIGURE_INFO[item]
-                safety = item.startswith(SAFETY_PREFIX) or item.startswith("f14_4")
-                entries.append({"kind": "figure", "id": item, "number": number, "title": ftitle,
-                                "population": "Safety set" if safety else "Efficacy set", "src": figures[item],
-                                "footnotes": [note],
-                                "source": source if "(rule" in source else
-                                f"{source} (rule {'figures_safety' if safety else 'figures_efficacy'})"})
-        out.append({"id": anchor, "title": title, "items": entries, "notes": notes.get(anchor, []),
+        for spec in items:
+            item = spec.id
+            if spec.kind != "figure":
+                table = tables[item]
+                if not table.rows:
+                    omitted.append(f"{spec.label} {table.title}: no data at this data cut")
+                elif spec.kind == "listing" and max_listing_rows is not None and len(table.rows) > max_listing_rows:
+                    omitted.append(f"{spec.label} {table.title}: {len(table.rows)} rows, delivered as "
+                                   f"tables/{item}.csv and tables/{item}.rtf (more than {max_listing_rows} rows "
+                                   "are not printed in the report)")
+                else:
+                    entries += [{"kind": "table", **entry} for entry in fit_table(table)]
+            elif item in empty:
+                omitted.append(f"{spec.label} {spec.title}: {empty[item].rstrip('.')}")
+            else:
+                entries.append({"kind": "figure", "id": item, "number": spec.number, "title": spec.title,
+                                "population": spec.population, "src": figures[item],
+                                "footnotes": list(spec.footnotes), "source": spec.source(catalogue.ard_rules)})
+        out.append({"id": anchor, "title": heading, "items": entries, "notes": notes.get(anchor, []),
                     "omitted": omitted})
     return out
-
-
-def report_timestamp(source_date_epoch: str | None, *, cut: str) -> dt.datetime:
-    """The report's date: ``SOURCE_DATE_EPOCH`` when given, else the data cut (midnight UTC).
-
-    The PDF carries no wall-clock time, so the same inputs give the same bytes;
-    the actual run time is recorded in provenance.json.
-    """
-    if source_date_epoch:
-        return dt.datetime.fromtimestamp(int(source_date_epoch), dt.timezone.utc)
-    return dt.datetime.fromisoformat(cut).replace(tzinfo=dt.timezone.utc)
 
 
 def summarise_issues(issues: pd.DataFrame) -> list[dict]:

@@ -120,15 +120,27 @@ def summarize_quantile(table: pd.DataFrame, prob: float) -> tuple[float, float, 
 
 
 def compute_landmark(table: pd.DataFrame, tau: float) -> dict[str, float]:
-    """S(tau), its CI and the number at risk at ``tau``; NaN beyond the last follow-up time."""
+    """S(tau), its CI and the number at risk at ``tau``, by one convention at the edges of the curve
+    (docs/spec/statistics.md; compared with R ``survfit`` in tests/reference/km_edges.R):
+
+    - S = 1 (no event by ``tau``): the rate is 1 and its CI not estimable (NaN), before the first time as after
+      a censoring (survfit gives (1, 1) before the first time and NA after);
+    - S = 0 (the last subject at risk had the event): the curve stays at 0 after its last time, CI NaN;
+    - beyond the last follow-up time with S > 0: not estimable (NaN; survfit's ``extend = TRUE`` carries S).
+    """
     nan = {"surv": math.nan, "lower": math.nan, "upper": math.nan, "n_risk": math.nan}
-    if not len(table) or tau > table["time"].max():
+    if not len(table):
+        return nan
+    last = table.iloc[-1]
+    if tau > last["time"]:
+        if last["surv"] == 0:
+            return {"surv": 0.0, "lower": math.nan, "upper": math.nan, "n_risk": 0.0}
         return nan
     before = table[table["time"] <= tau]
     after = table[table["time"] >= tau]
     n_risk = float(after["n_risk"].iloc[0]) if len(after) else 0.0
-    if not len(before):
-        return {"surv": 1.0, "lower": 1.0, "upper": 1.0, "n_risk": n_risk}
+    surv = float(before["surv"].iloc[-1]) if len(before) else 1.0
+    if surv in (0.0, 1.0):
+        return {"surv": surv, "lower": math.nan, "upper": math.nan, "n_risk": n_risk}
     row = before.iloc[-1]
-    return {"surv": float(row["surv"]), "lower": float(row["lower"]), "upper": float(row["upper"]),
-            "n_risk": n_risk}
+    return {"surv": surv, "lower": float(row["lower"]), "upper": float(row["upper"]), "n_risk": n_risk}

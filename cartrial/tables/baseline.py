@@ -4,9 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from cartrial.ard import ALL, ard_lookup
-from cartrial.tables.display import DisplayTable
+from cartrial.tables.display import DisplayTable, ard_builder
 from cartrial.tables.format import fmt_mean_sd, fmt_n_pct, fmt_num, fmt_range
-from cartrial.outputs import BASELINE_TABLES  # noqa: F401 (re-exported)
 
 LABELS = {
     "AGE": "Age (years)", "AGEGR1": "Age group (years)", "SEX": "Sex", "RACE": "Race", "ETHNIC": "Ethnicity",
@@ -121,3 +120,12 @@ def _add_categorical(table: DisplayTable, v: dict, ard: pd.DataFrame, var: str, 
 def _sentence_case(term: str) -> str:
     """``NOT HISPANIC OR LATINO`` -> ``Not hispanic or latino``; short codes (``CHN``) stay."""
     return term.capitalize() if term.isupper() and len(term) > 3 else term
+
+
+# Builders of the catalogue's outputs (cartrial/catalogue.yaml; called by cartrial/produce.py)
+
+
+disposition = ard_builder(build_disposition_table, "disposition")
+
+
+demographics = ard_builder(build_baseline_table, "demographics")

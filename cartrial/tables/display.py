@@ -63,12 +63,24 @@ class DisplayTable:
         return pd.DataFrame(records, columns=[self.stub_header or " ", *headers])
 
 
-def write_table(table: DisplayTable, stem: str | Path) -> None:
-    """Write ``<stem>.json``, ``<stem>.csv`` and ``<stem>.rtf`` (the HTML comes from the report template)."""
+def ard_builder(build, ard_name: str):
+    """A catalogue builder (:mod:`cartrial.produce`) for a table drawn from one ARD alone: ``build(ard,
+    source=...)``."""
+
+    def builder(ctx) -> DisplayTable:
+        return build(ctx.ard(ard_name), source=ctx.source)
+
+    builder.__doc__ = f"{build.__name__} on ARD {ard_name}"
+    return builder
+
+
+def write_table(table: DisplayTable, stem: str | Path, *, header: dict | None = None) -> None:
+    """Write ``<stem>.json``, ``<stem>.csv`` and ``<stem>.rtf`` (the HTML comes from the report template);
+    ``header``: the RTF's running header (study, analysis, cut)."""
     from cartrial.tables.rtf import render_rtf
 
     stem = Path(stem)
-    stem.with_suffix(".rtf").write_text(render_rtf(table), encoding="ascii")
+    stem.with_suffix(".rtf").write_text(render_rtf(table, header), encoding="ascii")
     stem.with_suffix(".json").write_text(json.dumps(table.to_dict(), indent=1, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
     write_csv(table.to_frame(), stem.with_suffix(".csv"))

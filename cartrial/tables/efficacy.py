@@ -6,7 +6,6 @@ import pandas as pd
 from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.format import fmt_ci, fmt_mean_sd, fmt_n_of_N_pct, fmt_num, fmt_p
-from cartrial.outputs import EFFICACY_TABLES  # noqa: F401 (re-exported)
 
 PARAM_LABELS = {
     "SRI4": "SRI-4", "SRI5": "SRI-5", "SRI6": "SRI-6", "SRI7": "SRI-7", "SRI8": "SRI-8", "BICLA": "BICLA",
@@ -141,8 +140,7 @@ def build_difference_table(ard: pd.DataFrame, *, source: str, bign: dict[str, fl
     if not len(ard):
         table.footnotes = ["Not applicable: the study has a single treatment group."]
         return table
-    v = {(r.group_level, r.variable, r.variable_level, r.stat_name, r.method): r.stat_value
-         for r in ard.itertuples()}
+    v = ard_lookup(ard, ("group_level", "variable", "variable_level", "stat_name", "method"))
     comparisons = list(dict.fromkeys(ard["group_level"]))
     for comp in comparisons:
         table.add(comp)
@@ -202,3 +200,33 @@ def _population(bign: dict[str, float] | None) -> str:
     if bign and ALL in bign:
         return f"Efficacy set (N={fmt_num(bign[ALL])})"
     return "Efficacy set"
+
+
+# Builders of the catalogue's outputs (cartrial/catalogue.yaml; called by cartrial/produce.py)
+
+
+def _renal_upcr(ctx) -> float | None:
+    from cartrial.endpoints.rules import EndpointRules
+
+    return EndpointRules.from_config(dict(ctx.shared["endpoints"])).renal_population_upcr
+
+
+def primary(ctx) -> DisplayTable:
+    return build_primary_table(ctx.ard("response_rates"), paramcd=ctx.primary["paramcd"],
+                               visits=list(ctx.primary["visits"]), source=ctx.source, bign=ctx.bign())
+
+
+def response_rates(ctx) -> DisplayTable:
+    """Response rates by visit from the output's one ARD (NRI, or observed cases with ``observed``)."""
+    (name,) = ctx.spec.ards
+    return build_response_table(ctx.ard(name), number=ctx.spec.number, table_id=ctx.spec.id, title=ctx.spec.title,
+                                source=ctx.source, observed=bool(ctx.options.get("observed")), bign=ctx.bign(),
+                                renal_upcr=_renal_upcr(ctx))
+
+
+def differences(ctx) -> DisplayTable:
+    return build_difference_table(ctx.ard("response_differences"), source=ctx.source, bign=ctx.bign())
+
+
+def change_from_baseline(ctx) -> DisplayTable:
+    return build_change_table(ctx.ard("change_from_baseline"), source=ctx.source, bign=ctx.bign())

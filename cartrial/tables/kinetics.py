@@ -4,10 +4,9 @@ from __future__ import annotations
 import pandas as pd
 
 from cartrial.ard import ALL, ard_lookup
-from cartrial.tables.display import DisplayTable
+from cartrial.tables.display import DisplayTable, ard_builder
 from cartrial.tables.efficacy import display_levels
 from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_num
-from cartrial.outputs import KINETICS_TABLES  # noqa: F401 (re-exported)
 
 ASSAY_LABELS = {"CARTDNA": "CAR transgene by qPCR", "CARTCELL": "CAR+ T cells by flow cytometry"}
 PARAM_LABELS = {"CMAX": "Cmax", "TMAX": "Tmax (days)", "AUCINT": "AUC0-{end}d (lin-up/log-down)",
@@ -104,7 +103,7 @@ def build_cytokine_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
 
 
 def build_bcell_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
-    v = dict(zip(zip(ard["group_level"], ard["variable"], ard["stat_name"]), ard["stat_value"]))
+    v = ard_lookup(ard, ("group_level", "variable", "stat_name"))
     levels = display_levels(ard) if len(ard) else [ALL]
     t = DisplayTable("t14_4_4_bcells", "14.4.4", "B-cell aplasia and recovery", "Safety set with B-cell counts",
                      [("Total" if lvl == ALL else lvl) for lvl in levels], source=source)
@@ -138,3 +137,20 @@ def build_bcell_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
 
 def _m(x):
     return None if x is None or x != x else x / 30.4375
+
+
+# Builders of the catalogue's outputs (cartrial/catalogue.yaml; called by cartrial/produce.py)
+
+
+def kinetic_parameters(ctx) -> DisplayTable:
+    return build_kinetic_table(ctx.ard("kinetics"), source=ctx.source, bign=ctx.bign(),
+                               auc_end=ctx.shared["kinetics"]["auc_interval_days"])
+
+
+persistence = ard_builder(build_persistence_table, "kinetics")
+
+
+cytokines = ard_builder(build_cytokine_table, "cytokines")
+
+
+bcells = ard_builder(build_bcell_table, "bcells")

@@ -1,21 +1,40 @@
-"""Word-compatible RTF of a display table: title, population, header rows, body, footnotes, source.
+"""Submission-style RTF of a display table or listing, written with ``rtflite``.
 
-A plain RTF 1.9 writer (tables as ``\\trowd`` rows, header rows repeated on
-every page with ``\\trhdr``, rows kept whole with ``\\trkeep``), landscape
-when the table is. Text is escaped (``\\``, braces) and non-ASCII characters
-are written as ``\\uN?`` so the file is pure ASCII and deterministic.
+- running page header: study, analysis and data cut (left), and the page number "Page x of y" (right);
+- titles: "Table 14.3.2" (or "Listing ..."), the title and the population;
+- column headers (spanners first) repeated on every page; rows never split across pages;
+- column widths from the content: each column is at least as wide as its longest word, so a word is never
+  broken inside a cell; the stub is left-aligned with its indentation, statistics centred, listing text
+  left-aligned;
+- footnotes, then the source line; the footer names the output file.
+
+Text is written as it is in the report and the CSV (no symbol conversion); characters outside ASCII become
+RTF unicode escapes, so the file is ASCII and the same inputs give the same bytes.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from cartrial.tables.display import DisplayTable
 
-TWIPS_PER_MM = 56.6929
+#: rtflite's font number of Arial
+ARIAL = 4
+#: US Letter with margins left, right, top, bottom, header and footer (inches)
+MARGINS = [0.75, 0.75, 1.0, 0.75, 0.5, 0.5]
+#: printable width per orientation, points (the report layout's plan uses it)
+WIDTH = {"portrait": (8.5 - 1.5) * 72, "landscape": (11 - 1.5) * 72}
+INDENT_TWIPS = 200
+PAGE_NUMBER = "Page {\\chpgn} of {\\field{\\*\\fldinst NUMPAGES }{\\fldrslt 1}}"
 
 
-def _escape(text: str) -> str:
+def _escape(text: str, *, keep_hyphens: bool = False) -> str:
+    """RTF-escape ``text`` (backslash, braces, line breaks, non-ASCII as ``\\uN?``) for a field written
+    without conversion; ``keep_hyphens``: hyphens do not break a line (dates, negative days, subject ids)."""
     out = []
     for ch in str(text):
-        if ch in "\\{}":
+        if ch == "-" and keep_hyphens:
+            out.append("\\_")
+        elif ch in "\\{}":
             out.append("\\" + ch)
         elif ch == "\n":
             out.append("\\line ")
@@ -27,52 +46,168 @@ def _escape(text: str) -> str:
     return "".join(out)
 
 
-def _row(cells: list[str], widths: list[int], *, header: bool = False, bold: bool = False,
-         align_first_left: bool = True, border_bottom: bool = False) -> str:
-    parts = ["\\trowd\\trgaph60\\trkeep" + ("\\trhdr" if header else "")]
-    x = 0
-    for w in widths:
-        x += w
-        parts.append(("\\clbrdrb\\brdrs\\brdrw10" if border_bottom else "") + f"\\cellx{x}")
-    for i, text in enumerate(cells):
-        align = "\\ql" if (i == 0 and align_first_left) else "\\qc"
-        parts.append(f"\\pard\\intbl{align}" + ("\\b " if bold else " ") + _escape(text) + ("\\b0" if bold else "")
-                     + "\\cell")
-    parts.append("\\row")
-    return "".join(parts)
+def _text_width(text: str, size: float) -> float:
+    """Width (points) of ``text`` in Arial (Liberation Sans metrics) at ``size``, with 5% to spare."""
+    from rtflite import get_string_width
+
+    return 72 * 1.05 * get_string_width(text, font=ARIAL, font_size=size, unit="in") if text else 0.0
 
 
-def render_rtf(table: DisplayTable) -> str:
-    landscape = table.orientation == "landscape"
-    page_w, page_h = (297, 210) if landscape else (210, 297)
-    usable = int((page_w - 40) * TWIPS_PER_MM)
-    stub = int(usable * (0.3 if len(table.columns) <= 4 else 0.22))
-    other = int((usable - stub) / max(len(table.columns), 1))
-    widths = [stub] + [other] * len(table.columns)
-    kind = "Listing" if table.kind == "listing" else "Table"
-    lines = [
-        "{\\rtf1\\ansi\\ansicpg1252\\deff0",
-        "{\\fonttbl{\\f0\\fswiss Arial;}}",
-        f"\\paperw{int(page_w * TWIPS_PER_MM)}\\paperh{int(page_h * TWIPS_PER_MM)}"
-        + ("\\landscape" if landscape else "") + "\\margl1134\\margr1134\\margt1134\\margb1134",
-        "\\fs18",
-        f"\\pard\\b {_escape(kind + ' ' + table.number + '  ' + table.title)}\\b0\\par",
-        f"\\pard {_escape('Population: ' + table.population)}\\par",
-    ]
+def listing_widths(table: DisplayTable, size: float, width: float) -> list[float]:
+    """Column widths (points) of a listing: every column at least its longest word (measured in the font, so a
+    word is never broken); the rest of the width shared in proportion to what each column's longest line
+    (up to 40 characters) needs beyond that."""
+    pad = 2 * 108 / 20 + 2   # rtflite's cell gaps (108 twips each side) and a margin
+    cols = [[table.stub_header] + [r.label for r in table.rows]]
+    cols += [[h] + [r.cells[i] for r in table.rows] for i, h in enumerate(table.columns)]
+    least, want = [], []
+    for values in cols:
+        lines = [line for v in dict.fromkeys(values) for line in str(v).split("\n")]
+        words = {w for line in lines for w in line.split()}
+        least.append(max((_text_width(w, size) for w in words), default=0.0) + pad)
+        longest = max(lines, key=len, default="")[:40]
+        want.append(max(_text_width(longest, size) + pad, least[-1]))
+    spare = width - sum(least)
+    extra = [w - m for w, m in zip(want, least)]
+    if spare <= 0 or not sum(extra):
+        return least
+    share = min(1.0, spare / sum(extra))
+    return [m + e * share for m, e in zip(least, extra)]
+
+
+def listing_size(table: DisplayTable, width: float) -> float:
+    """The largest type size (9 pt down to 7 pt) at which every column of a listing holds its longest word."""
+    from cartrial.report.layout import SIZES
+
+    for size in SIZES:
+        if size == int(size) and sum(listing_widths(table, size, 0.0)) <= width:
+            return size
+    return SIZES[-1]
+
+
+def _document(table: DisplayTable, orientation: str, size: float, header: dict):
+    """One rtflite document: ``table`` (or a column panel of it) on pages of ``orientation`` at ``size`` pt.
+
+    The word processor breaks the pages: the titles and the column header rows are in the running page header
+    (:func:`_repeat_headers`) and a row is never split (``\\trkeep``)."""
+    import polars as pl
+    import rtflite as rtf
+
+    from cartrial.report.layout import STUB_MIN, column_widths
+
+    ncol = len(table.columns) + 1
+    listing = table.kind == "listing"
+    if listing:
+        size = listing_size(table, WIDTH[orientation])
+        widths = listing_widths(table, size, WIDTH[orientation])
+    else:
+        data = column_widths(table, size)
+        widths = [max(STUB_MIN, WIDTH[orientation] - sum(data))] + data
+    frame = pl.DataFrame({f"c{i}": [_escape(([r.label] + list(r.cells))[i], keep_hyphens=True)
+                                    for r in table.rows] or [""]
+                          for i in range(ncol)}, schema={f"c{i}": pl.String for i in range(ncol)})
+    nrows = max(len(table.rows), 1)
+    justify = ["l"] + ["l" if listing else "c"] * (ncol - 1)
+    # RTF type sizes are whole points here (rtflite): a half size is set a half point smaller
+    text = {"text_font": [ARIAL], "text_font_size": [int(size)], "text_convert": [False]}
+    small = {"text_font": [ARIAL], "text_font_size": [8], "text_convert": [False]}
+    body = rtf.RTFBody(
+        col_rel_width=widths, text_justification=[justify] * nrows, **{**text, "text_convert": [[False]]},
+        text_indent_left=[[INDENT_TWIPS * r.level] + [0] * (ncol - 1) for r in table.rows] or [[0] * ncol],
+        text_format=[["b" if r.kind == "group" else ""] + [""] * (ncol - 1) for r in table.rows] or [[""] * ncol],
+    )
+    column_headers = []
     if table.spanners:
-        span_cells, span_widths = [""], [stub]
+        span_text, span_widths, start = [""], [widths[0]], 1
         for label, n in table.spanners:
-            span_cells.append(label)
-            span_widths.append(other * n)
-        lines.append(_row(span_cells, span_widths, header=True, bold=True))
-    lines.append(_row([table.stub_header.replace("\n", " ")] + list(table.columns), widths, header=True, bold=True,
-                      border_bottom=True))
-    for r in table.rows:
-        label = "    " * r.level + r.label
-        lines.append(_row([label] + list(r.cells), widths, bold=r.kind == "group"))
-    lines.append("\\pard\\par")
-    for i, note in enumerate(table.footnotes, start=1):
-        lines.append(f"\\pard\\fs16 {i}. {_escape(note)}\\par")
-    lines.append(f"\\pard\\fs16 Source: {_escape(table.source)}\\par")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+            span_text.append(_escape(label))
+            span_widths.append(sum(widths[start:start + n]))
+            start += n
+        column_headers.append(rtf.RTFColumnHeader(text=span_text, col_rel_width=span_widths, **text))
+    column_headers.append(rtf.RTFColumnHeader(
+        text=[_escape(table.stub_header.replace("\n", " "))] + [_escape(c) for c in table.columns],
+        col_rel_width=widths, text_justification=justify, **text))
+    kind = "Listing" if listing else "Table"
+    running = " | ".join(x for x in (header.get("study", ""), header.get("analysis", ""),
+                                     f"Data cut {header['cut']}" if header.get("cut") else "") if x)
+    titles = [f"{kind} {table.number}", table.title, f"Population: {table.population}"]
+    doc = rtf.RTFDocument(
+        df=frame,
+        rtf_page=rtf.RTFPage(orientation=orientation, margin=MARGINS, col_width=WIDTH[orientation] / 72,
+                             nrow=10 ** 6),
+        rtf_page_header=rtf.RTFPageHeader(
+            text=[_escape(running), PAGE_NUMBER] + [_escape(t) for t in titles],
+            text_justification=["l", "r", "c", "c", "c"], text_font=[ARIAL], text_font_size=[8, 8, 10, 10, 10],
+            text_format=["", "", "b", "b", ""], text_convert=[False]),
+        rtf_column_header=column_headers,
+        rtf_body=body,
+        rtf_footnote=rtf.RTFFootnote(text=[_escape(n) for n in table.footnotes], **small) if table.footnotes else None,
+        rtf_source=rtf.RTFSource(text=[_escape(f"Source: {table.source}")], **small),
+        rtf_page_footer=rtf.RTFPageFooter(text=[_escape(f"Output {table.id.split('-panel')[0]}.rtf")], **small),
+    )
+    return doc, len(column_headers)
+
+
+def _closing_brace(text: str, start: int) -> int:
+    """Index of the brace closing the group opened at ``text[start]`` (escaped braces skipped)."""
+    depth, k = 0, start
+    while k < len(text):
+        ch = text[k]
+        if ch == "\\":
+            k += 2
+            continue
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth == 0:
+            return k
+        k += 1
+    raise ValueError("unbalanced RTF group")
+
+
+def _repeat_headers(text: str, n: int) -> str:
+    """Move the first ``n`` table rows (the column headers) into the running page header, after the titles, so
+    that every page shows them whatever the reader (Word honours ``\\trhdr``; LibreOffice does not on RTF
+    import), and keep every row whole (``\\trkeep``)."""
+    first = text.index("\\trowd")
+    end = first
+    for _ in range(n):
+        end = text.index("\\row", text.index("\\trowd", end)) + len("\\row")
+    rows = text[first:end].replace("\\trowd", "\\trowd\\trkeep")
+    text = text[:first] + text[end:].lstrip("\\pard").lstrip("\n")
+    start = text.index("{\\header")
+    close = _closing_brace(text, start)
+    text = text[:close] + "\n" + rows + "\\pard\\fs4\\par\n" + text[close:]
+    return text.replace("\\trowd\\trgaph", "\\trowd\\trkeep\\trgaph")
+
+
+def _mark_headers(text: str, n: int) -> str:
+    """Mark the first ``n`` table rows as header rows repeated on each page (``\\trhdr``: Word repeats them,
+    LibreOffice does not) and keep every row whole."""
+    parts = text.split("\\trowd")
+    return parts[0] + "".join(("\\trowd\\trhdr\\trkeep" if k < n else "\\trowd\\trkeep") + p
+                              for k, p in enumerate(parts[1:]))
+
+
+def render_rtf(table: DisplayTable, header: dict | None = None) -> str:
+    """The RTF text of ``table``, set as the report sets it (portrait, landscape, smaller type to 7 pt, then
+    column panels; :func:`cartrial.report.layout.plan_table`) on US Letter pages; ``header``: study,
+    analysis and cut for the running page header.
+
+    A table on one set of columns has its titles and column headers in the running page header (so every page
+    shows them in any reader). Column panels follow each other on new pages of one file, each headed "Panel k
+    of n" with its own column header rows marked to repeat (``\\trhdr``), the titles in the page header."""
+    from cartrial.report.layout import plan_table
+
+    header = header or {}
+    plans = plan_table(table, WIDTH)
+    if len(plans) == 1:
+        doc, nheader = _document(*plans[0], header)
+        return _repeat_headers(doc.rtf_encode(), nheader)
+    texts = []
+    for part, orientation, size in plans:
+        doc, nheader = _document(dataclasses.replace(part, title=table.title), orientation, size, header)
+        texts.append(_mark_headers(doc.rtf_encode(), nheader))
+    head = texts[0][:texts[0].index("\\trowd")]
+    bodies = [f"\\pard\\qc\\fs16{{\\f3 Panel {k} of {len(texts)}}}\\par\n" + t[t.index("\\trowd"):t.rindex("}")]
+              for k, t in enumerate(texts, start=1)]
+    return head + "\\pard\\par\\page\n".join(bodies) + "}\n"

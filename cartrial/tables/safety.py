@@ -4,10 +4,9 @@ from __future__ import annotations
 import pandas as pd
 
 from cartrial.ard import ALL, ard_lookup
-from cartrial.tables.display import DisplayTable
+from cartrial.tables.display import DisplayTable, ard_builder
 from cartrial.tables.efficacy import display_levels, param_label
 from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_n_pct, fmt_num
-from cartrial.outputs import SAFETY_TABLES  # noqa: F401 (re-exported)
 
 TE_NOTE = "Treatment-emergent: onset on or after the CAR-T infusion (partial dates imputed, see Appendix A)."
 COUNT_NOTE = ("Subjects are counted once per row at their highest grade; N is the number of infused subjects "
@@ -60,9 +59,7 @@ def _ordered_terms(ard: pd.DataFrame, variable: str, terms: list[str] | None = N
 def build_soc_pt_table(ard: pd.DataFrame, *, table_id: str, number: str, title: str,
                        source: str, socs: list[str] | None = None, notes: list[str] | None = None) -> DisplayTable:
     """Subjects by SOC and PT, any grade and grade >= 3, per arm (each PT row of the ARD carries its SOC)."""
-    v = {(lvl, soc, var, term, stat): value for lvl, soc, var, term, stat, value in zip(
-        ard["group_level"], ard["group2_level"], ard["variable"], ard["variable_level"], ard["stat_name"],
-        ard["stat_value"])}
+    v = ard_lookup(ard, ("group_level", "group2_level", "variable", "variable_level", "stat_name"))
     levels = display_levels(ard) if len(ard) else [ALL]
     bign = _bign(ard)
     cols = ["Any grade", "Grade >= 3"] * len(levels)
@@ -94,13 +91,12 @@ def build_soc_pt_table(ard: pd.DataFrame, *, table_id: str, number: str, title: 
 
 def build_pt_grade_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
     """Table 14.3.3: subjects by PT and maximum grade (columns grade 1-5) per arm."""
-    v = {(lvl, var, term, stat): value for lvl, var, term, stat, value in zip(
-        ard["group_level"], ard["variable"], ard["variable_level"], ard["stat_name"], ard["stat_value"])
-        if var != "AEDECOD"}
-    for key, value in zip(zip(ard["group_level"], ard["variable"], ard["variable_level"], ard["stat_name"]),
-                          ard["stat_value"]):
-        if key[1] == "AEDECOD":  # a PT coded under two SOCs counts once per SOC: summed
-            v[key] = v.get(key, 0) + value if key[3] != "N" else value
+    v = ard_lookup(ard)
+    # a PT coded under two SOCs has a row per SOC: its counts are summed (its N is the same in each)
+    pts = ard[(ard["variable"] == "AEDECOD") & (ard["stat_name"] != "N")]
+    for key, value in pts.groupby(["group_level", "variable", "variable_level", "stat_name"], sort=False)[
+            "stat_value"].sum().items():
+        dict.__setitem__(v, key, value)
     levels = display_levels(ard) if len(ard) else [ALL]
     bign = _bign(ard)
     t = DisplayTable("t14_3_3_teae_pt_grade", "14.3.3", "Treatment-emergent adverse events by preferred term and "
@@ -271,3 +267,42 @@ def build_ae_listing(adae: pd.DataFrame, *, table_id: str, number: str, title: s
     t.footnotes = ["Day: study day (Day 1 = infusion). [D] / [M] / [Y]: start day, month or date imputed.",
                    "TE: treatment-emergent. Grades: CTCAE v5.0; CAR-T syndromes on their own scales."]
     return t
+
+
+# Builders of the catalogue's outputs (cartrial/catalogue.yaml; called by cartrial/produce.py)
+
+
+overview = ard_builder(build_overview_table, "safety_overview")
+
+
+def soc_pt(ctx) -> DisplayTable:
+    """Subjects by SOC and PT from the output's one ARD; ``socs`` keeps only those SOCs, ``notes`` leads the
+    footnotes."""
+    (name,) = ctx.spec.ards
+    return build_soc_pt_table(ctx.ard(name), table_id=ctx.spec.id, number=ctx.spec.number, title=ctx.spec.title,
+                              source=ctx.source, socs=ctx.options.get("socs"), notes=ctx.options.get("notes"))
+
+
+pt_grade = ard_builder(build_pt_grade_table, "ae_by_pt_grade")
+
+
+syndromes = ard_builder(build_syndrome_table, "syndromes")
+
+
+lab_shift = ard_builder(build_lab_shift_table, "lab_shift")
+
+
+icaht = ard_builder(build_icaht_table, "icaht")
+
+
+def monitoring(ctx) -> DisplayTable:
+    return build_monitoring_table(ctx.ard("monitoring"), source=ctx.source, analysis_type=ctx.analysis_type)
+
+
+def ae_listing(ctx) -> DisplayTable:
+    """All adverse events, or with ``serious_or_fatal`` the serious and fatal ones."""
+    adae = ctx.adam("adae")
+    if ctx.options.get("serious_or_fatal"):
+        adae = adae[(adae["AESER"] == "Y") | (adae["FATALFL"] == "Y")]
+    return build_ae_listing(adae, table_id=ctx.spec.id, number=ctx.spec.number, title=ctx.spec.title,
+                            source=ctx.source)

@@ -5,7 +5,7 @@ import pandas as pd
 
 from cartrial.dates import MONTH_DAYS
 
-from cartrial.ard import ALL
+from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.efficacy import display_levels
 from cartrial.tables.format import fmt_ci, fmt_n_pct, fmt_num
@@ -20,7 +20,7 @@ def build_tte_table(ard: pd.DataFrame, *, bign: dict[str, float], conf_type: str
                     source: str) -> DisplayTable:
     """Events n (%), censored, median and quartiles (months, 95% CI), landmark rates (%, 95% CI)."""
     levels = display_levels(ard) if len(ard) else [ALL]
-    v = dict(zip(zip(ard["group_level"], ard["variable"], ard["stat_name"]), ard["stat_value"]))
+    v = ard_lookup(ard, ("group_level", "variable", "stat_name"))
     header = [("Total" if lvl == ALL else lvl) + (f" (N={fmt_num(bign[lvl])})" if lvl in bign else "")
               for lvl in levels]
     t = DisplayTable("t14_2_6_time_to_event", "14.2.6", "Time-to-event endpoints (Kaplan-Meier)",
@@ -44,7 +44,8 @@ def build_tte_table(ard: pd.DataFrame, *, bign: dict[str, float], conf_type: str
         "transformed pointwise CI (SAS/R convention); NE: not estimable (not reached or beyond follow-up).",
         "Times from infusion (or from the start of the response for durations); months = days / 30.4375.",
         "Event-free: the Kaplan-Meier probability that the event has not occurred (for time to response: not yet "
-        "responded; for durations: still in response).",
+        "responded; for durations: still in response). 100.0 (NE, NE): no event yet, the CI is not estimable; "
+        "0.0 (NE, NE): the last subject at risk had the event; NE: beyond the last follow-up.",
         "Subjects without an event are censored at their last assessment of the endpoint on or before the data cut "
         "(overall survival: last known alive); imputed non-responses are not events.",
     ]
@@ -63,3 +64,12 @@ def _rate(g, lvl, m) -> str:
     if surv is None or surv != surv:
         return "NE" if g(lvl, "n") else ""
     return f"{fmt_num(100 * surv, 1)} {fmt_ci(g(lvl, f'rate_m{m}_ci_lower'), g(lvl, f'rate_m{m}_ci_upper'), 1, scale=100)}"
+
+
+# Builders of the catalogue's outputs (cartrial/catalogue.yaml; called by cartrial/produce.py)
+
+
+def time_to_event(ctx) -> DisplayTable:
+    km = ctx.shared["km"]
+    return build_tte_table(ctx.ard("time_to_event"), bign=ctx.bign(), conf_type=km["conf_type"],
+                           landmark_months=list(km["landmark_months"]), source=ctx.source)

@@ -4,8 +4,9 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from cartrial.config import check_config, dates_to_text, default_scenarios
-from cartrial.outputs import (BASELINE_TABLES, EFFICACY_FIGURES, EFFICACY_TABLES, FORMATS, KINETICS_FIGURES,
-                              KINETICS_TABLES, SAFETY_FIGURES, SAFETY_TABLES, TTE_FIGURES)
+from cartrial.catalogue import load_catalogue
+from cartrial.config import SHARED_SECTIONS
+from cartrial.outputs import FORMATS
 from cartrial.sdtm.contract import DOMAINS, group_domain_files
 
 config.update(dates_to_text(dict(config)))
@@ -19,39 +20,37 @@ except WorkflowError as _err:
     _where = ".".join(str(p) for p in _cause.absolute_path) or "(top level)"
     raise WorkflowError(f"config.yaml, key {_where}: {_cause.message}") from None
 _problems = check_config(config, root=".")
+for _study, _settings in config["studies"].items():
+    try:  # the study's changes to the catalogue of outputs resolve (known outputs and sections, unique numbers)
+        load_catalogue().with_overrides(_settings.get("outputs"))
+    except ValueError as _err:
+        _problems.append(f"studies.{_study}.{_err}")
 if _problems:
     raise WorkflowError("config.yaml: " + "; ".join(_problems))
 
 STUDIES = config["studies"]
 
 
-def code_hash(rule_name):
-    """The hash of the code rule ``rule_name`` runs (its script and the cartrial modules it imports,
-    cartrial.codehash): a rule's params change when that code does, so Snakemake reruns exactly the jobs whose
-    code changed, and what depends on their outputs."""
-    from cartrial.codehash import code_hash as _hash
+def code_hash(script_name, builders=None):
+    """The hash of the code a job runs (its script and the cartrial modules it imports, cartrial.codehash):
+    a rule's params change when that code does, so Snakemake reruns exactly the jobs whose code changed, and
+    what depends on their outputs. ``builders``: a catalogue rule (tables_<layer>, figures_<layer>) whose
+    builder module cartrial/<kind>/<layer>.py the generic script imports by name."""
+    from cartrial.codehash import PACKAGE, code_hash as _hash
 
-    return _hash(Path(workflow.basedir) / "scripts" / f"{rule_name}.py")
+    extra = []
+    if builders is not None:
+        kind, layer = builders.split("_", 1)
+        extra = [PACKAGE / kind / f"{layer}.py"]
+    return _hash(Path(workflow.basedir) / "scripts" / f"{script_name}.py", *extra)
 SDTM_DOMAINS = sorted(d.lower() for d in DOMAINS)
 SDTM_ORDER = ["dm"] + [d for d in SDTM_DOMAINS if d != "dm"]  # the order of data_issues.csv and reconciliation.csv
 # the cut SDTM domains ADSL reads (last contact date: every dated record) and those ADQS/ADRS read
 ADSL_DOMAINS = SDTM_DOMAINS
 EFFICACY_DOMAINS = ["cm", "lb", "rs", "vs"]
-BASELINE_TABLES = list(BASELINE_TABLES)
-EFFICACY_TABLES = list(EFFICACY_TABLES)
-EFFICACY_FIGURES = list(EFFICACY_FIGURES)
-SAFETY_TABLES = list(SAFETY_TABLES)
-SAFETY_FIGURES = list(SAFETY_FIGURES)
-TTE_FIGURES = list(TTE_FIGURES)
-KINETICS_TABLES = list(KINETICS_TABLES)
 XPT_DATASETS = ["adsl", "adqs", "adrs", "adtte", "adae", "adlb", "adcm", "advs", "adpc", "adpp"]
-ARD_FILES = [
-    "populations", "disposition", "demographics", "response_rates", "response_rates_oc",
-    "response_differences", "change_from_baseline", "time_to_event", "safety_overview", "ae_by_soc_pt",
-    "ae_lymphodepletion", "ae_by_pt_grade", "syndromes", "lab_shift", "icaht", "monitoring", "kinetics",
-    "cytokines", "bcells",
-]
-KINETICS_FIGURES = list(KINETICS_FIGURES)
+CATALOGUE = load_catalogue()
+ARD_FILES = CATALOGUE.ards()
 SAFETY_ARDS = [
     "safety_overview",
     "ae_by_soc_pt",
@@ -118,6 +117,27 @@ def study_value(key):
 
 def analysis_value(key):
     return lambda wildcards: STUDIES[wildcards.study]["analyses"][wildcards.analysis][key]
+
+
+def catalogue_inputs(rule_name):
+    """Input function of a table or figure rule: the ARDs and ADaM datasets its catalogue outputs read."""
+    ards, adam = CATALOGUE.inputs(rule_name)
+
+    def inputs(wildcards):
+        base = f"results/{wildcards.study}/{wildcards.analysis}"
+        return {**{a: f"{base}/ard/{a}.csv" for a in ards}, **{d: f"{base}/adam/{d}.parquet" for d in adam}}
+
+    return inputs
+
+
+def catalogue_files(rule_name=None, kinds=("table", "listing", "figure")):
+    """The files of a rule's catalogue outputs (of every rule when ``rule_name`` is None)."""
+    return [f"results/{{study}}/{{analysis}}/{f}" for f in CATALOGUE.files(rule_name, kinds)]
+
+
+def shared_config(wildcards):
+    """The settings shared by every study (report, endpoints, km, kinetics, time_to_event)."""
+    return {key: config[key] for key in SHARED_SECTIONS}
 
 
 def study_config(wildcards):

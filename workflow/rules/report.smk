@@ -1,18 +1,8 @@
 rule report:
     """The PDF report (jinja2 -> HTML -> weasyprint) and its provenance record."""
     input:
-        tables=expand(
-            "results/{{study}}/{{analysis}}/tables/{name}.json",
-            name=BASELINE_TABLES
-            + EFFICACY_TABLES
-            + ["t14_2_6_time_to_event"]
-            + SAFETY_TABLES
-            + KINETICS_TABLES,
-        ),
-        figures=expand(
-            "results/{{study}}/{{analysis}}/figures/{name}.svg",
-            name=EFFICACY_FIGURES + TTE_FIGURES + SAFETY_FIGURES + KINETICS_FIGURES,
-        ),
+        tables=catalogue_files(kinds=("table", "listing")),
+        figures=catalogue_files(kinds=("figure",)),
         ards=expand("results/{{study}}/{{analysis}}/ard/{name}.csv", name=ARD_FILES),
         current=[
             "results/{study}/{analysis}/adam/adsl.parquet",
@@ -36,6 +26,7 @@ rule report:
         pdf="results/{study}/{analysis}/report.pdf",
         html="results/{study}/{analysis}/report.html",
         provenance="results/{study}/{analysis}/provenance.json",
+        index="results/{study}/{analysis}/outputs.csv",
     params:
         code=code_hash("report"),
         study=lambda wc: wc.study,

@@ -1,0 +1,79 @@
+"""The catalogue of outputs: one place that says what each output is, and what a study may change."""
+import importlib
+
+import pytest
+
+from cartrial.catalogue import load_catalogue, number_key
+
+
+def _numbers(catalogue, analysis_type):
+    seen = {"table": [], "listing": [], "figure": []}
+    for _, _, items in catalogue.report_order(analysis_type):
+        for o in items:
+            seen[o.kind].append(number_key(o.number))
+    return seen
+
+
+@pytest.mark.parametrize("analysis_type", ["interim", "final"])
+def test_numbers_ascend_within_tables_figures_and_listings(analysis_type):
+    for kind, seq in _numbers(load_catalogue(), analysis_type).items():
+        assert seq == sorted(seq) and len(seq) == len(set(seq)), kind
+
+
+def test_number_key_orders_numerically():
+    assert sorted(["14.3.10", "14.3.9", "14.3.1"], key=number_key) == ["14.3.1", "14.3.9", "14.3.10"]
+
+
+def test_interim_selection_is_the_catalogue_flag():
+    catalogue = load_catalogue()
+    interim = {o.id for _, _, items in catalogue.report_order("interim") for o in items}
+    assert interim == {o.id for o in catalogue.outputs if o.interim}
+    # the interim report holds disposition, the primary endpoint and safety, and the monitoring table
+    assert {"t14_1_1_disposition", "t14_2_1_primary", "t14_3_1_overview", "t14_3_9_monitoring"} <= interim
+    assert "t14_4_1_kinetic_parameters" not in interim
+
+
+def test_every_output_has_its_builder():
+    for o in load_catalogue().outputs:
+        kind = "figures" if o.kind == "figure" else "tables"
+        module = importlib.import_module(f"cartrial.{kind}.{o.rule.split('_', 1)[1]}")
+        assert callable(getattr(module, o.builder, None)), (o.id, o.builder)
+
+
+def test_a_figure_follows_its_table():
+    (_, _, items), = [s for s in load_catalogue().report_order("final") if s[0] == "sec-14-2"]
+    ids = [o.id for o in items]
+    assert ids.index("f14_2_5_km_curves") == ids.index("t14_2_6_time_to_event") + 1
+
+
+def test_study_retitles_renumbers_and_drops():
+    catalogue = load_catalogue().with_overrides({
+        "t14_3_5_infections": {"number": "14.3.2", "title": "Infections (SAP 9.4)"},
+        "t14_3_2_teae_soc_pt": {"number": "14.3.5", "footnotes": ["MedDRA version 27.0."]},
+        "f14_4_4_cytokines": {"drop": True},
+    })
+    (_, _, items), = [s for s in catalogue.report_order("final") if s[0] == "sec-14-3"]
+    tables = [o.id for o in items if o.kind == "table"]
+    assert tables.index("t14_3_5_infections") < tables.index("t14_3_2_teae_soc_pt")   # renumbering reorders
+    assert catalogue["t14_3_5_infections"].title == "Infections (SAP 9.4)"
+    assert catalogue["t14_3_2_teae_soc_pt"].footnotes[-1] == "MedDRA version 27.0."
+    assert "f14_4_4_cytokines" not in catalogue.index("final")["id"].tolist()
+    # dropped from the report, still built by its rule (a rule's files do not depend on the study)
+    assert "f14_4_4_cytokines" in [o.id for o in catalogue.by_rule("figures_kinetics")]
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"t14_9_9_nothing": {"title": "x"}}, "outputs.t14_9_9_nothing: no such output"),
+    ({"t14_3_5_infections": {"colour": "red"}}, "outputs.t14_3_5_infections.colour: not a setting"),
+    ({"t14_3_5_infections": {"section": "sec-99"}}, "'sec-99' is not a section"),
+    ({"t14_3_5_infections": {"number": "14.3.2"}}, "Table 14.3.2 is both"),
+])
+def test_bad_overrides_are_named(overrides, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_catalogue().with_overrides(overrides)
+
+
+def test_rule_inputs_come_from_the_outputs():
+    ards, adam = load_catalogue().inputs("tables_safety")
+    assert ards[0] == "populations" and {"safety_overview", "ae_by_soc_pt", "monitoring"} <= set(ards)
+    assert adam == ["adae"]   # the listings read ADAE

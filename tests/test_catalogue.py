@@ -77,3 +77,49 @@ def test_rule_inputs_come_from_the_outputs():
     ards, adam = load_catalogue().inputs("tables_safety")
     assert ards[0] == "populations" and {"safety_overview", "ae_by_soc_pt", "monitoring"} <= set(ards)
     assert adam == ["adae"]   # the listings read ADAE
+
+
+def _ard_rows(analysis, rows):
+    from cartrial.ard import make_ard
+
+    return make_ard([{"analysis": analysis, "group": "ARM", "group_level": lvl, "group2": "AEBODSYS" if soc else "",
+                      "group2_level": soc, "variable": var, "variable_level": term, "stat_name": stat,
+                      "stat_value": value} for lvl, soc, var, term, stat, value in rows])
+
+
+def test_an_added_table_is_one_entry_and_one_builder(tmp_path):
+    """Table 14.3.10 (grade >= 3 TEAEs by SOC/PT) was added as one catalogue entry and one builder; built through
+    the catalogue context from a hand-made ARD: 4 subjects per arm, arm A has 1 subject with grade 3 neutropenia,
+    arm B 2 (one also grade 4 sepsis); nausea has no grade >= 3 event and is left out."""
+    from cartrial.ard import ALL, write_ard
+    from cartrial.produce import OutputContext, finish_table
+    from cartrial.tables import safety
+
+    soc_pt = []
+    for lvl, any_, inv, neut, inf, sep, gi, nau in (("A", 1, 1, 1, 0, 0, 0, 0), ("B", 2, 2, 2, 1, 1, 0, 0),
+                                                    (ALL, 3, 3, 3, 1, 1, 0, 0)):
+        for soc, var, term, g3, n in (("", "ANY", "ANY", any_, 3), ("", "AEBODSYS", "Investigations", inv, 3),
+                                      ("Investigations", "AEDECOD", "Neutrophil count decreased", neut, 3),
+                                      ("", "AEBODSYS", "Infections and infestations", inf, 1),
+                                      ("Infections and infestations", "AEDECOD", "Sepsis", sep, 1),
+                                      ("", "AEBODSYS", "Gastrointestinal disorders", gi, 2),
+                                      ("Gastrointestinal disorders", "AEDECOD", "Nausea", nau, 2)):
+            soc_pt += [(lvl, soc, var, term, "n", n), (lvl, soc, var, term, "n_grade3plus", g3)]
+    pops = [(lvl, "", "SAFFL", "Y", "n", n) for lvl, n in (("A", 4), ("B", 4), (ALL, 8))]
+    write_ard(_ard_rows("ae_by_soc_pt", soc_pt), tmp_path / "ae_by_soc_pt.csv")
+    write_ard(_ard_rows("populations", pops), tmp_path / "populations.csv")
+    spec = load_catalogue()["t14_3_10_teae_grade3_soc_pt"]
+    ctx = OutputContext(spec, inputs={n: str(tmp_path / f"{n}.csv") for n in ("ae_by_soc_pt", "populations")},
+                        settings={"efficacy": {"primary": {"paramcd": "SRI4"}}}, shared={},
+                        analysis={"id": "final", "type": "final", "cut": "2026-01-01"},
+                        catalogue=load_catalogue(), cache={})
+    table = finish_table(getattr(safety, spec.builder)(ctx), spec, ctx)
+    assert (table.number, table.population) == ("14.3.10", "Safety set (N=8)")
+    assert table.columns == ["A (N=4)", "B (N=4)", "Total (N=8)"]
+    got = {r.label: r.cells for r in table.rows}
+    assert got == {"Subjects with at least one event of grade >= 3": ["1 (25.0%)", "2 (50.0%)", "3 (37.5%)"],
+                   "Investigations": ["1 (25.0%)", "2 (50.0%)", "3 (37.5%)"],
+                   "Neutrophil count decreased": ["1 (25.0%)", "2 (50.0%)", "3 (37.5%)"],
+                   "Infections and infestations": ["0", "1 (25.0%)", "1 (12.5%)"],
+                   "Sepsis": ["0", "1 (25.0%)", "1 (12.5%)"]}
+    assert table.source == "ADAE; ard/ae_by_soc_pt.csv (rule ard_safety)"

@@ -299,6 +299,31 @@ def monitoring(ctx) -> DisplayTable:
     return build_monitoring_table(ctx.ard("monitoring"), source=ctx.source, analysis_type=ctx.analysis_type)
 
 
+def grade3_soc_pt(ctx) -> DisplayTable:
+    """Subjects with a TEAE of grade >= 3 by SOC and PT per arm (``n_grade3plus`` of the ae_by_soc_pt ARD); only
+    SOCs and PTs with such an event, in the order of the any-grade table."""
+    ard = ctx.ard("ae_by_soc_pt")
+    v = ard_lookup(ard, ("group_level", "group2_level", "variable", "variable_level", "stat_name"))
+    levels, bign = (display_levels(ard) if len(ard) else [ALL]), ctx.bign()
+    t = DisplayTable(ctx.spec.id, ctx.spec.number, ctx.spec.title, "", [_header(lvl, bign.get(lvl)) for lvl in levels],
+                     stub_header="System organ class\n  Preferred term")
+
+    def cells(variable, term, soc=""):
+        return [fmt_n_pct(v.get((lvl, soc, variable, term, "n_grade3plus"), 0), bign.get(lvl, 0)) for lvl in levels]
+
+    t.add("Subjects with at least one event of grade >= 3", cells("ANY", "ANY"))
+    for soc in _ordered_terms(ard, "AEBODSYS"):
+        if not v.get((ALL, "", "AEBODSYS", soc, "n_grade3plus"), 0):
+            continue
+        t.add(soc, cells("AEBODSYS", soc))
+        for pt in _ordered_terms(ard, "AEDECOD", within=soc):
+            if v.get((ALL, soc, "AEDECOD", pt, "n_grade3plus"), 0):
+                t.add(pt, cells("AEDECOD", pt, soc), level=1)
+    t.footnotes = [TE_NOTE, "Subjects are counted once per row; grades by CTCAE v5.0, CAR-T syndromes on their own "
+                   "scales.", "Order as in Table 14.3.2 (any grade)."]
+    return t
+
+
 def ae_listing(ctx) -> DisplayTable:
     """All adverse events, or with ``serious_or_fatal`` the serious and fatal ones."""
     adae = ctx.adam("adae")

@@ -53,6 +53,15 @@ class Output:
     def folder(self) -> str:
         return "figures" if self.kind == "figure" else "tables"
 
+    @property
+    def module(self) -> str:
+        """The module of the builder: ``cartrial.tables.<layer>`` or ``cartrial.figures.<layer>``."""
+        return f"cartrial.{self.folder}.{self.builder.split('.')[0]}"
+
+    @property
+    def function(self) -> str:
+        return self.builder.split(".", 1)[1]
+
     def files(self) -> list[str]:
         """The files of the output, relative to the analysis folder."""
         return [f"{self.folder}/{self.id}.{ext}" for ext in FILE_TYPES[self.kind]]
@@ -92,6 +101,10 @@ class Catalogue:
     def by_rule(self, rule: str) -> list[Output]:
         """The outputs a rule builds (dropped ones too: the rule's files do not depend on a study)."""
         return [o for o in self.outputs if o.rule == rule]
+
+    def modules(self, rule: str) -> list[str]:
+        """The builder modules a rule's outputs use (their code is part of the rule's code hash)."""
+        return sorted({o.module for o in self.by_rule(rule)})
 
     def rules(self, prefix: str = "") -> list[str]:
         return list(dict.fromkeys(o.rule for o in self.outputs if o.rule.startswith(prefix)))
@@ -184,6 +197,8 @@ class Catalogue:
                 problems.append(f"{out.id}: unknown section {out.section!r}")
             if out.kind not in KINDS:
                 problems.append(f"{out.id}: unknown kind {out.kind!r}")
+            if out.builder.count(".") != 1:
+                problems.append(f"{out.id}: builder {out.builder!r} is not <layer>.<function>")
             if out.population_n and out.population_n not in self.populations:
                 problems.append(f"{out.id}: unknown population flag {out.population_n!r}")
             unknown = [a for a in out.ards if a not in self.ard_rules]

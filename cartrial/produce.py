@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from types import ModuleType
 
 import pandas as pd
 
@@ -89,9 +88,11 @@ def finish_table(table, spec: Output, ctx: OutputContext):
     return table
 
 
-def run_rule(smk, rule: str, module: ModuleType) -> list[Output]:
-    """Build every catalogue output of ``rule`` (a Snakemake job's ``snakemake`` object) with the builders of
-    ``module``; write tables as JSON, CSV and RTF and figures as PNG and SVG into the job's output folders."""
+def run_rule(smk, rule: str) -> list[Output]:
+    """Build every catalogue output of ``rule`` (a Snakemake job's ``snakemake`` object) with its builder; write
+    tables as JSON, CSV and RTF and figures as PNG and SVG into the job's output folders."""
+    import importlib
+
     par = smk.params
     settings = dict(par.settings)
     catalogue = study_catalogue(settings.get("outputs"))
@@ -101,9 +102,9 @@ def run_rule(smk, rule: str, module: ModuleType) -> list[Output]:
     cache: dict = {}
     built = []
     for spec in catalogue.by_rule(rule):
-        builder = getattr(module, spec.builder, None)
+        builder = getattr(importlib.import_module(spec.module), spec.function, None)
         if builder is None:
-            raise AttributeError(f"catalogue output {spec.id}: no builder {spec.builder!r} in {module.__name__}")
+            raise AttributeError(f"catalogue output {spec.id}: no builder {spec.function!r} in {spec.module}")
         ctx = OutputContext(spec, inputs=inputs, settings=settings, shared=dict(par.shared), analysis=analysis,
                             catalogue=catalogue, cache=cache)
         stem = root / spec.folder / spec.id

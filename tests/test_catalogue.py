@@ -35,9 +35,8 @@ def test_interim_selection_is_the_catalogue_flag():
 
 def test_every_output_has_its_builder():
     for o in load_catalogue().outputs:
-        kind = "figures" if o.kind == "figure" else "tables"
-        module = importlib.import_module(f"cartrial.{kind}.{o.rule.split('_', 1)[1]}")
-        assert callable(getattr(module, o.builder, None)), (o.id, o.builder)
+        assert callable(getattr(importlib.import_module(o.module), o.function, None)), (o.id, o.builder)
+        assert o.module.startswith("cartrial.figures." if o.kind == "figure" else "cartrial.tables.")
 
 
 def test_a_figure_follows_its_table():
@@ -59,7 +58,7 @@ def test_study_retitles_renumbers_and_drops():
     assert catalogue["t14_3_2_teae_soc_pt"].footnotes[-1] == "MedDRA version 27.0."
     assert "f14_4_4_cytokines" not in catalogue.index("final")["id"].tolist()
     # dropped from the report, still built by its rule (a rule's files do not depend on the study)
-    assert "f14_4_4_cytokines" in [o.id for o in catalogue.by_rule("figures_kinetics")]
+    assert "f14_4_4_cytokines" in [o.id for o in catalogue.by_rule("figures")]
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -74,9 +73,11 @@ def test_bad_overrides_are_named(overrides, message):
 
 
 def test_rule_inputs_come_from_the_outputs():
-    ards, adam = load_catalogue().inputs("tables_safety")
-    assert ards[0] == "populations" and {"safety_overview", "ae_by_soc_pt", "monitoring"} <= set(ards)
+    ards, adam = load_catalogue().inputs("tables")
+    assert ards[0] == "populations" and {"safety_overview", "ae_by_soc_pt", "monitoring", "kinetics"} <= set(ards)
     assert adam == ["adae"]   # the listings read ADAE
+    assert load_catalogue().modules("figures") == ["cartrial.figures.efficacy", "cartrial.figures.kinetics",
+                                                   "cartrial.figures.safety", "cartrial.figures.tte"]
 
 
 def _ard_rows(analysis, rows):
@@ -113,7 +114,7 @@ def test_an_added_table_is_one_entry_and_one_builder(tmp_path):
                         settings={"efficacy": {"primary": {"paramcd": "SRI4"}}}, shared={},
                         analysis={"id": "final", "type": "final", "cut": "2026-01-01"},
                         catalogue=load_catalogue(), cache={})
-    table = finish_table(getattr(safety, spec.builder)(ctx), spec, ctx)
+    table = finish_table(getattr(safety, spec.function)(ctx), spec, ctx)
     assert (table.number, table.population) == ("14.3.10", "Safety set (N=8)")
     assert table.columns == ["A (N=4)", "B (N=4)", "Total (N=8)"]
     got = {r.label: r.cells for r in table.rows}

@@ -35,4 +35,4 @@ def test_empty_tables_placeholder_figures_and_long_listings_are_named_not_printe
     assert "11 rows" in named and "tables/l16_2_7_1_ae_listing.csv" in named
     # a figure carries the catalogue's population, footnotes and source
     fig = next(i for i in safety["items"] if i["id"] == "f14_3_2_counts_first_90_days")
-    assert fig["population"] == "Safety set" and fig["source"] == "ADLB (rule figures_safety)"
+    assert fig["population"] == "Safety set" and fig["source"] == "ADLB (rule figures)"

@@ -34,14 +34,13 @@ STUDIES = config["studies"]
 def code_hash(script_name, builders=None):
     """The hash of the code a job runs (its script and the cartrial modules it imports, cartrial.codehash):
     a rule's params change when that code does, so Snakemake reruns exactly the jobs whose code changed, and
-    what depends on their outputs. ``builders``: a catalogue rule (tables_<layer>, figures_<layer>) whose
-    builder module cartrial/<kind>/<layer>.py the generic script imports by name."""
+    what depends on their outputs. ``builders``: a catalogue rule (tables, figures) whose builder modules
+    (cartrial/<kind>/<layer>.py) the generic script imports by name."""
     from cartrial.codehash import PACKAGE, code_hash as _hash
 
     extra = []
     if builders is not None:
-        kind, layer = builders.split("_", 1)
-        extra = [PACKAGE / kind / f"{layer}.py"]
+        extra = [PACKAGE.joinpath(*m.split(".")[1:]).with_suffix(".py") for m in CATALOGUE.modules(builders)]
     return _hash(Path(workflow.basedir) / "scripts" / f"{script_name}.py", *extra)
 SDTM_DOMAINS = sorted(d.lower() for d in DOMAINS)
 SDTM_ORDER = ["dm"] + [d for d in SDTM_DOMAINS if d != "dm"]  # the order of data_issues.csv and reconciliation.csv

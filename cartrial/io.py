@@ -1,6 +1,8 @@
 """File helpers shared by the workflow's job scripts (deterministic writes)."""
 from __future__ import annotations
 
+import json
+
 import logging
 import os
 import sys
@@ -86,20 +88,56 @@ def read_records(path: str | Path, column: str, values) -> pd.DataFrame:
     return frame[frame[column].isin(list(values))].reset_index(drop=True) if column in frame else frame
 
 
-def write_domain_audit(result, domain: str, *, sdtm: str | Path, issues: str | Path,
-                       reconciliation: str | Path) -> None:
-    """Write one ingested domain (``cartrial.sdtm.ingest.DomainResult``): its cut Parquet file, data
-    issues and reconciliation rows. A domain the study has no file for is written as a zero-row frame of
+def write_domain(frame: pd.DataFrame | None, domain: str, path: str | Path) -> None:
+    """Write one domain's Parquet file. A domain the study has no file for is written as a zero-row frame of
     the contract's columns marked ``absent`` (kept apart from a file with a header and no records)."""
-    from cartrial.sdtm.errors import findings_frame
-
-    frame = result.frame
     if frame is None:
         frame = empty_domain(domain)
         frame.attrs["absent"] = True
-    write_parquet(frame, sdtm)
-    write_csv(findings_frame(result.issues), issues)
-    write_csv(result.reconciliation, reconciliation)
+    write_parquet(frame, path)
+
+
+def write_read_domain(read, domain: str, *, frame: str | Path, meta: str | Path) -> None:
+    """Write a domain as read before any cut (``cartrial.sdtm.ingest.ReadDomain``): the frame as Parquet,
+    the files used, their SHA-256, the warnings and the SUPP-- rows as JSON."""
+    from dataclasses import asdict
+
+    write_domain(read.frame, domain, frame)
+    def plain(finding) -> dict:
+        d = asdict(finding)
+        return {k: (v if v is None or isinstance(v, str) else int(v) if k == "row" else str(v)) for k, v in d.items()}
+
+    supp = [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in read.supp_rows]
+    Path(meta).write_text(json.dumps({"files": read.files, "sha256": read.sha256, "supp_rows": supp,
+                                      "warnings": [plain(f) for f in read.warnings]}, indent=1) + "\n",
+                          encoding="utf-8")
+
+
+def read_read_domain(frame: str | Path, meta: str | Path):
+    """A domain written by :func:`write_read_domain`."""
+    from cartrial.sdtm.errors import Finding
+    from cartrial.sdtm.ingest import ReadDomain
+
+    info = json.loads(Path(meta).read_text(encoding="utf-8"))
+    data = pd.read_parquet(frame) if info["files"] else None
+    return ReadDomain(data, info["files"], info["sha256"], [Finding(**f) for f in info["warnings"]],
+                      info["supp_rows"])
+
+
+def audit_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Per-domain audit frames (findings or reconciliation rows) stacked as the text each one writes as CSV,
+    so that data_issues.csv and reconciliation.csv hold every domain's rows in its own formatting."""
+    import io
+
+    from cartrial.sdtm.ingest import stack_rows
+
+    texts = []
+    for frame in frames:
+        buf = io.StringIO()
+        write_csv(frame, buf)
+        buf.seek(0)
+        texts.append(pd.read_csv(buf, dtype=str, keep_default_na=False))
+    return stack_rows(texts)
 
 
 def describe_os_error(exc: OSError) -> str:

@@ -9,7 +9,8 @@ The mechanism (stated in the README):
    log) loses its deliverables: ``report.pdf``, ``report.html``, ``provenance.json``, ``adam/``, ``ard/``,
    ``tables/``, ``figures/`` and the study-level lists ``sdtm/data_issues.csv`` and
    ``sdtm/reconciliation.csv``. Its full error list is written to ``results/<study>/<analysis>/errors.csv``.
-   A failure of the study's simulations (``results/<study>/oc``) fails every analysis of the study.
+   A failure of a study-level job (the simulations, ``results/<study>/oc``, or the reading of a raw table,
+   ``results/<study>/read``) fails every analysis of the study.
    Nothing is left that a reader could take for the result of the current inputs; the next run rebuilds
    what was removed.
 3. The console ends with one line per configured analysis: current, failed (with its error file) or not
@@ -25,6 +26,8 @@ from pathlib import Path
 
 DELIVERABLES = ("report.pdf", "report.html", "provenance.json", "adam", "ard", "tables", "figures",
                 "sdtm/data_issues.csv", "sdtm/reconciliation.csv")
+#: study-level jobs (the simulations, the reading of the raw tables): their failure fails every analysis
+STUDY_LEVEL = ("oc", "read")
 _LOG_PATH = re.compile(r"logs/([A-Za-z0-9][A-Za-z0-9_.-]*)/([A-Za-z0-9][A-Za-z0-9_.-]*)/")
 
 
@@ -59,7 +62,7 @@ def _failed(root: Path, analyses: dict[str, list[str]], log_text: str) -> dict[t
     simulations (``oc``) is a failure of each of its analyses."""
     def affected(study: str, place: str) -> list[str]:
         names = analyses.get(study, [])
-        return names if place == "oc" else [place] if place in names else []
+        return names if place in STUDY_LEVEL else [place] if place in names else []
 
     files = sorted(root.glob("logs/*/*/failed/*"))
     places = {(p.parts[-4], p.parts[-3]) for p in files} | failed_in_log(log_text)

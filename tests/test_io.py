@@ -27,14 +27,10 @@ def test_long_frame_is_written_in_slices_and_reads_back_equal(tmp_path, monkeypa
 
 
 def test_absent_domain_is_marked_and_left_out(tmp_path):
-    from cartrial.sdtm.ingest import DomainResult
-
-    empty = pd.DataFrame()
     paths = {}
     for domain, frame in (("PC", None), ("AE", io.empty_domain("AE"))):
         paths[domain] = tmp_path / f"{domain.lower()}.parquet"
-        io.write_domain_audit(DomainResult(frame, [], empty), domain, sdtm=paths[domain],
-                              issues=tmp_path / f"{domain}_i.csv", reconciliation=tmp_path / f"{domain}_r.csv")
+        io.write_domain(frame, domain, paths[domain])
     read = io.read_sdtm(list(paths.values()))
     assert list(read) == ["AE"]  # a header-only AE file is present with no records; PC had no file at all
     assert len(read["AE"]) == 0 and "AEDECOD" in read["AE"]
@@ -66,3 +62,25 @@ def test_disk_full_is_said_plainly(tmp_path):
     assert "cannot write or read results/s/a/adam/adsl.parquet: the disk is full" in text
     assert "Traceback" not in text  # a full disk is not a programming error
     assert (log.parent / "failed" / "adsl.txt").is_file()  # the run summary names the failed analysis
+
+
+def test_domain_as_read_round_trips(tmp_path):
+    """The study-level read of a domain (frame, files, checksums, warnings, SUPP rows) reads back as written, so
+    the ingest of each data cut starts from exactly what was read once."""
+    from cartrial.sdtm.errors import Finding
+    from cartrial.sdtm.ingest import ReadDomain
+
+    frame = pd.DataFrame({"USUBJID": ["S-1", "S-2"], "AESEQ": [1.0, 2.0], "_row": np.array([0, 1])})
+    read = ReadDomain(frame, ["ae.csv"], "abc", [Finding("AE", "ae.csv", np.int64(3), "AESEV", "[rule] x", "MILD",
+                                                          "S-1", severity="warning", action="listed")],
+                      [{"domain": "SUPPAE", "file": "suppae.csv", "read": np.int64(2), "kept": 2}])
+    io.write_read_domain(read, "AE", frame=tmp_path / "ae.parquet", meta=tmp_path / "ae.json")
+    back = io.read_read_domain(tmp_path / "ae.parquet", tmp_path / "ae.json")
+    pd.testing.assert_frame_equal(back.frame, frame)
+    assert (back.files, back.sha256, back.supp_rows) == (["ae.csv"], "abc", [{"domain": "SUPPAE",
+                                                                              "file": "suppae.csv", "read": 2,
+                                                                              "kept": 2}])
+    assert back.warnings == [Finding("AE", "ae.csv", 3, "AESEV", "[rule] x", "MILD", "S-1", "warning", "listed")]
+    absent = ReadDomain(None, [], "", [], [])
+    io.write_read_domain(absent, "PC", frame=tmp_path / "pc.parquet", meta=tmp_path / "pc.json")
+    assert io.read_read_domain(tmp_path / "pc.parquet", tmp_path / "pc.json").frame is None

@@ -67,3 +67,24 @@ def test_a_job_that_fails_before_opening_its_log_still_leaves_its_failure_file(t
     assert proc.returncode != 0 and "ImportError" in proc.stderr
     failed = tmp_path / "logs" / "s" / "final" / "failed" / "figures_tte.txt"
     assert failed.read_text().startswith("ImportError: cannot import name 'no_such_function'")
+
+
+def test_a_failed_read_of_a_raw_table_fails_every_analysis_of_its_study(tmp_path):
+    """The raw tables are read once per study (logs/<study>/read/): a failure there leaves no analysis of the
+    study current, each with the read job's errors in its errors.csv."""
+    studies = {"s1": {"analyses": {"interim": {}, "final": {}}}, "s2": {"analyses": {"a": {}}}}
+    for study, analysis in (("s1", "interim"), ("s1", "final"), ("s2", "a")):
+        out = tmp_path / "results" / study / analysis
+        out.mkdir(parents=True)
+        (out / "report.pdf").write_text("%PDF")
+    failed = tmp_path / "logs" / "s1" / "read" / "failed"
+    failed.mkdir(parents=True)
+    pd.DataFrame([{"severity": "error", "file": "lb.csv", "row": 3, "rule": "r"}]).to_csv(failed / "read_lb.csv",
+                                                                                           index=False)
+    summary = finish_run(studies, root=tmp_path, log=[])
+    for analysis in ("interim", "final"):
+        out = tmp_path / "results" / "s1" / analysis
+        assert not (out / "report.pdf").exists()
+        errors = pd.read_csv(out / "errors.csv")
+        assert errors[["job", "file"]].values.tolist() == [["read_lb", "lb.csv"]]
+    assert (tmp_path / "results/s2/a/report.pdf").exists() and "current  s2/a" in summary

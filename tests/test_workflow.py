@@ -132,7 +132,7 @@ def _planned_jobs(workdir: Path) -> dict[str, int]:
 
 
 def test_changed_table_rereads_only_its_domain(two_runs, tmp_path):
-    """A changed AE table re-ingests AE only (not DM, RS, LB ...), then reruns what reads the cut AE."""
+    """A changed AE table re-reads AE only (not DM, RS, LB ...), then re-cuts and reruns what reads the cut AE."""
     ws = tmp_path / "ws"
     shutil.copytree(two_runs[0].parents[2], ws, symlinks=True)  # keeps modification times and .snakemake
     assert set(_planned_jobs(ws)) <= {"report", "all"}  # the report records the workflow's folder, which moved
@@ -141,8 +141,7 @@ def test_changed_table_rereads_only_its_domain(two_runs, tmp_path):
     frame.loc[0, "AEOUT"] = "RECOVERING/RESOLVING"
     frame.to_csv(ae, index=False, lineterminator="\n")
     jobs = _planned_jobs(ws)
-    assert jobs["ingest_domain"] == 1 and "ingest_dm" not in jobs
-    assert jobs["ingest_summary"] == 1 and jobs["adam_safety"] == 1
+    assert jobs["read_domain"] == 1 and jobs["ingest"] == 1 and jobs["adam_safety"] == 1
     assert "oc_chunk" not in jobs  # the operating characteristics do not read data
 
 
@@ -176,7 +175,7 @@ def test_failed_run_leaves_nothing_current(two_runs, tmp_path):
     said = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "ae.csv, row 6, column AESTDTC: [early_date]" in said
-    assert "full list: logs/cht101-sle/interim/failed/ingest_ae.csv" in said
+    assert "full list: logs/cht101-sle/interim/failed/ingest.csv" in said
     for rel in ("report.pdf", "report.html", "provenance.json", "adam", "ard", "tables", "figures",
                 "sdtm/data_issues.csv"):
         assert not (out / rel).exists(), rel
@@ -207,7 +206,8 @@ def test_legal_variants_give_byte_identical_ards(two_runs, tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     for name in targets:
         assert (ws / name).read_bytes() == (clean / Path(name).name).read_bytes(), name
-    issues = pd.read_csv(ws / "results/cht101-sle/interim/sdtm/audit/lb_issues.csv", dtype=str)
+    issues = pd.read_csv(ws / "results/cht101-sle/interim/sdtm/data_issues.csv", dtype=str)
+    issues = issues[issues["domain"] == "LB"]
     assert issues["rule"].str.contains("decimal comma").sum() == 2  # read, and said
 
 

@@ -1,4 +1,9 @@
-"""Ingest one study folder: read, check, convert units, apply the data cut."""
+"""Ingest one study folder: read, check, convert units, apply the data cut.
+
+Two stages, so that a new data cut re-reads nothing: :func:`read_checked_domain` reads, normalises, validates
+and unit-converts one domain's files, once per study and file content (it knows no cut); :func:`cut_study`
+applies an analysis's cut to every domain so read and runs the data checks on the records kept.
+:func:`ingest_study` does both in one process."""
 from __future__ import annotations
 
 import hashlib
@@ -29,10 +34,24 @@ class IngestResult:
 
 
 @dataclass(frozen=True)
+class ReadDomain:
+    """One domain as read from its files, before any data cut: the frame with each record's position in its
+    file (None when the study has no file for the domain), the names and SHA-256 (joined by ``;``) of the files
+    used, the warnings of reading, and the SUPP-- reconciliation rows."""
+
+    frame: pd.DataFrame | None
+    files: list[str]
+    sha256: str
+    warnings: list[Finding]
+    supp_rows: list[dict]
+
+
+@dataclass(frozen=True)
 class DomainResult:
     """One cut domain (None when the study has no file for it), its findings and reconciliation rows
     (the domain's own row and one per SUPP-- file merged into it)."""
 
+    domain: str
     frame: pd.DataFrame | None
     issues: list[Finding]
     reconciliation: pd.DataFrame
@@ -167,12 +186,12 @@ def read_study_domain(domain: str, files: dict[str, Path], settings: DataChecks 
     return frame, used, warnings, supp_rows
 
 
-def _result(domain: str, frame: pd.DataFrame | None, used: list[Path], recon_row: dict | None,
-            supp_rows: list[dict], issues: list[Finding]) -> DomainResult:
+def _result(domain: str, frame: pd.DataFrame | None, read: ReadDomain, recon_row: dict | None,
+            issues: list[Finding]) -> DomainResult:
     rows = []
     if recon_row is not None:
-        rows.append({**recon_row, "sha256": ";".join(sha256(p) for p in used), "status": "read"})
-    return DomainResult(frame, issues, pd.DataFrame(rows + supp_rows, columns=RECONCILIATION_COLUMNS))
+        rows.append({**recon_row, "sha256": read.sha256, "status": "read"})
+    return DomainResult(domain, frame, issues, pd.DataFrame(rows + read.supp_rows, columns=RECONCILIATION_COLUMNS))
 
 
 #: removed_by_checks (records the data checks excluded) comes last, so the columns of earlier versions keep their
@@ -210,17 +229,27 @@ def _checked(result: tuple[pd.DataFrame, list[Finding], int], row: dict) -> tupl
     return frame, found
 
 
-def ingest_dm(files: dict[str, Path], *, cut: str, settings: DataChecks | None = None,
-              studyid: str | None = None, folder: str | Path | None = None) -> tuple[DomainResult, pd.DataFrame]:
-    """DM read, checked and cut, with every DM subject, whether the subject is in the cut, the age in
-    years and the death date (for the data checks of the other domains). With ``folder``, the files of
-    the study folder that no domain reads are listed with DM's findings."""
+def read_checked_domain(domain: str, files: dict[str, Path], *, settings: DataChecks | None = None,
+                        studyid: str | None = None, folder: str | Path | None = None) -> ReadDomain:
+    """One domain read, checked against the contract, normalised and unit-converted, before any data cut.
+    For DM with ``folder``, the files of the study folder that no domain reads are listed with its warnings."""
     settings = settings or DataChecks()
-    unread = unread_file_findings(folder, settings) if folder is not None else []
+    unread = unread_file_findings(folder, settings) if domain == "DM" and folder is not None else []
     raise_errors(unread)
-    frame, used, warnings, supp_rows = read_study_domain("DM", files, settings)
-    name = ", ".join(p.name for p in used)
-    check_studyid(frame, "DM", file=name, studyid=studyid)
+    frame, used, warnings, supp_rows = read_study_domain(domain, files, settings)
+    if frame is None:
+        return ReadDomain(None, [], "", unread, [])
+    check_studyid(frame, domain, file=", ".join(p.name for p in used), studyid=studyid)
+    return ReadDomain(frame, [p.name for p in used], ";".join(sha256(p) for p in used), unread + warnings,
+                      supp_rows)
+
+
+def ingest_dm(read: ReadDomain, *, cut: str, settings: DataChecks | None = None
+              ) -> tuple[DomainResult, pd.DataFrame]:
+    """DM (as read) cut, with every DM subject, whether the subject is in the cut, the age in years and the
+    death date (for the data checks of the other domains)."""
+    settings = settings or DataChecks()
+    frame, name = read.frame, ", ".join(read.files)
     subjects, issues = enrolled_subjects(frame, cut=cut, file=name)
     kept, row, found = cut_domain("DM", frame, cut=cut, enrolled=in_cut(subjects), file=name)
     if "RFXSTDTC" in frame and frame["RFXSTDTC"].notna().any() and kept["RFXSTDTC"].isna().all():
@@ -233,30 +262,70 @@ def ingest_dm(files: dict[str, Path], *, cut: str, settings: DataChecks | None =
     for col in ("AGE", "DTHDTC"):
         subjects[col] = subjects["USUBJID"].map(facts[col]) if col in facts else np.nan
     subjects["DTHDTC"] = subjects["DTHDTC"].astype(object)
-    return _result("DM", kept, used, row, supp_rows, unread + warnings + issues + found + checked), subjects
+    return _result("DM", kept, read, row, read.warnings + issues + found + checked), subjects
 
 
-def ingest_domain(domain: str, files: dict[str, Path], *, cut: str, subjects: pd.DataFrame,
-                  context: dict[str, pd.DataFrame] | None = None, settings: DataChecks | None = None,
-                  studyid: str | None = None) -> DomainResult:
-    """One domain other than DM read, checked against DM's subjects, cut, and put through the data checks.
+def ingest_domain(domain: str, read: ReadDomain, *, cut: str, subjects: pd.DataFrame,
+                  context: dict[str, pd.DataFrame] | None = None, settings: DataChecks | None = None) -> DomainResult:
+    """One domain other than DM (as read) checked against DM's subjects, cut, and put through the data checks.
 
     ``subjects`` is :func:`ingest_dm`'s subject list; ``context`` holds the cut domains a check needs
     (DM and EX for the kinetic samples of subjects never infused).
     """
     settings = settings or DataChecks()
-    frame, used, warnings, supp_rows = read_study_domain(domain, files, settings)
+    frame = read.frame
     if frame is None:
-        return _result(domain, None, [], None, [], [])
-    name = ", ".join(p.name for p in used)
-    check_studyid(frame, domain, file=name, studyid=studyid)
+        return _result(domain, None, read, None, [])
+    name = ", ".join(read.files)
     check_subjects_in_dm({"DM": subjects, domain: frame}, {"DM": "dm", domain: name})
     kept, row, found = cut_domain(domain, frame, cut=cut, enrolled=in_cut(subjects), file=name)
     kept, checked = _checked(check_findings(kept, domain, file=name, settings=settings, subjects=subjects), row)
-    issues = warnings + found + checked
+    issues = read.warnings + found + checked
     if domain == "PC":
         issues += find_samples_without_infusion({**(context or {}), "PC": kept}, {"PC": name})
-    return _result(domain, kept, used, row, supp_rows, issues)
+    return _result(domain, kept, read, row, issues)
+
+
+def cut_domains(reads: dict[str, ReadDomain], *, cut: str, settings: DataChecks | None = None,
+                read_errors: dict[str, list[Finding]] | None = None) -> list[DomainResult]:
+    """Apply the data cut ``cut`` to every domain as read (DM first, then in alphabetical order: EX before PC,
+    whose check uses the cut DM and EX) and run the data checks: the domains' results in that order. Stops
+    with every error of every domain, in that order, with the ``read_errors`` of domains that could not be
+    read in their places."""
+    read_errors = read_errors or {}
+    errors: list[Finding] = list(read_errors.get("DM", []))
+    results: dict[str, DomainResult] = {}
+    subjects = None
+    if "DM" in reads:
+        try:
+            results["DM"], subjects = ingest_dm(reads["DM"], cut=cut, settings=settings)
+        except InputDataError as err:
+            errors += err.findings
+    for domain in sorted((set(reads) | set(read_errors)) - {"DM"}):
+        if domain in read_errors:
+            errors += read_errors[domain]
+            continue
+        if subjects is None:
+            continue
+        try:
+            context = {d: results[d].frame for d in ("DM", "EX") if d in results and results[d].frame is not None}
+            results[domain] = ingest_domain(domain, reads[domain], cut=cut, subjects=subjects, context=context,
+                                            settings=settings)
+        except InputDataError as err:
+            errors += err.findings
+    if errors:
+        raise InputDataError(errors)
+    return list(results.values())
+
+
+def cut_study(reads: dict[str, ReadDomain], files: dict[str, Path], *, cut: str,
+              settings: DataChecks | None = None, read_errors: dict[str, list[Finding]] | None = None
+              ) -> IngestResult:
+    """:func:`cut_domains` with the study's data issues and reconciliation; ``files``: the study folder's files
+    (those no domain took are listed in the reconciliation)."""
+    results = cut_domains(reads, cut=cut, settings=settings, read_errors=read_errors)
+    issues, recon = summarise(results, files)
+    return IngestResult({r.domain: r.frame for r in results if r.frame is not None}, issues, recon)
 
 
 def ignored_files(files: dict[str, Path], reconciliation: pd.DataFrame) -> pd.DataFrame:
@@ -284,30 +353,18 @@ def ingest_study(folder: str | Path, *, cut: str, settings: DataChecks | None = 
                  studyid: str | None = None) -> IngestResult:
     """Read every contract domain in ``folder`` and apply the data cut.
 
-    The same steps as the workflow's per-domain ingest jobs, in one process. Domains that are not part
+    The same steps as the workflow's read and ingest jobs, in one process. Domains that are not part
     of the contract are ignored (and listed in the reconciliation as ``ignored``). All findings of all
     files are gathered before the run stops, so one pass shows every problem.
     """
     files = check_folder(folder)
     grouped, _ = group_domain_files(files)
-    errors: list[Finding] = []
-    results: dict[str, DomainResult] = {}
-    subjects = None
-    try:
-        results["DM"], subjects = ingest_dm(files, cut=cut, settings=settings, studyid=studyid, folder=folder)
-    except InputDataError as err:
-        errors += err.findings
-    for domain in sorted(d for d in grouped if d != "DM"):  # EX before PC: the PC check uses cut DM and EX
+    reads: dict[str, ReadDomain] = {}
+    read_errors: dict[str, list[Finding]] = {}
+    for domain in ["DM"] + sorted(d for d in grouped if d != "DM"):
         try:
-            if subjects is None:  # DM is broken: still check each file, so one pass shows every problem
-                read_study_domain(domain, files, settings)
-                continue
-            context = {d: results[d].frame for d in ("DM", "EX") if d in results and results[d].frame is not None}
-            results[domain] = ingest_domain(domain, files, cut=cut, subjects=subjects, context=context,
-                                            settings=settings, studyid=studyid)
+            reads[domain] = read_checked_domain(domain, files, settings=settings, studyid=studyid,
+                                                folder=folder if domain == "DM" else None)
         except InputDataError as err:
-            errors += err.findings
-    if errors:
-        raise InputDataError(errors)
-    issues, recon = summarise(list(results.values()), files)
-    return IngestResult({d: r.frame for d, r in results.items() if r.frame is not None}, issues, recon)
+            read_errors[domain] = err.findings
+    return cut_study(reads, files, cut=cut, settings=settings, read_errors=read_errors)

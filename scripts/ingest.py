@@ -1,0 +1,30 @@
+"""Rule ingest: an analysis's data cut applied to every domain of its study as read, the data checks on the
+records kept, and the study's data_issues.csv and reconciliation.csv."""
+from pathlib import Path
+
+import pandas as pd
+
+from cartrial.csvsafe import write_csv
+from cartrial.io import audit_rows, job_log, read_read_domain, write_domain
+from cartrial.sdtm.checks import DataChecks
+from cartrial.sdtm.errors import findings_frame
+from cartrial.sdtm.ingest import cut_domains, ignored_files
+from cartrial.sdtm.readers import find_domain_files
+
+with job_log(snakemake.log[0], "ingest") as log:  # noqa: F821
+    inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    reads = {Path(f).stem.upper(): read_read_domain(f, m) for f, m in zip(inp.frames, inp.meta)}
+    files = find_domain_files(par.folder)
+    results = {r.domain: r for r in cut_domains(reads, cut=par.cut, settings=DataChecks.from_config(par.checks))}
+    for path in out.sdtm:
+        domain = Path(path).stem.upper()
+        write_domain(results[domain].frame, domain, path)
+    issues = audit_rows([findings_frame(r.issues) for r in results.values()])
+    recon = audit_rows([r.reconciliation for r in results.values()])
+    ignored = ignored_files(files, recon)
+    if len(ignored):
+        recon = pd.concat([recon, ignored.astype(object).fillna("")], ignore_index=True)
+    write_csv(issues, out.issues)
+    write_csv(recon, out.reconciliation)
+    log.info("%d domains cut at %s; %d data issues; %d reconciliation rows", len(results), par.cut,
+             len(issues), len(recon))

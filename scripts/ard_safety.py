@@ -18,6 +18,11 @@ with job_log(snakemake.log[0], "ard_safety"):  # noqa: F821
     write_ard(S.summarize_ae_by_soc_pt(adae, adsl, levels=levels, flag="LDEMFL", analysis="ae_lymphodepletion"),
               out.ae_lymphodepletion)
     write_ard(S.summarize_ae_by_pt_grade(adae, adsl, levels=levels), out.ae_by_pt_grade)
+    write_ard(S.summarize_ae_by_soc_pt(adae, adsl, levels=levels, also=("RELFL",), analysis="ae_related_by_soc_pt"),
+              out.ae_related_by_soc_pt)
+    write_ard(S.summarize_ae_by_pt_grade(adae, adsl, levels=levels, also=("RELFL",),
+                                         analysis="ae_related_by_pt_grade"), out.ae_related_by_pt_grade)
+    write_ard(S.summarize_aesi(adae, adsl, levels=levels), out.aesi)
     write_ard(S.summarize_syndromes(adae, adsl, adcm, levels=levels), out.syndromes)
     write_ard(L.summarize_lab_shift(derive_worst_grades(adlb), levels=levels), out.lab_shift)
     write_ard(L.summarize_icaht(icaht, adsl, levels=levels), out.icaht)

@@ -102,15 +102,22 @@ def _term_rows(a: pd.DataFrame, variable: str, levels: list[str], denom: dict[st
                                                    long["stat_value"])]
 
 
+def _events(adae: pd.DataFrame, flags: tuple[str, ...]) -> pd.DataFrame:
+    """Safety-set events with every one of ``flags`` = Y."""
+    a = _safety_set(adae)
+    for flag in flags:
+        a = a[a[flag] == "Y"]
+    return a
+
+
 def summarize_ae_by_soc_pt(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str], flag: str = "TRTEMFL",
-                           analysis: str = "ae_by_soc_pt") -> pd.DataFrame:
+                           analysis: str = "ae_by_soc_pt", also: tuple[str, ...] = ()) -> pd.DataFrame:
     """Subjects with events by SOC (``AEBODSYS``) and PT (``AEDECOD``), with an ``ANY`` row.
 
     ``flag`` selects the events (``TRTEMFL`` for treatment-emergent, ``LDEMFL``
-    for those during lymphodepletion).
+    for those during lymphodepletion); ``also``: further flags they must carry (``RELFL``: related).
     """
-    a = _safety_set(adae)
-    a = a[a[flag] == "Y"].assign(ANY="ANY")
+    a = _events(adae, (flag, *also)).assign(ANY="ANY")
     denom = safety_denominators(adsl, levels)
     rows = []
     for variable in ("ANY", "AEBODSYS"):
@@ -119,24 +126,48 @@ def summarize_ae_by_soc_pt(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels: li
     return make_ard(rows)
 
 
-def summarize_ae_by_pt_grade(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame:
-    """Subjects by PT and maximum grade (1-5) of their treatment-emergent events."""
-    a = _safety_set(adae)
-    a = a[(a["TRTEMFL"] == "Y") & a["ATOXGRN"].notna()]
+def summarize_ae_by_pt_grade(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str],
+                             analysis: str = "ae_by_pt_grade", also: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Subjects by PT and maximum grade (1-5) of their treatment-emergent events (``also``: further flags the
+    events must carry, ``RELFL`` for related)."""
+    a = _events(adae, ("TRTEMFL", *also))
+    a = a[a["ATOXGRN"].notna()]
     denom = safety_denominators(adsl, levels)
     both = pd.concat([a, a.assign(ARM=ALL)], ignore_index=True)
     worst = both.groupby(["ARM", "AEBODSYS", "AEDECOD", "USUBJID"])["ATOXGRN"].max().reset_index()
     counts = worst.groupby(["ARM", "AEBODSYS", "AEDECOD", "ATOXGRN"]).size().unstack("ATOXGRN").reindex(
         columns=[1.0, 2.0, 3.0, 4.0, 5.0]).fillna(0)
+    order = {lvl: i for i, lvl in enumerate([*levels, ALL])}  # the arms in the configured column order
+    counts = counts.iloc[sorted(range(len(counts)), key=lambda i: (order.get(counts.index[i][0], len(order)), i))]
     rows = []
     for (arm, soc, pt), r in counts.iterrows():
         if arm not in denom:
             continue
-        base = dict(analysis="ae_by_pt_grade", group="ARM", group_level=arm, group2="AEBODSYS", group2_level=soc,
+        base = dict(analysis=analysis, group="ARM", group_level=arm, group2="AEBODSYS", group2_level=soc,
                     variable="AEDECOD", variable_level=pt,
                     method="subjects counted once at their maximum grade; N = safety set (ADSL)")
         rows += [{**base, "stat_name": f"n_grade{int(g)}", "stat_value": r[g]} for g in counts.columns]
         rows.append({**base, "stat_name": "N", "stat_value": denom[arm]})
+    return make_ard(rows)
+
+
+def summarize_aesi(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame:
+    """Subjects with a treatment-emergent adverse event of special interest (``AESIFL``), any and by PT, per arm
+    and in total, every arm stated (0 included): n, N (safety set), p and the exact Clopper-Pearson 95% CI."""
+    a = _events(adae, ("TRTEMFL", "AESIFL"))
+    both = pd.concat([a, a.assign(ARM=ALL)], ignore_index=True)
+    denom = safety_denominators(adsl, levels)
+    rows = []
+    for variable, term in [("ANY", "ANY"), *(("AEDECOD", pt) for pt in sorted(a["AEDECOD"].dropna().unique()))]:
+        sub = both if variable == "ANY" else both[both["AEDECOD"] == term]
+        per = sub.groupby("ARM")["USUBJID"].nunique()
+        for arm in [*levels, ALL]:
+            n, big_n = int(per.get(arm, 0)), denom[arm]
+            p, lower, upper = compute_clopper_pearson(n, big_n)
+            base = dict(analysis="aesi", group="ARM", group_level=arm, variable=variable, variable_level=term,
+                        method="subjects counted once per term; N = safety set (ADSL); Clopper-Pearson exact 95% CI")
+            rows += [{**base, "stat_name": k, "stat_value": x}
+                     for k, x in (("n", n), ("N", big_n), ("p", p), ("ci_lower", lower), ("ci_upper", upper))]
     return make_ard(rows)
 
 

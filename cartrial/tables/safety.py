@@ -283,7 +283,10 @@ def soc_pt(ctx) -> DisplayTable:
                               source=ctx.source, socs=ctx.options.get("socs"), notes=ctx.options.get("notes"))
 
 
-pt_grade = ard_builder(build_pt_grade_table, "ae_by_pt_grade")
+def pt_grade(ctx) -> DisplayTable:
+    """Subjects by PT and maximum grade from the output's one ARD (all TEAEs, or the related ones)."""
+    (name,) = ctx.spec.ards
+    return build_pt_grade_table(ctx.ard(name), source=ctx.source)
 
 
 syndromes = ard_builder(build_syndrome_table, "syndromes")
@@ -321,6 +324,32 @@ def grade3_soc_pt(ctx) -> DisplayTable:
                 t.add(pt, cells("AEDECOD", pt, soc), level=1)
     t.footnotes = [TE_NOTE, "Subjects are counted once per row; grades by CTCAE v5.0, CAR-T syndromes on their own "
                    "scales.", "Order as in Table 14.3.2 (any grade)."]
+    return t
+
+
+def aesi(ctx) -> DisplayTable:
+    """Subjects with a treatment-emergent AESI, any and by PT (descending frequency in the Total column), per arm:
+    n/N (%) and the exact Clopper-Pearson 95% CI."""
+    ard = ctx.ard("aesi")
+    v = ard_lookup(ard)
+    levels, bign = (display_levels(ard) if len(ard) else [ALL]), ctx.bign()
+    t = DisplayTable(ctx.spec.id, ctx.spec.number, ctx.spec.title, "", [_header(lvl, bign.get(lvl)) for lvl in levels],
+                     stub_header="Preferred term")
+
+    def add(label, variable, term, level):  # n/N (%) over its CI in one cell: a page never parts them
+        t.add(label, [f"{fmt_n_of_N_pct(v[(lvl, variable, term, 'n')], v[(lvl, variable, term, 'N')])}\n"
+                      f"{fmt_ci(v[(lvl, variable, term, 'ci_lower')], v[(lvl, variable, term, 'ci_upper')], 1, scale=100)}"
+                      for lvl in levels], level=level)
+
+    if not len(ard):
+        t.add("No adverse event of special interest", [""] * len(levels))
+    else:
+        add("Any adverse event of special interest", "ANY", "ANY", 0)
+        for pt in _ordered_terms(ard, "AEDECOD"):
+            add(pt, "AEDECOD", pt, 1)
+    t.footnotes = [TE_NOTE, "Adverse events of special interest: CRS, ICANS, GVHD and ICAHT, and the configured "
+                   "preferred terms and system organ classes (safety.aesi_terms, safety.aesi_socs).",
+                   "Cells: subjects n/N (%) over the exact Clopper-Pearson 95% CI (%); N: safety set of the column."]
     return t
 
 

@@ -50,16 +50,7 @@ EFFICACY_DOMAINS = ["cm", "lb", "rs", "vs"]
 XPT_DATASETS = ["adsl", "adqs", "adrs", "adtte", "adae", "adlb", "adcm", "advs", "adpc", "adpp"]
 CATALOGUE = load_catalogue()
 ARD_FILES = CATALOGUE.ards()
-SAFETY_ARDS = [
-    "safety_overview",
-    "ae_by_soc_pt",
-    "ae_lymphodepletion",
-    "ae_by_pt_grade",
-    "syndromes",
-    "lab_shift",
-    "icaht",
-    "monitoring",
-]
+SAFETY_ARDS = [name for name, rule_name in CATALOGUE.ard_rules.items() if rule_name == "ard_safety"]
 
 
 wildcard_constraints:

@@ -17,7 +17,8 @@ import yaml
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 KINDS = ("table", "listing", "figure")
 #: the keys a study may override per output (``studies.<study>.outputs.<id>``)
-OVERRIDABLE = ("number", "title", "title_interim", "population", "population_interim", "section", "follows", "interim", "final", "footnotes", "drop")
+OVERRIDABLE = ("number", "title", "title_interim", "population", "population_interim", "section", "follows",
+               "interim", "final", "footnotes", "drop")
 FILE_TYPES = {"table": ("json", "csv", "rtf"), "listing": ("json", "csv", "rtf"), "figure": ("png", "svg")}
 
 
@@ -106,8 +107,8 @@ class Catalogue:
         """The builder modules a rule's outputs use (their code is part of the rule's code hash)."""
         return sorted({o.module for o in self.by_rule(rule)})
 
-    def rules(self, prefix: str = "") -> list[str]:
-        return list(dict.fromkeys(o.rule for o in self.outputs if o.rule.startswith(prefix)))
+    def rules(self) -> list[str]:
+        return list(dict.fromkeys(o.rule for o in self.outputs))
 
     def files(self, rule: str | None = None, kinds: tuple[str, ...] = KINDS) -> list[str]:
         return [f for o in self.outputs if (rule is None or o.rule == rule) and o.kind in kinds for f in o.files()]
@@ -146,10 +147,12 @@ class Catalogue:
         import pandas as pd
 
         built = built or {}
-        rows = [{"section": heading, "kind": o.kind, "number": o.number,
-                 "title": built.get(o.id, (o.title, o.population))[0],
-                 "population": built.get(o.id, (o.title, o.population))[1], "id": o.id, "files": " ".join(o.files())}
-                for _, heading, items in self.report_order(analysis_type) for o in items]
+        rows = []
+        for _, heading, items in self.report_order(analysis_type):
+            for o in items:
+                title, population = built.get(o.id, (o.title, o.population))
+                rows.append({"section": heading, "kind": o.kind, "number": o.number, "title": title,
+                             "population": population, "id": o.id, "files": " ".join(o.files())})
         return pd.DataFrame(rows, columns=["section", "kind", "number", "title", "population", "id", "files"])
 
     def with_overrides(self, overrides: dict | None) -> "Catalogue":

@@ -172,12 +172,10 @@ def _repeat_headers(text: str, n: int) -> str:
     end = first
     for _ in range(n):
         end = text.index("\\row", text.index("\\trowd", end)) + len("\\row")
-    rows = text[first:end].replace("\\trowd", "\\trowd\\trkeep")
-    text = text[:first] + text[end:].lstrip("\\pard").lstrip("\n")
-    start = text.index("{\\header")
-    close = _closing_brace(text, start)
-    text = text[:close] + "\n" + rows + "\\pard\\fs4\\par\n" + text[close:]
-    return text.replace("\\trowd\\trgaph", "\\trowd\\trkeep\\trgaph")
+    rows = text[first:end]
+    text = text[:first] + text[end:].removeprefix("\\pard").lstrip("\n")
+    close = _closing_brace(text, text.index("{\\header"))
+    return _mark_headers(text[:close] + "\n" + rows + "\\pard\\fs4\\par\n" + text[close:], 0)
 
 
 def _mark_headers(text: str, n: int) -> str:

@@ -64,6 +64,7 @@ class StudyDesign:
     n_nonresponders: int = 2
     item_prob: dict[str, float] = field(default_factory=dict)
     mmol_site: str | None = None  # site reporting UPCR in mg/mmol and creatinine in umol/L
+    sdi_months: tuple[int, ...] = (6, 12, 24)  # SLICC/ACR damage index visits (and screening)
 
 
 _ADULT_ITEMS = {
@@ -83,6 +84,7 @@ CHT101_SLE = StudyDesign(
     arms=(Arm("CHT101", "CHT101 1x10^6 cells/kg", 1.0, 15),), sledai_version="SELENA-SLEDAI",
     age_range=(18, 65), first_consent="2024-05-01", enrolment_days=240, months=(1, 2, 3, 6, 9, 12),
     sites=("01",), seed=20240501, allogeneic=True, n_nonresponders=2, item_prob=_ADULT_ITEMS,
+    sdi_months=(1, 2, 3, 6, 9, 12),
 )
 LN_PEDS = StudyDesign(
     studyid="LN-PEDS", folder="ln-peds", product="Anti-CD19 CAR-T",
@@ -97,6 +99,7 @@ AE_SOC = {
     "Cytokine release syndrome": "Immune system disorders",
     "Immune effector cell-associated neurotoxicity syndrome": "Nervous system disorders",
     "Acute graft versus host disease": "Immune system disorders",
+    "Chronic graft versus host disease": "Immune system disorders",
     "Immune effector cell-associated haematotoxicity": "Blood and lymphatic system disorders",
     "Neutrophil count decreased": "Investigations",
     "Lymphocyte count decreased": "Investigations",
@@ -324,7 +327,8 @@ def _visit_days(design: StudyDesign, s: _Subject, rng: np.random.Generator) -> p
 
 def _rows_rs(design, s, visits, rng, flags) -> list[dict]:
     rows = []
-    assess = visits[visits["VISIT"].isin(["SCREENING", "BASELINE"]) | visits["VISIT"].str.startswith("MONTH")]
+    assess = visits[visits["VISIT"].isin(["SCREENING", "BASELINE", "EARLY TERMINATION"])
+                    | visits["VISIT"].str.startswith("MONTH")]
     assess = assess.copy()
     if flags.get("unscheduled") and len(assess) > 4:
         unsched = pd.DataFrame([("UNSCHEDULED 1", 102.5, _month_day(2) + 14)], columns=assess.columns)
@@ -355,7 +359,7 @@ def _rows_rs(design, s, visits, rng, flags) -> list[dict]:
         rows.append(dict(RSCAT="PGA", RSTESTCD="PGA", RSTEST="Physician global assessment",
                          RSORRES=f"{pga:.2f}", RSSTRESC=f"{pga:.2f}", RSSTRESN=pga, VISITNUM=num,
                          VISIT=visit, RSDTC=dtc))
-        if visit in ("SCREENING", "MONTH 6", "MONTH 12", "MONTH 24"):
+        if visit == "SCREENING" or visit in {f"MONTH {m}" for m in design.sdi_months}:
             sdi = s.sdi0 + (1 if s.response == "non" and day > 300 else 0)
             rows.append(dict(RSCAT="SLICC/ACR DI", RSTESTCD="SDITOT", RSTEST="SDI total", RSORRES=str(sdi),
                              RSSTRESC=str(sdi), RSSTRESN=sdi, VISITNUM=num, VISIT=visit, RSDTC=dtc))
@@ -413,7 +417,7 @@ def _rows_lb(design, s, visits, rng) -> list[dict]:
             "10^9/L", 150, 400, visit, num, dtc, 0)
         add("HEMATOLOGY", "HGB", "Hemoglobin", (_lab_curve(hgb0, day, .15, 12, 10) if post else hgb0) * noise(),
             "g/L", 115, 155, visit, num, dtc, 0)
-        if visit == "SCREENING" or visit == "BASELINE" or visit.startswith("MONTH") or visit == "DAY 28":
+        if visit in ("SCREENING", "BASELINE", "DAY 28", "EARLY TERMINATION") or visit.startswith("MONTH"):
             present = _present(s, day) if s.kind != "screenfail" else getattr(s, "items", [])
             upcr = _upcr(s, day) * noise()
             egfr = s.egfr0 * (0.8 if s.egfr_drop and day > 120 else 1.0) * (1.05 if s.response == "complete" and post else 1)
@@ -598,6 +602,152 @@ def _rows_vs(design, s, visits, rng) -> list[dict]:
             rows.append(dict(VSTESTCD=code, VSSTRESN=v, VSSTRESU=unit, VISITNUM=num, VISIT=visit, VSDTC=dtc))
     return rows
 
+# ---------------------------------------------------------------------------------------------------------
+# Protocol safety and cell-biology data (liver and immunoglobulin labs, pregnancy tests, prophylaxis, GVHD
+# staging, CAR-T phenotype, early-termination assessments). They come from a second generator, seeded per
+# study, so adding them left every record the first generator writes as it was.
+
+#: (test code, name, unit, low, high, visits where sampled)
+_LIVER = (("ALT", "Alanine Aminotransferase", "U/L", 7, 40), ("AST", "Aspartate Aminotransferase", "U/L", 10, 40),
+          ("BILI", "Bilirubin", "umol/L", 3, 21))
+_LIVER_VISITS = ("SCREENING", "BASELINE", "DAY 7", "DAY 14")
+#: CAR+ T-cell phenotype (CP): test code, name, sublineage markers, cell state, state markers, unit
+_MEMORY = (("TNAIVE", "Naive T Cells Sub", "CD45RA+CCR7+CD95-"), ("TSCM", "Stem Cell Memory T Cells Sub",
+                                                                    "CD45RA+CCR7+CD95+"),
+           ("TCM", "Central Memory T Cells Sub", "CD45RA-CCR7+"), ("TEM", "Effector Memory T Cells Sub",
+                                                                   "CD45RA-CCR7-"),
+           ("TEMRA", "Effector Memory RA+ T Cells Sub", "CD45RA+CCR7-"))
+_EXHAUSTION = (("PD-1+", 18.0, 1.6), ("LAG-3+", 10.0, 1.5), ("TIM-3+", 14.0, 1.7))
+_CP_VISITS = ("DAY 7", "DAY 14", "DAY 28", "MONTH 3", "MONTH 6")
+#: (test, visits sampled) of the pregnancy tests of women of child-bearing potential
+_HCG_VISITS = ("SCREENING", "BASELINE", "MONTH 3", "MONTH 6", "MONTH 12")
+MAGIC_QNAMS = {"AGVHSKIN": "Acute GVHD skin stage (MAGIC)", "AGVHLIVR": "Acute GVHD liver stage (MAGIC)",
+               "AGVHUGI": "Acute GVHD upper GI stage (MAGIC)", "AGVHLGI": "Acute GVHD lower GI stage (MAGIC)",
+               "AGVHGR": "Acute GVHD overall grade (MAGIC)", "CGVHSEV": "Chronic GVHD global severity (NIH)"}
+
+
+def _rows_lb_protocol(design, s, visits, rng) -> list[dict]:
+    """Liver tests and IgG (scheduled chemistry), and urine pregnancy tests of women of child-bearing
+    potential (menarche to menopause: 10-50 years)."""
+    rows = []
+
+    def add(cat, code, name, val, unit, lo, hi, visit, num, dtc, decimals=1):
+        v = float(np.round(val, decimals))
+        rows.append(dict(LBCAT=cat, LBTESTCD=code, LBTEST=name, LBORRES=f"{v:.{decimals}f}", LBORRESU=unit,
+                         LBSTRESN=v, LBSTRESU=unit, LBSTNRLO=lo, LBSTNRHI=hi, VISITNUM=num, VISIT=visit,
+                         LBDTC=dtc))
+
+    base = {code: rng.uniform(lo + 3, hi * 0.8) for code, _, _, lo, hi in _LIVER}
+    crs = getattr(s, "crs_grade", 0) or 0
+    rise = 1 + crs * rng.uniform(0.4, 2.5) + (rng.uniform(2, 5) if rng.random() < 0.08 else 0)
+    igg0 = rng.uniform(8, 15)
+    nadir = rng.uniform(0.2, 0.55) if not design.allogeneic else rng.uniform(0.7, 0.95)
+    igg_lo, igg_hi = (6.0, 15.0) if design.pediatric else (7.0, 16.0)
+    cbp = s.sex == "F" and (10 if design.pediatric else 18) <= s.age <= 50
+    for visit, num, day in visits.itertuples(index=False):
+        dtc = _iso(s.day1, day).item()
+        scheduled = visit.startswith("MONTH") or visit in _LIVER_VISITS
+        post = day >= 1 and s.kind == "infused"
+        if scheduled:
+            for code, name, unit, lo, hi in _LIVER:
+                peak = (rise - 1) * float(np.exp(-(((day - 9) / 6.0) ** 2))) if post else 0.0
+                k = 0.4 if code == "BILI" else 1.0
+                add("CHEMISTRY", code, name, base[code] * (1 + k * peak) * float(np.exp(rng.normal(0, 0.12))), unit,
+                    lo, hi, visit, num, dtc, 0 if code != "BILI" else 1)
+        if visit.startswith("MONTH") or visit in ("SCREENING", "BASELINE"):
+            frac = 1.0 if not post else nadir + (1 - nadir) * min(1.0, max(0.0, (day - 120) / 600))
+            add("IMMUNOLOGY", "IGG", "Immunoglobulin G", igg0 * frac * float(np.exp(rng.normal(0, 0.06))), "g/L",
+                igg_lo, igg_hi, visit, num, dtc, 1)
+        if cbp and visit in _HCG_VISITS:
+            rows.append(dict(LBCAT="URINALYSIS", LBTESTCD="HCG", LBTEST="Choriogonadotropin Beta", LBORRES="NEGATIVE",
+                             LBORRESU=None, LBSTRESN=None, LBSTRESU=None, LBSTNRLO=None, LBSTNRHI=None, VISITNUM=num,
+                             VISIT=visit, LBDTC=dtc, LBSTRESC="NEGATIVE", LBSPEC="URINE"))
+    lows = [r for r in rows if r["LBTESTCD"] == "IGG" and r["LBSTRESN"] < 4.0]
+    s.igg_low_dtc = lows[0]["LBDTC"] if lows else None
+    return rows
+
+
+def _rows_cm_protocol(design, s, rng) -> list[dict]:
+    """Anti-infective prophylaxis after lymphodepletion, immunoglobulin replacement after an IgG below 4 g/L,
+    and GVHD therapy."""
+    if s.kind != "infused":
+        return []
+    rows = []
+
+    def add(trt, cat, dose, unit, frq, route, start, end, indc):
+        rows.append(dict(CMTRT=trt, CMDECOD=trt, CMCAT=cat, CMDOSE=dose, CMDOSU=unit, CMDOSFRQ=frq,
+                         CMROUTE=route, CMSTDTC=_iso(s.day1, start).item(),
+                         CMENDTC=None if end > s.followup_end else _iso(s.day1, end).item(), CMINDC=indc))
+
+    if rng.random() < 0.9:
+        add("VALACICLOVIR" if rng.random() < 0.5 else "ACICLOVIR", "ANTIVIRAL", 500.0, "mg", "BID", "ORAL", -5,
+            int(rng.integers(150, 200)), "PROPHYLAXIS")
+    if rng.random() < 0.8:
+        add("SULFAMETHOXAZOLE/TRIMETHOPRIM", "ANTIBACTERIAL", 480.0, "mg", "QD", "ORAL", -5,
+            int(rng.integers(150, 200)), "PROPHYLAXIS")
+    if s.igg_low_dtc is not None:
+        start = (pd.Timestamp(s.igg_low_dtc) - s.day1).days + 1 + int(rng.integers(1, 10))
+        if start <= s.followup_end:
+            add("IMMUNOGLOBULIN G HUMAN", "IMMUNOGLOBULIN", 400.0, "mg/kg", "Q4W", "INTRAVENOUS", start,
+                start + int(rng.integers(60, 240)), "HYPOGAMMAGLOBULINAEMIA")
+    if getattr(s, "gvhd", None):
+        onset = s.gvhd["onset"]
+        add("HYDROCORTISONE", "GVHD THERAPY", None, None, "BID", "TOPICAL", onset + 2, onset + 30, "ACUTE GVHD")
+    return rows
+
+
+def _rows_cp(design, s, rng) -> list[dict]:
+    """CAR+ T-cell phenotype by flow cytometry (SDTMIG 3.4 CP): CD4/CD8 ratio, memory subsets and exhaustion
+    markers, while CAR+ cells are detectable."""
+    if s.kind != "infused":
+        return []
+    rows = []
+    detect_until = _month_day(3) if design.allogeneic else _month_day(6)
+    ratio0 = float(np.exp(rng.normal(np.log(1.6), 0.35)))
+    for i, visit in enumerate(_CP_VISITS):
+        day = int(visit.split()[1]) if visit.startswith("DAY") else _month_day(int(visit.split()[1]))
+        if day > min(s.followup_end, detect_until):
+            continue
+        num = 3.0 + 1 + EARLY_DAYS.index(day) if visit.startswith("DAY") else 100.0 + int(visit.split()[1])
+        dtc = _iso(s.day1, day).item()
+        common = dict(CPSPEC="BLOOD", CPMETHOD="FLOW CYTOMETRY", VISITNUM=num, VISIT=visit, CPDTC=dtc)
+        ratio = ratio0 * float(np.exp(-0.25 * i + rng.normal(0, 0.1)))
+        rows.append(dict(CPTESTCD="CD4CD8", CPTEST="CD4/CD8 Ratio", CPSBMRKS="CAR+", CPCELSTA=None, CPCSMRKS=None,
+                         CPORRES=f"{ratio:.2f}", CPORRESU="RATIO", CPSTRESN=round(ratio, 2), CPSTRESU="RATIO",
+                         **common))
+        late = i / (len(_CP_VISITS) - 1)
+        alpha = np.array([3 - 2 * late, 6 - 3 * late, 8, 6 + 6 * late, 2 + 6 * late]) * 6
+        share = rng.dirichlet(alpha) * 100
+        for (code, name, mrk), pct in zip(_MEMORY, share):
+            rows.append(dict(CPTESTCD=code, CPTEST=name, CPSBMRKS=f"CAR+{mrk}", CPCELSTA=None, CPCSMRKS=None,
+                             CPORRES=f"{pct:.1f}", CPORRESU="%", CPSTRESN=round(float(pct), 1), CPSTRESU="%",
+                             **common))
+        for marker, median, growth in _EXHAUSTION:
+            pct = min(95.0, median * growth ** late * float(np.exp(rng.normal(0, 0.25))))
+            rows.append(dict(CPTESTCD="TLYMSUB", CPTEST="T Lymphocytes Sub", CPSBMRKS="CAR+", CPCELSTA="EXHAUSTED",
+                             CPCSMRKS=marker, CPORRES=f"{pct:.1f}", CPORRESU="%", CPSTRESN=round(pct, 1),
+                             CPSTRESU="%", **common))
+    return rows
+
+
+def _gvhd(s, ae_rows: list[dict], studyid: str) -> list[dict]:
+    """Stage the subject's acute GVHD by MAGIC and add a chronic GVHD scored by NIH (an AE record appended
+    with the next AESEQ), as SUPPAE qualifiers of their AE records."""
+    g = s.gvhd
+    if g["chronic"] <= s.followup_end:
+        ae_rows.append({**_ae("Chronic graft versus host disease", g["chronic"], 120, 2, s),
+                        "USUBJID": s.usubjid, "AESEQ": float(len(ae_rows) + 1)})
+    quals = {"Acute graft versus host disease": {"AGVHSKIN": g["skin"], "AGVHLIVR": "0", "AGVHUGI": "0",
+                                                 "AGVHLGI": "0", "AGVHGR": g["grade"]},
+             "Chronic graft versus host disease": {"CGVHSEV": "MILD"}}
+    out = []
+    for r in ae_rows:
+        for qnam, qval in quals.get(r["AEDECOD"], {}).items():
+            out.append(dict(STUDYID=studyid, RDOMAIN="AE", USUBJID=s.usubjid, IDVAR="AESEQ",
+                            IDVARVAL=str(int(r["AESEQ"])), QNAM=qnam, QLABEL=MAGIC_QNAMS[qnam], QVAL=qval,
+                            QORIG="CRF", QEVAL="INVESTIGATOR"))
+    return out
+
 
 def _frame(rows: list[dict], domain: str, studyid: str) -> pd.DataFrame:
     spec = DOMAINS[domain]
@@ -621,7 +771,9 @@ def simulate_study(design: StudyDesign) -> dict[str, pd.DataFrame]:
         infused[2].usubjid: {"missing_item": "MONTH 3", "icans": 2 if design.pediatric else 1},
         infused[3].usubjid: {"total_mismatch": "BASELINE", "gvhd": design.allogeneic},
     }
-    out: dict[str, list[dict]] = {d: [] for d in ("DM", "EX", "DS", "RS", "LB", "VS", "CM", "AE", "PC")}
+    out: dict[str, list[dict]] = {d: [] for d in ("DM", "EX", "DS", "RS", "LB", "VS", "CM", "AE", "PC", "CP")}
+    supp_ae: list[dict] = []
+    rng2 = np.random.default_rng([design.seed, 2])
     for s in subjects:
         flags = special.get(s.usubjid, {})
         if s.kind != "screenfail":
@@ -670,6 +822,7 @@ def simulate_study(design: StudyDesign) -> dict[str, pd.DataFrame]:
             out["EX"].append(dict(USUBJID=s.usubjid, EXTRT=design.product, EXCAT="CAR-T", EXDOSE=dose,
                                   EXDOSU="10^6 cells/kg", EXSTDTC=s.day1.strftime("%Y-%m-%d") + "T10:00",
                                   EXENDTC=s.day1.strftime("%Y-%m-%d") + "T10:30"))
+        made = {}
         for dom, rows in (("RS", _rows_rs(design, s, visits, rng, flags) if s.kind != "screenfail" else []),
                           ("LB", _rows_lb(design, s, visits, rng)),
                           ("VS", _rows_vs(design, s, visits, rng)),
@@ -683,12 +836,39 @@ def simulate_study(design: StudyDesign) -> dict[str, pd.DataFrame]:
                 for k, r in enumerate(rows, start=1):
                     r["AESEQ"] = float(k)
             out[dom].extend(rows)
+            made[dom] = rows
+        _protocol_rows(design, s, visits, rng2, flags, made, out, supp_ae)
     frames = {d: _frame(rows, d, design.studyid) for d, rows in out.items()}
+    frames["SUPPAE"] = pd.DataFrame(supp_ae, columns=["STUDYID", "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "QNAM",
+                                                      "QLABEL", "QVAL", "QORIG", "QEVAL"])
     for d, frame in frames.items():  # --SEQ: each record's sequence number within its subject (SDTMIG 4.1.2.2)
-        if d not in ("DM", "AE") and len(frame):
+        if d not in ("DM", "AE", "SUPPAE") and len(frame):
             frame.insert(frame.columns.get_loc("USUBJID") + 1, f"{d}SEQ",
                          frame.groupby("USUBJID", sort=False).cumcount().to_numpy() + 1)
     return frames
+
+
+def _protocol_rows(design, s, visits, rng, flags, made, out, supp_ae) -> None:
+    """Append the second generator's records of subject ``s`` after its first-generator records (so each
+    earlier record keeps its --SEQ)."""
+    if s.kind == "screenfail":
+        return
+    if flags.get("gvhd"):
+        s.gvhd = dict(skin="1", grade="I", onset=24, chronic=150)
+    rows = {"LB": _rows_lb_protocol(design, s, visits, rng)}
+    rows["CM"], rows["CP"] = _rows_cm_protocol(design, s, rng), _rows_cp(design, s, rng)
+    if s.fate == "WITHDRAWAL BY SUBJECT" and s.kind == "infused":  # the early-termination visit
+        et = pd.DataFrame([("EARLY TERMINATION", 900.0, s.followup_end)], columns=["VISIT", "VISITNUM", "DAY"])
+        rows["RS"] = _rows_rs(design, s, et, rng, {})
+        rows["LB"] += _rows_lb(design, s, et, rng)
+        rows["VS"] = _rows_vs(design, s, et, rng)
+    for dom, extra in rows.items():
+        for r in extra:
+            r["USUBJID"] = s.usubjid
+        out[dom].extend(extra)
+    if getattr(s, "gvhd", None):
+        supp_ae.extend(_gvhd(s, made["AE"], design.studyid))
+        out["AE"].extend(r for r in made["AE"] if r["AEDECOD"] == "Chronic graft versus host disease")
 
 
 def write_study(frames: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:
@@ -697,6 +877,8 @@ def write_study(frames: dict[str, pd.DataFrame], folder: str | Path) -> list[Pat
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for domain, frame in frames.items():
+        if domain.startswith("SUPP") and not len(frame):
+            continue
         path = folder / f"{domain.lower()}.csv"
         frame.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
         paths.append(path)

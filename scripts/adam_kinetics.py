@@ -1,6 +1,7 @@
-"""Rule adam_kinetics: ADPC and ADPP."""
+"""Rule adam_kinetics: ADPC, ADPP and ADCP."""
 import pandas as pd
 
+from cartrial.adam.adcp import build_adcp
 from cartrial.adam.adpc import build_adpc, build_adpp
 from cartrial.io import job_log, write_parquet
 
@@ -11,4 +12,6 @@ with job_log(snakemake.log[0], "adam_kinetics") as log:  # noqa: F821
                       persistence_months=tuple(k["persistence_months"]), window_days=k["persistence_window_days"])
     write_parquet(adpc, out.adpc)
     write_parquet(adpp, out.adpp)
-    log.info("ADPC %d samples, ADPP %d parameters", len(adpc), len(adpp))
+    adcp = build_adcp(pd.read_parquet(inp.cp), pd.read_parquet(inp.adsl))
+    write_parquet(adcp, out.adcp)
+    log.info("ADPC %d samples, ADPP %d parameters, ADCP %d results", len(adpc), len(adpp), len(adcp))

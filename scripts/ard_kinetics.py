@@ -4,7 +4,9 @@ import pandas as pd
 from cartrial.ard import write_ard
 from cartrial.io import job_log
 from cartrial.summaries import kinetics as K
+from cartrial.adam.adcp import PARAM_ORDER
 from cartrial.summaries.efficacy import arm_levels
+from cartrial.summaries.findings import summarize_by_visit
 
 with job_log(snakemake.log[0], "ard_kinetics"):  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
@@ -17,3 +19,6 @@ with job_log(snakemake.log[0], "ard_kinetics"):  # noqa: F821
     write_ard(K.summarize_bcells(pd.read_parquet(inp.adtte, filters=[("PARCAT1", "==", "B-CELL")]), adlb, adsl,
                                  levels=levels, below=below, conf_type=par.km["conf_type"],
                                  landmark_months=list(par.km["landmark_months"])), out.bcells)
+    adcp = pd.read_parquet(inp.adcp)
+    params = [p for p in PARAM_ORDER if p in set(adcp["PARAMCD"])] + sorted(set(adcp["PARAMCD"]) - set(PARAM_ORDER))
+    write_ard(summarize_by_visit(adcp, adsl, levels=levels, analysis="phenotype", params=params), out.phenotype)

@@ -37,8 +37,34 @@ def test_design_counts(studies):
 
 def test_every_contract_domain_present(studies):
     for frames in studies.values():
-        assert set(frames) == {"DM", "EX", "DS", "RS", "LB", "VS", "CM", "AE", "PC"}
-        assert all(len(f) for f in frames.values())
+        assert set(frames) == {"DM", "EX", "DS", "RS", "LB", "VS", "CM", "AE", "PC", "CP", "SUPPAE"}
+        assert all(len(f) for name, f in frames.items() if name != "SUPPAE")
+
+
+def test_protocol_safety_and_cell_biology_data(studies):
+    """Pregnancy tests only for women 10-50 (children) or 18-50, GVHD staging only for the allogeneic product and
+    pointing at its GVHD records, an early-termination visit for the withdrawn subject, phenotype after infusion."""
+    for name, frames in studies.items():
+        lb, dm = frames["LB"], frames["DM"].set_index("USUBJID")
+        hcg = lb[lb["LBTESTCD"] == "HCG"]
+        assert len(hcg) and (hcg["USUBJID"].map(dm["SEX"]) == "F").all() and hcg["LBSTRESN"].isna().all()
+        assert hcg["USUBJID"].map(dm["AGE"]).between(10, 50).all()
+        assert {"ALT", "AST", "BILI", "IGG"} <= set(lb["LBTESTCD"])
+        withdrawn = frames["DS"].loc[frames["DS"]["DSDECOD"] == "WITHDRAWAL BY SUBJECT", "USUBJID"]
+        for dom in ("RS", "LB", "VS"):
+            et = frames[dom][frames[dom]["VISIT"] == "EARLY TERMINATION"]
+            assert set(et["USUBJID"]) == set(withdrawn), (name, dom)
+        supp, ae = frames["SUPPAE"], frames["AE"]
+        if PRESETS[name].allogeneic:
+            linked = supp.merge(ae, left_on=["USUBJID", supp["IDVARVAL"].astype(float)],
+                                right_on=["USUBJID", "AESEQ"])
+            assert len(linked) == len(supp) and linked["AEDECOD"].str.contains("graft versus host").all()
+            assert set(supp["QNAM"]) == {"AGVHSKIN", "AGVHLIVR", "AGVHUGI", "AGVHLGI", "AGVHGR", "CGVHSEV"}
+        else:
+            assert not len(supp)
+        assert not ae.duplicated(["USUBJID", "AESEQ"]).any()
+        cp = frames["CP"]
+        assert set(cp["CPTESTCD"]) >= {"CD4CD8", "TSCM", "TLYMSUB"} and cp["CPSTRESN"].notna().all()
 
 
 def test_clinically_plausible(studies):

@@ -31,6 +31,8 @@ from cartrial.dates import classify_dtc, dtc_to_date, imputation_flag, study_day
 from cartrial.sdtm.contract import SYNDROME_TERMS
 
 SYNDROMES = SYNDROME_TERMS  # preferred term -> syndrome code (the input contract's table)
+#: GVHD staging from the AE supplemental qualifiers (docs/spec/sdtm-input.md, AE): kept when present
+GVHD_QUALIFIERS = ("AGVHSKIN", "AGVHLIVR", "AGVHUGI", "AGVHLGI", "AGVHGR", "CGVHSEV")
 RELATED_TERMS = ("RELATED", "POSSIBLY RELATED", "PROBABLY RELATED", "DEFINITELY RELATED", "Y")
 
 
@@ -112,7 +114,7 @@ def build_adae(ae: pd.DataFrame, adsl: pd.DataFrame, *, cut: str, aesi_terms: li
     keep = ["STUDYID", "USUBJID", "ARM", "TRTP", "TRTA", "SAFFL", "TRTSDT", "AESEQ", "AETERM", "AEDECOD", "AEBODSYS", "AESTDTC",
             "AEENDTC", "ASTDT", "ASTDTF", "AENDT", "AENDTF", "ASTDY", "AENDY", "ADURN", "AETOXGR", "ATOXGRN", "AESER",
             "AEREL", "RELFL", "AEOUT", "FATALFL", "TRTEMFL", "LDEMFL", "AESIFL", "INFFL", "SYNDROME", "SRCDOM",
-            "SRCVAR", "SRCSEQ"]
+            "SRCVAR", "SRCSEQ"] + [q for q in GVHD_QUALIFIERS if q in out]
     for col in keep:
         if col not in out:
             out[col] = None

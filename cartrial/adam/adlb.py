@@ -12,7 +12,23 @@ LYM        <LLN - 0.8   <0.8 - 0.5   <0.5 - 0.2   <0.2
 HGB        <LLN - 100   <100 - 80    <80          (clinical)
 =========  ===========  ===========  ===========  ========
 
-Grade 0 is a value at or above the lower limit of normal (``LBSTNRLO``; when
+CTCAE v5.0 (increases; multiples of the upper limit of normal, ULN = ``LBSTNRHI``):
+
+=========  ===========  ===========  ===========  ========
+test       grade 1      grade 2      grade 3      grade 4
+=========  ===========  ===========  ===========  ========
+ALT, AST   >ULN - 3.0   >3.0 - 5.0   >5.0 - 20.0  >20.0
+BILI       >ULN - 1.5   >1.5 - 3.0   >3.0 - 10.0  >10.0
+CREAT      >ULN - 1.5   >1.5 - 3.0   >3.0 - 6.0   >6.0
+=========  ===========  ===========  ===========  ========
+
+Increases are graded against the ULN only: CTCAE's alternative criteria relative to an abnormal baseline
+(transaminases, creatinine) are not applied, and a record without a ULN has no grade.
+
+Qualitative tests (``QUALITATIVE``, e.g. the pregnancy test HCG) are kept with ``AVALC`` = LBSTRESC (else
+LBORRES) and no ``AVAL``.
+
+Grade 0 of a decrease is a value at or above the lower limit of normal (``LBSTNRLO``; when
 it is missing, at or above the grade 2 bound). Baseline: the last value
 before the start of lymphodepletion (``LDSTDT``), or on or before the
 infusion date when no lymphodepletion is recorded - counts taken after
@@ -38,6 +54,10 @@ from cartrial.dates import dtc_to_date
 
 #: test code -> values below which grade 2, 3 and 4 start (grade 1 starts below the LLN); None: not lab-gradable
 CTCAE_LOW = {"NEUT": (1.5, 1.0, 0.5), "PLAT": (75.0, 50.0, 25.0), "LYM": (0.8, 0.5, 0.2), "HGB": (100.0, 80.0, None)}
+#: test code -> multiples of the ULN above which grade 2, 3 and 4 start (grade 1 starts above the ULN)
+CTCAE_HIGH = {"ALT": (3.0, 5.0, 20.0), "AST": (3.0, 5.0, 20.0), "BILI": (1.5, 3.0, 10.0), "CREAT": (1.5, 3.0, 6.0)}
+#: tests with a character result (kept in ADLB with AVALC)
+QUALITATIVE = ("HCG",)
 #: cytokines and inflammation markers (peaks by CRS grade) and CD19+ B cells (aplasia and recovery): in ADLB
 #: so that every analysis reads ADaM only (no grade: ATOXGRN missing)
 CYTOKINES = ("IL6", "IFNG", "IL10", "CRP", "FERRITIN")
@@ -63,9 +83,26 @@ def compute_ctcae_low_grade(value, lln, testcd) -> np.ndarray:
     return grade
 
 
+def compute_ctcae_high_grade(value, uln, testcd) -> np.ndarray:
+    """CTCAE v5.0 grade (0-4) of an increase by multiples of the ULN; NaN where the value or the ULN is
+    missing and for tests not in ``CTCAE_HIGH``."""
+    value = np.asarray(value, dtype="float64")
+    uln = np.asarray(uln, dtype="float64")
+    testcd = np.asarray(testcd, dtype=object)
+    grade = np.full(value.shape, np.nan)
+    for code, bounds in CTCAE_HIGH.items():
+        m = testcd == code
+        v, u = value[m], uln[m]
+        g = np.where(v > u, 1.0, 0.0)
+        for k, mult in enumerate(bounds, start=2):
+            g = np.where(v > mult * u, float(k), g)
+        grade[m] = np.where(np.isnan(v) | np.isnan(u), np.nan, g)
+    return grade
+
+
 ADLB_ORDER = ["STUDYID", "USUBJID", "ARM", "TRTP", "TRTA", "TRTSDT", "LDSTDT", "PARCAT1", "PARAMCD", "PARAM",
-              "PARAMN", "AVISIT", "AVISITN", "ADT", "ADY", "AVAL", "AVALU", "ABLFL", "BASE", "CHG", "PCHG", "ANRLO",
-              "ANRHI", "ANRIND", "BNRIND", "ATOXGR", "ATOXGRN", "BTOXGR", "BTOXGRN", "ONTRTFL", "SRCDOM", "SRCVAR",
+              "PARAMN", "AVISIT", "AVISITN", "ADT", "ADY", "AVAL", "AVALC", "AVALU", "ABLFL", "BASE", "CHG", "PCHG",
+              "ANRLO", "ANRHI", "ANRIND", "BNRIND", "ATOXGR", "ATOXGRN", "BTOXGR", "BTOXGRN", "ONTRTFL", "SRCDOM", "SRCVAR",
               "SRCSEQ"]
 
 
@@ -75,7 +112,7 @@ def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] |
     ``PARAM`` = LBTEST (standard unit), ``PARCAT1`` = LBCAT, ``AVISIT`` = the visit recorded; baseline
     (``ABLFL``, ``BASE``, ``BNRIND``, ``BTOXGR``) as in the module's rule; ``CHG``/``PCHG`` on records after
     the baseline date; ``ANRIND`` from LBSTNRLO/LBSTNRHI; ``ATOXGR``/``ATOXGRN`` for the CTCAE-graded
-    cytopenias (other tests carry no grade).
+    cytopenias and increases (other tests carry no grade); qualitative tests with ``AVALC`` only.
     """
     rec = lb if tests is None else lb[lb["LBTESTCD"].isin(tests)]
     unit = column(rec, "LBSTRESU")
@@ -86,9 +123,15 @@ def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] |
                         .fillna(""), "AVISIT": column(rec, "VISIT"), "AVISITN": column(rec, "VISITNUM", "float64"),
                         "ADT": dtc_to_date(rec["LBDTC"]), "AVAL": rec["LBSTRESN"], "AVALU": unit,
                         "ANRLO": column(rec, "LBSTNRLO", "float64"), "ANRHI": column(rec, "LBSTNRHI", "float64"),
-                        **source_columns(rec, "LB", "LBSTRESN")}).dropna(subset=["ADT", "AVAL"])
+                        **source_columns(rec, "LB", "LBSTRESN")})
+    qualitative = rec["LBTESTCD"].isin(QUALITATIVE)
+    text = column(rec, "LBSTRESC").fillna(column(rec, "LBORRES"))
+    out["AVALC"] = text.where(qualitative).astype(object)
+    out["AVALU"] = out["AVALU"].where(~qualitative)
+    out = out[out["ADT"].notna() & (out["AVAL"].notna() | (qualitative & out["AVALC"].notna()))]
     out = attach_subjects(out, adsl)
-    out["ATOXGRN"] = compute_ctcae_low_grade(out["AVAL"], out["ANRLO"], out["PARAMCD"])
+    low = compute_ctcae_low_grade(out["AVAL"], out["ANRLO"], out["PARAMCD"])
+    out["ATOXGRN"] = np.where(np.isnan(low), compute_ctcae_high_grade(out["AVAL"], out["ANRHI"], out["PARAMCD"]), low)
     out["ATOXGR"] = out["ATOXGRN"].map("{:.0f}".format, na_action="ignore").fillna("")
     out["ANRIND"] = derive_range_indicator(out["AVAL"], out["ANRLO"], out["ANRHI"])
     out = derive_baseline(out, {"ANRIND": "BNRIND", "ATOXGR": "BTOXGR", "ATOXGRN": "BTOXGRN"})
@@ -97,7 +140,7 @@ def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] |
 
 def derive_worst_grades(adlb: pd.DataFrame) -> pd.DataFrame:
     """One row per subject and test: baseline grade ``BTOXGRN`` and worst post-infusion grade ``WTOXGRN``."""
-    adlb = adlb[adlb["PARAMCD"].isin(list(CTCAE_LOW))]
+    adlb = adlb[adlb["PARAMCD"].isin([*CTCAE_LOW, *CTCAE_HIGH])]
     base = adlb[adlb["ABLFL"] == "Y"].set_index(["USUBJID", "PARAMCD"])["ATOXGRN"].rename("BTOXGRN")
     worst = adlb[adlb["ONTRTFL"] == "Y"].groupby(["USUBJID", "PARAMCD"])["ATOXGRN"].max().rename("WTOXGRN")
     arm = adlb.groupby(["USUBJID", "PARAMCD"])["ARM"].first()

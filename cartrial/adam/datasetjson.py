@@ -24,7 +24,7 @@ VERSION = "1.1.0"
 KEYS = {"ADSL": ["USUBJID"], "ADAE": ["USUBJID", "AESEQ"], "ADCM": ["USUBJID", "CMSEQ"],
         "ADTTE": ["USUBJID", "PARAMCD"], "ADPP": ["USUBJID", "PARCAT1", "PARAMCD"],
         "ADPC": ["USUBJID", "PARAMCD", "AFRLT"], "ADLB": ["USUBJID", "PARAMCD", "ADT", "SRCSEQ"],
-        "ADVS": ["USUBJID", "PARAMCD", "ADT", "SRCSEQ"]}
+        "ADVS": ["USUBJID", "PARAMCD", "ADT", "SRCSEQ"], "ADCP": ["USUBJID", "PARAMCD", "ADT", "SRCSEQ"]}
 
 
 def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, list]:

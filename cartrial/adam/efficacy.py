@@ -171,7 +171,8 @@ def derive_responders(v: pd.DataFrame, *, rules: EndpointRules, has_sledai: bool
     parts = []
     if has_sledai:
         parts += [R.derive_sri(v, k=k, rules=rules) for k in rules.sri_k]
-        parts += [R.derive_bicla(v, rules=rules), R.derive_doris(v, rules=rules), R.derive_lldas(v, rules=rules)]
+        parts += [R.derive_bicla(v, rules=rules), R.derive_doris(v, rules=rules),
+                  R.derive_doris_steroid_free(v, rules=rules), R.derive_lldas(v, rules=rules)]
     if has_renal:
         renal_v = v.assign(ADT=v["UPCRDT"])
         parts.append(R.derive_renal_response(renal_v, rules=rules))

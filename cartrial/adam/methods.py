@@ -61,6 +61,11 @@ def derivation_methods(kinetics: dict | None = None) -> list[Method]:
                "for configured AESI terms or SOCs and every CAR-T syndrome; INFFL = Y in the SOC Infections and "
                "infestations; FATALFL = Y for grade 5 or outcome FATAL. Terms are compared regardless of case.",
                ("ADAE.ATOXGRN", "ADAE.RELFL", "ADAE.SYNDROME", "ADAE.AESIFL", "ADAE.INFFL", "ADAE.FATALFL")),
+        Method("MT.GVHD", "Adverse events",
+               "AGVHSKIN, AGVHLIVR, AGVHUGI, AGVHLGI (organ stages 0-4, upper GI 0-1) and AGVHGR (overall grade "
+               "I-IV) of acute GVHD by MAGIC 2016, and CGVHSEV (NIH 2014 global severity: mild, moderate, severe) "
+               "of chronic GVHD: the AE supplemental qualifiers (SUPPAE) of the GVHD record, as recorded.",
+               ("ADAE.AGVHSKIN", "ADAE.AGVHLIVR", "ADAE.AGVHUGI", "ADAE.AGVHLGI", "ADAE.AGVHGR", "ADAE.CGVHSEV")),
         Method("MT.CMDATES", "Concomitant medications",
                "Medication start (ASTDT) and end (AENDT): a partial start is completed to its first possible day, "
                "a partial end to its last (ASTDTF, AENDTF). PREFL = Y when the medication ended before the "
@@ -85,8 +90,19 @@ def derivation_methods(kinetics: dict | None = None) -> list[Method]:
                ("ADLB.ANRIND", "ADLB.BNRIND", "ADVS.ANRLO", "ADVS.ANRHI", "ADVS.ANRIND", "ADVS.BNRIND")),
         Method("MT.ATOXGR", "Laboratory tests and vital signs",
                "ATOXGR/ATOXGRN: CTCAE v5.0 grade of decreased neutrophils, platelets, lymphocytes and haemoglobin "
-               "(grade 0 at or above the lower limit of normal); BTOXGR/BTOXGRN: the baseline record's grade.",
+               "(grade 0 at or above the lower limit of normal) and of increased ALT, AST, bilirubin and creatinine "
+               "by multiples of the upper limit of normal (ALT, AST: > ULN, 3, 5, 20 x ULN for grades 1-4; "
+               "bilirubin: > ULN, 1.5, 3, 10; creatinine: > ULN, 1.5, 3, 6; criteria relative to an abnormal "
+               "baseline not applied; no grade without a ULN); BTOXGR/BTOXGRN: the baseline record's grade.",
                ("ADLB.ATOXGR", "ADLB.ATOXGRN", "ADLB.BTOXGR", "ADLB.BTOXGRN")),
+        Method("MT.AVALC", "Laboratory tests and vital signs",
+               "AVALC: the character result (LBSTRESC, else LBORRES) of a qualitative test (the pregnancy test "
+               "HCG), which has no AVAL.", ("ADLB.AVALC",)),
+        Method("MT.VISITS", "Laboratory tests and vital signs",
+               "AVISIT of ADLB, ADVS and ADCP is the visit recorded, so an assessment at early termination is "
+               "shown as Early termination. In ADQS and ADRS an assessment (scheduled, unscheduled or at early "
+               "termination) is analysed in the visit window that contains its study day; an assessment after "
+               "the last window is not analysed by visit.", ("ADLB.AVISIT", "ADVS.AVISIT", "ADCP.AVISIT")),
         Method("MT.AFRLT", "Cellular kinetics",
                "AFRLT (= ARELTM for the single infusion): elapsed days from the start of the infusion to the sample, "
                "from date-times where both have a time of day, else whole days between the dates; a sample before "
@@ -94,6 +110,13 @@ def derivation_methods(kinetics: dict | None = None) -> list[Method]:
                "visit, DAY n at n - 1 (SDTM study days count the infusion day as Day 1) and MONTH m at "
                "round(30.4375 m). BLQFL = Y for results reported below the limit of quantification or missing.",
                ("ADPC.AFRLT", "ADPC.ARELTM", "ADPC.NFRLT", "ADPC.ATPTN", "ADPC.PREDOSFL", "ADPC.BLQFL")),
+        Method("MT.ADCP", "Cellular kinetics",
+               "ADCP PARAMCD: the cell population (CPTESTCD) with, for a population defined further by a cell "
+               "state, its cell-state marker string (CPCSMRKS): CD4/CD8 ratio, memory subsets (naive, stem-cell "
+               "memory, central memory, effector memory, effector memory RA+) as % of CAR+ T cells (CPSBMRKS), and "
+               "exhaustion markers PD-1, LAG-3 and TIM-3 (CPCELSTA EXHAUSTED); each combination not known to the "
+               "pipeline is a parameter of its own (CP01, CP02, ... in sorted order; PARAM names the test and its "
+               "markers).", ("ADCP.PARAMCD", "ADCP.PARCAT1")),
         Method("MT.NCA", "Cellular kinetics",
                "Non-compartmental parameters per subject and assay (PKNCA conventions): BLQ before Tmax and after "
                "the last quantifiable sample count as 0, BLQ between quantifiable samples is dropped. CMAX and its "

@@ -21,6 +21,7 @@ DATASET_LABELS = {
     "ADAE": "Adverse Events Analysis Dataset", "ADLB": "Laboratory Analysis Dataset",
     "ADCM": "Concomitant Medications Analysis Dataset", "ADPC": "Pharmacokinetic Concentrations Analysis",
     "ADPP": "Pharmacokinetic Parameters Analysis", "ADVS": "Vital Signs Analysis Dataset",
+    "ADCP": "Cell Phenotype Analysis Dataset",
 }
 
 LABELS = {
@@ -79,6 +80,11 @@ LABELS = {
     "BNRIND": "Baseline Reference Range Indicator", "ATOXGR": "Analysis Toxicity Grade",
     "BTOXGR": "Baseline Toxicity Grade", "BTOXGRN": "Baseline Toxicity Grade (N)",
     "ONTRTFL": "On Treatment Record Flag", "ICAHTGR": "Early ICAHT Grade", "ANCLODUR": "Days with ANC <= 0.5",
+    "AGVHSKIN": "Acute GVHD Skin Stage (MAGIC)", "AGVHLIVR": "Acute GVHD Liver Stage (MAGIC)",
+    "AGVHUGI": "Acute GVHD Upper GI Stage (MAGIC)", "AGVHLGI": "Acute GVHD Lower GI Stage (MAGIC)",
+    "AGVHGR": "Acute GVHD Overall Grade (MAGIC)", "CGVHSEV": "Chronic GVHD Global Severity (NIH)",
+    "PARCAT2": "Parameter Category 2", "CPSBMRKS": "Sublineage Marker String",
+    "CPCSMRKS": "Cell State Marker String", "CPCELSTA": "Cell State",
     "PC30FL": "Grade >= 3 Cytopenia on/after Day 30", "PC90FL": "Grade >= 3 Cytopenia on/after Day 90",
 }
 for _i in range(1, 7):

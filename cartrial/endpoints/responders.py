@@ -147,6 +147,19 @@ def derive_doris(v: pd.DataFrame, *, rules: EndpointRules) -> pd.DataFrame:
     return _assemble(v, "DORIS", "DORIS 2021 remission", crit)
 
 
+def derive_doris_steroid_free(v: pd.DataFrame, *, rules: EndpointRules) -> pd.DataFrame:
+    """Steroid-free DORIS remission: DORIS 2021 remission with no glucocorticoid (prednisone-equivalent 0 mg/day)
+    on the date of the assessment, the measure CAR-T publications report."""
+    crit = [
+        ("Clinical SLEDAI = 0", _tri(v["CSLEDAI"] == 0, v["CSLEDAI"].notna())),
+        (f"PGA < {rules.doris_pga_below:g}",
+         _tri(_hundredths(v["PGA"]) < round(rules.doris_pga_below * 100), v["PGA"].notna())),
+        ("No glucocorticoid (prednisone-equivalent 0 mg/day)", _pred_ok(v, 0.0, True)),
+        ("No rescue therapy on or before the assessment", _no_rescue(v)),
+    ]
+    return _assemble(v, "DORISSF", "Steroid-free DORIS remission", crit)
+
+
 def derive_lldas(v: pd.DataFrame, *, rules: EndpointRules) -> pd.DataFrame:
     """LLDAS: SLEDAI <= 4 with no major organ activity; no new activity; PGA <= 1; prednisone <= 7.5 mg/day.
 

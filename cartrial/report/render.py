@@ -37,7 +37,7 @@ def assemble_sections(*, catalogue: Catalogue, tables: dict[str, DisplayTable], 
             if spec.kind != "figure":
                 table = tables[item]
                 if not table.rows:
-                    omitted.append(f"{spec.label} {table.title}: no data at this data cut")
+                    omitted.append(f"{spec.label} {table.title}: {table.empty_reason or 'no data at this data cut'}")
                 elif spec.kind == "listing" and max_listing_rows is not None and len(table.rows) > max_listing_rows:
                     omitted.append(f"{spec.label} {table.title}: {len(table.rows)} rows, delivered as "
                                    f"tables/{item}.csv and tables/{item}.rtf (more than {max_listing_rows} rows "

@@ -93,7 +93,8 @@ DS_TERMS = ("COMPLETED", "ADVERSE EVENT", "DEATH", "WITHDRAWAL BY SUBJECT", "LOS
             "PROTOCOL DEVIATION", "STUDY TERMINATED BY SPONSOR", "WITHDRAWAL BY PARENT/GUARDIAN",
             "INFORMED CONSENT OBTAINED", "RANDOMIZED", "OTHER")
 EX_CATEGORIES = ("CAR-T", "LYMPHODEPLETION")
-CM_CATEGORIES = ("GLUCOCORTICOID", "ANTIMALARIAL", "IMMUNOSUPPRESSANT", "BIOLOGIC", "RESCUE THERAPY", "CRS THERAPY")
+CM_CATEGORIES = ("GLUCOCORTICOID", "ANTIMALARIAL", "IMMUNOSUPPRESSANT", "BIOLOGIC", "RESCUE THERAPY", "CRS THERAPY",
+                 "ANTIVIRAL", "ANTIBACTERIAL", "ANTIFUNGAL", "IMMUNOGLOBULIN", "GVHD THERAPY")
 BILAG_DOMAINS = (
     "CONSTIT", "MUCOCUT", "NEUROPSY", "MUSCSKEL", "CARDRESP", "GASTRO", "OPHTHAL", "RENAL", "HAEMATOL",
 )
@@ -191,12 +192,23 @@ DOMAINS: dict[str, DomainSpec] = {
         ),
         label="CAR-T cellular kinetics",
     ),
+    "CP": DomainSpec(
+        "CP",
+        (
+            _req("USUBJID"), Column("CPSEQ", NUM), _req("CPTESTCD", case=UPPER), Column("CPTEST"),
+            Column("CPSBMRKS"), Column("CPCELSTA", case=UPPER), Column("CPCSMRKS"), Column("CPORRES"),
+            Column("CPORRESU"), Column("CPSTRESN", NUM), Column("CPSTRESU"), Column("CPSPEC", case=UPPER),
+            Column("CPMETHOD", case=UPPER), Column("VISITNUM", NUM), Column("VISIT", case=UPPER),
+            _req("CPDTC", DATE, nullable=True),
+        ),
+        label="Cell phenotype findings",
+    ),
 }
 
 #: The date variable that places each record in time, used by the data cut.
 CUT_DATE_VARIABLE = {
     "EX": "EXSTDTC", "DS": "DSSTDTC", "RS": "RSDTC", "LB": "LBDTC", "VS": "VSDTC",
-    "CM": "CMSTDTC", "AE": "AESTDTC", "PC": "PCDTC",
+    "CM": "CMSTDTC", "AE": "AESTDTC", "PC": "PCDTC", "CP": "CPDTC",
 }
 
 REQUIRED_DOMAINS = ("DM",)

@@ -36,6 +36,10 @@ LB_UNITS: dict[str, tuple[str, dict[str, tuple[float, float]]]] = {
     "IL10": ("pg/mL", {"ng/L": (1.0, 0.0)}),
     "IFNG": ("pg/mL", {"ng/L": (1.0, 0.0)}),
     "BCELL": ("cells/uL", {"/uL": (1.0, 0.0), "cells/mm3": (1.0, 0.0), "10^6/L": (1.0, 0.0)}),
+    "ALT": ("U/L", {"IU/L": (1.0, 0.0), "ukat/L": (60.0, 0.0)}),
+    "AST": ("U/L", {"IU/L": (1.0, 0.0), "ukat/L": (60.0, 0.0)}),
+    "BILI": ("umol/L", {"mg/dL": (17.1, 0.0)}),
+    "IGG": ("g/L", {"mg/dL": (0.01, 0.0)}),
 }
 
 #: the units of the kinetics assays (PC), as the input contract writes them

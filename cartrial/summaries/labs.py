@@ -10,7 +10,7 @@ from cartrial.stats.monitoring import (compute_posterior_exceedance, compute_pre
 from cartrial.summaries.safety import safety_denominators
 
 
-def summarize_lab_shift(worst: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame:
+def summarize_lab_shift(worst: pd.DataFrame, *, levels: list[str], grades: int = 5) -> pd.DataFrame:
     """Subjects by baseline CTCAE grade (variable_level) and worst post-infusion grade (stat ``n_worst<g>``)."""
     rows = []
     w = worst.assign(B=worst["BTOXGRN"].map(lambda g: "MISSING" if pd.isna(g) else f"GRADE {int(g)}"))
@@ -19,7 +19,7 @@ def summarize_lab_shift(worst: pd.DataFrame, *, levels: list[str]) -> pd.DataFra
         for param, g in sub.groupby("PARAMCD"):
             counts = pd.crosstab(g["B"], g["WTOXGRN"].fillna(-1))
             for base_level in sorted(set(w["B"])):
-                for grade in range(0, 5):
+                for grade in range(0, grades):
                     n = int(counts.loc[base_level, float(grade)]) if (base_level in counts.index and float(grade)
                                                                       in counts.columns) else 0
                     rows.append(dict(analysis="lab_shift", group="ARM", group_level=lvl, variable=param,
@@ -29,6 +29,36 @@ def summarize_lab_shift(worst: pd.DataFrame, *, levels: list[str]) -> pd.DataFra
                                  variable_level=base_level, stat_name="N", stat_value=g["USUBJID"].nunique(),
                                  method="subjects with the test"))
     return make_ard(rows)
+
+
+#: IgG categories (not CTCAE, which grades hypogammaglobulinaemia clinically): 0 at or above the LLN, 1 below
+#: the LLN, 2 below the replacement threshold
+IGG_SEVERE = 4.0
+
+
+def igg_category(value, lln) -> np.ndarray:
+    """0 (>= LLN), 1 (< LLN), 2 (< 4 g/L); NaN where the value is missing (without an LLN only 0 or 2)."""
+    value, lln = np.asarray(value, dtype="float64"), np.asarray(lln, dtype="float64")
+    cat = np.where(value < IGG_SEVERE, 2.0, np.where(~np.isnan(lln) & (value < lln), 1.0, 0.0))
+    return np.where(np.isnan(value), np.nan, cat)
+
+
+def summarize_igg_shift(adlb: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame:
+    """IgG: subjects by baseline category and lowest post-infusion category (the lab_shift layout, variable
+    IGG, stats ``n_worst0``-``n_worst2``)."""
+    igg = adlb[adlb["PARAMCD"] == "IGG"]
+    if not len(igg):
+        return make_ard([])
+    cat = igg.assign(CAT=igg_category(igg["AVAL"], igg["ANRLO"]))
+    base = cat[cat["ABLFL"] == "Y"].set_index("USUBJID")["CAT"].rename("BTOXGRN")
+    worst = cat[cat["ONTRTFL"] == "Y"].groupby("USUBJID")["CAT"].max().rename("WTOXGRN")
+    arm = cat.groupby("USUBJID")["ARM"].first()
+    frame = pd.concat([arm, base, worst], axis=1).reset_index().assign(PARAMCD="IGG")
+    ard = summarize_lab_shift(frame, levels=levels, grades=3)
+    ard["method"] = ard["method"].str.replace("CTCAE v5.0; baseline before lymphodepletion; worst post-infusion",
+                                              f"IgG category (0 >= LLN, 1 < LLN, 2 < {IGG_SEVERE:g} g/L); lowest "
+                                              "post-infusion", regex=False)
+    return ard
 
 
 def summarize_icaht(icaht: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame:

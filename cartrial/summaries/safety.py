@@ -221,3 +221,61 @@ def _crs_therapy(cm: pd.DataFrame | None) -> pd.DataFrame:
     drug = (rec["CMDECOD"] if "CMDECOD" in rec else rec["CMTRT"]).fillna(rec["CMTRT"]).str.upper()
     return pd.DataFrame({"USUBJID": rec["USUBJID"], "DRUG": drug, "STEROID": drug.isin(STEROIDS),
                          "ADT": dtc_to_date(rec["CMSTDTC"], impute="first")})
+
+
+#: acute GVHD organ stages (MAGIC 2016; AE supplemental qualifiers, docs/spec/sdtm-input.md) and overall grade
+GVHD_ORGANS = {"AGVHSKIN": "Skin", "AGVHLIVR": "Liver", "AGVHUGI": "Upper GI", "AGVHLGI": "Lower GI"}
+GVHD_GRADES = ("I", "II", "III", "IV")
+CGVHD_SEVERITY = ("MILD", "MODERATE", "SEVERE")
+
+
+def _max_level(values: pd.Series, order: tuple[str, ...]) -> str:
+    rank = values.map({v: i for i, v in enumerate(order)}).dropna()
+    return order[int(rank.max())] if len(rank) else "NOT STAGED"
+
+
+def summarize_gvhd(adae: pd.DataFrame, adsl: pd.DataFrame, cm: pd.DataFrame | None, *,
+                   levels: list[str]) -> pd.DataFrame:
+    """Acute GVHD by MAGIC 2016 (maximum stage per organ, 0-4, upper GI 0-1, and maximum overall grade I-IV) and
+    chronic GVHD by NIH global severity (worst of mild, moderate, severe), per arm, of the subjects with the
+    syndrome (treatment-emergent); treated: a CM record of category ``GVHD THERAPY`` starting on or after the
+    first onset. Subjects with the syndrome but no staging count as ``NOT STAGED``."""
+    a = _safety_set(adae)
+    a = a[(a["TRTEMFL"] == "Y") & a["SYNDROME"].isin(["AGVHD", "CGVHD"])]
+    denom = safety_denominators(adsl, levels)
+    therapy = pd.DataFrame({"USUBJID": [], "ADT": []})
+    if cm is not None and len(cm) and "CMCAT" in cm:
+        rec = cm[cm["CMCAT"] == "GVHD THERAPY"]
+        therapy = pd.DataFrame({"USUBJID": rec["USUBJID"], "ADT": dtc_to_date(rec["CMSTDTC"], impute="first")})
+    rows = []
+    for syndrome in ("AGVHD", "CGVHD"):
+        s = a[a["SYNDROME"] == syndrome]
+        per = s.groupby("USUBJID").agg(ARM=("ARM", "first"), START=("ASTDT", "min"))
+        if syndrome == "AGVHD":
+            for qnam in GVHD_ORGANS:
+                col = pd.to_numeric(s[qnam], errors="coerce") if qnam in s else pd.Series(np.nan, index=s.index)
+                per[qnam] = col.groupby(s["USUBJID"]).max().map(
+                    lambda x: "NOT STAGED" if pd.isna(x) else f"STAGE {int(x)}")
+            grade = s["AGVHGR"] if "AGVHGR" in s else pd.Series(np.nan, index=s.index)
+            per["AGVHGR"] = grade.groupby(s["USUBJID"]).agg(lambda v: _max_level(v, GVHD_GRADES))
+            cats = {q: [f"STAGE {k}" for k in range(5)] + ["NOT STAGED"] for q in GVHD_ORGANS}
+            cats["AGVHGR"] = [*GVHD_GRADES, "NOT STAGED"]
+        else:
+            sev = s["CGVHSEV"] if "CGVHSEV" in s else pd.Series(np.nan, index=s.index)
+            per["CGVHSEV"] = sev.groupby(s["USUBJID"]).agg(lambda v: _max_level(v, CGVHD_SEVERITY))
+            cats = {"CGVHSEV": [*CGVHD_SEVERITY, "NOT STAGED"]}
+        treated = therapy.merge(per["START"].reset_index(), on="USUBJID")
+        treated_ids = set(treated.loc[treated["ADT"] >= treated["START"], "USUBJID"])
+        for lvl in [*levels, ALL]:
+            sub = per if lvl == ALL else per[per["ARM"] == lvl]
+            base = dict(analysis="gvhd", group="ARM", group_level=lvl, method="subjects; N = safety set (ADSL)")
+            rows += [{**base, "variable": syndrome, "variable_level": "", "stat_name": "n", "stat_value": len(sub)},
+                     {**base, "variable": syndrome, "variable_level": "", "stat_name": "N", "stat_value": denom[lvl]},
+                     {**base, "variable": syndrome, "variable_level": "", "stat_name": "n_treated",
+                      "stat_value": len(treated_ids & set(sub.index))}]
+            for variable, levels_of in cats.items():
+                counts = sub[variable].value_counts() if len(sub) else pd.Series(dtype=float)
+                rows += [{**base, "variable": variable, "variable_level": c, "stat_name": "n",
+                          "stat_value": int(counts.get(c, 0)), "method": "subjects with the syndrome, worst stage"}
+                         for c in levels_of]
+    return make_ard(rows)

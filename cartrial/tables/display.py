@@ -36,6 +36,7 @@ class DisplayTable:
     orientation: str = "portrait"
     spanners: list[list] = field(default_factory=list)  # [label, number of columns] over the columns
     kind: str = "table"     # "table" or "listing"
+    empty_reason: str = ""  # why a table without rows has none (the report says so instead of printing it)
 
     def add(self, label: str, cells: list[str] | None = None, *, level: int = 0) -> "DisplayTable":
         if cells is None:
@@ -47,7 +48,10 @@ class DisplayTable:
         return self
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if not data["empty_reason"]:
+            del data["empty_reason"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "DisplayTable":

@@ -9,7 +9,7 @@ from cartrial.tables.format import fmt_ci, fmt_mean_sd, fmt_n_of_N_pct, fmt_num,
 
 PARAM_LABELS = {
     "SRI4": "SRI-4", "SRI5": "SRI-5", "SRI6": "SRI-6", "SRI7": "SRI-7", "SRI8": "SRI-8", "BICLA": "BICLA",
-    "DORIS": "DORIS 2021 remission", "LLDAS": "LLDAS", "CRR": "Complete renal response (CRR)",
+    "DORIS": "DORIS 2021 remission", "DORISSF": "Steroid-free DORIS remission", "LLDAS": "LLDAS", "CRR": "Complete renal response (CRR)",
     "PRR": "Partial renal response (PRR)", "ORR": "Overall renal response (CRR or PRR)",
 }
 PARAM_ORDER = list(PARAM_LABELS)

@@ -27,6 +27,8 @@ REQUIRED = {
     "ADPC": BDS + ("PARCAT1", "AVALU", "ADT", "ADY", "AVISIT", "AVISITN", "ATPT", "ATPTN", "AFRLT", "ARELTM",
                    "NFRLT", "RRLTU", "BLQFL", "SRCDOM", "SRCVAR", "SRCSEQ"),
     "ADPP": BDS + ("PARCAT1", "AVALU", "PPSTINT", "PPENINT"),
+    "ADCP": BDS + ("PARCAT1", "AVALU", "ADT", "ADY", "AVISIT", "AVISITN", "ABLFL", "BASE", "CHG", "ONTRTFL",
+                   "SRCDOM", "SRCVAR", "SRCSEQ"),
     "ADTTE": BDS + ("PARCAT1", "STARTDT", "ADT", "CNSR", "EVNTDESC", "CNSDTDSC"),
     "ADAE": ("STUDYID", "USUBJID", "TRTA", "AESEQ", "AETERM", "AEDECOD", "AEBODSYS", "ASTDT", "ASTDTF", "AENDT",
              "ATOXGRN", "TRTEMFL", "SRCDOM", "SRCVAR", "SRCSEQ"),

@@ -56,4 +56,5 @@ def test_the_check_can_fail(demo, tmp_path):
 
 
 def test_required_lists_cover_every_dataset_the_contract_names():
-    assert set(REQUIRED) == {"ADSL", "ADQS", "ADRS", "ADLB", "ADVS", "ADPC", "ADPP", "ADTTE", "ADAE", "ADCM"}
+    assert set(REQUIRED) == {"ADSL", "ADQS", "ADRS", "ADLB", "ADVS", "ADPC", "ADPP", "ADTTE", "ADAE", "ADCM",
+                             "ADCP"}

@@ -143,3 +143,15 @@ def test_nri_fills_expected_grid():
                              "NRIREAS": ["NO EVALUABLE ASSESSMENT IN WINDOW", "DISCONTINUED: WITHDRAWAL BY SUBJECT"]})
     out = R.impute_nonresponders(observed, expected)
     assert out["AVALC"].tolist() == ["N", "N"] and out["DTYPE"].tolist() == ["NRI", "NRI"]
+
+
+@pytest.mark.parametrize("dose, expected", [(0.0, "Y"), (2.5, "N"), (None, None)])
+def test_steroid_free_doris_needs_no_glucocorticoid(dose, expected):
+    """DORIS remission at 2.5 mg/day is not steroid-free; an unknown dose leaves it undetermined."""
+    frame = visit(PREDEQ=np.nan if dose is None else dose)
+    assert avalc(R.derive_doris(frame, rules=RULES)) == ("Y" if dose is not None else None)
+    assert avalc(R.derive_doris_steroid_free(frame, rules=RULES)) == expected
+
+
+def test_steroid_free_doris_still_needs_clinical_remission():
+    assert avalc(R.derive_doris_steroid_free(visit(PREDEQ=0.0, CSLEDAI=2.0, ARTHRIT=1.0), rules=RULES)) == "N"

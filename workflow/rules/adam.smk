@@ -117,14 +117,16 @@ rule adam_tte:
 
 
 rule adam_kinetics:
-    """ADPC (kinetic samples) and ADPP (non-compartmental parameters)."""
+    """ADPC (kinetic samples), ADPP (non-compartmental parameters) and ADCP (CAR-T cell phenotype)."""
     input:
         pc="results/{study}/{analysis}/sdtm/pc.parquet",
+        cp="results/{study}/{analysis}/sdtm/cp.parquet",
         ex="results/{study}/{analysis}/sdtm/ex.parquet",
         adsl="results/{study}/{analysis}/adam/adsl.parquet",
     output:
         adpc="results/{study}/{analysis}/adam/adpc.parquet",
         adpp="results/{study}/{analysis}/adam/adpp.parquet",
+        adcp="results/{study}/{analysis}/adam/adcp.parquet",
     params:
         code=code_hash("adam_kinetics"),
         kinetics=config["kinetics"],

@@ -24,19 +24,22 @@ rule ard_baseline:
 
 
 rule ard_efficacy:
-    """Response rates (NRI and observed cases), dose-group differences, change from baseline."""
+    """Response rates (NRI and observed cases), dose-group differences, change from baseline, serology."""
     input:
         adsl="results/{study}/{analysis}/adam/adsl.parquet",
         adqs="results/{study}/{analysis}/adam/adqs.parquet",
         adrs="results/{study}/{analysis}/adam/adrs.parquet",
+        adlb="results/{study}/{analysis}/adam/adlb.parquet",
     output:
         rates="results/{study}/{analysis}/ard/response_rates.csv",
         rates_oc="results/{study}/{analysis}/ard/response_rates_oc.csv",
         differences="results/{study}/{analysis}/ard/response_differences.csv",
         change="results/{study}/{analysis}/ard/change_from_baseline.csv",
+        serology="results/{study}/{analysis}/ard/serology.csv",
     params:
         code=code_hash("ard_efficacy"),
         arm_order=study_value("arm_order"),
+        months=lambda wc: STUDIES[wc.study]["efficacy"]["months"],
     conda:
         "../envs/cartrial.yaml"
     threads: 1
@@ -52,13 +55,16 @@ rule ard_efficacy:
 
 
 rule ard_safety:
-    """Safety ARDs: overview, SOC/PT, PT by grade, syndromes, labs, ICAHT, interim monitoring."""
+    """Safety ARDs: overview, SOC/PT, PT by grade, syndromes, GVHD, labs, ICAHT, vital signs, concomitant
+    treatments and glucocorticoid taper, interim monitoring."""
     input:
         adsl="results/{study}/{analysis}/adam/adsl.parquet",
         adae="results/{study}/{analysis}/adam/adae.parquet",
         adlb="results/{study}/{analysis}/adam/adlb.parquet",
         icaht="results/{study}/{analysis}/adam/adcyto.parquet",
         adcm="results/{study}/{analysis}/adam/adcm.parquet",
+        advs="results/{study}/{analysis}/adam/advs.parquet",
+        adqs="results/{study}/{analysis}/adam/adqs.parquet",
         rates="results/{study}/{analysis}/ard/response_rates.csv",
     output:
         **{name: f"results/{{study}}/{{analysis}}/ard/{name}.csv" for name in SAFETY_ARDS},
@@ -107,17 +113,20 @@ rule ard_tte:
 
 
 rule ard_kinetics:
-    """Kinetic parameter summaries, persistence, cytokines by CRS grade, B-cell aplasia and recovery."""
+    """Kinetic parameter summaries, persistence, cytokines by CRS grade, B-cell aplasia and recovery, CAR-T
+    phenotype by visit."""
     input:
         adsl="results/{study}/{analysis}/adam/adsl.parquet",
         adpp="results/{study}/{analysis}/adam/adpp.parquet",
         adae="results/{study}/{analysis}/adam/adae.parquet",
         adlb="results/{study}/{analysis}/adam/adlb.parquet",
         adtte="results/{study}/{analysis}/adam/adtte.parquet",
+        adcp="results/{study}/{analysis}/adam/adcp.parquet",
     output:
         kinetics="results/{study}/{analysis}/ard/kinetics.csv",
         cytokines="results/{study}/{analysis}/ard/cytokines.csv",
         bcells="results/{study}/{analysis}/ard/bcells.csv",
+        phenotype="results/{study}/{analysis}/ard/phenotype.csv",
     params:
         code=code_hash("ard_kinetics"),
         arm_order=study_value("arm_order"),

@@ -47,7 +47,7 @@ SDTM_ORDER = ["dm"] + [d for d in SDTM_DOMAINS if d != "dm"]  # the order of dat
 # the cut SDTM domains ADSL reads (last contact date: every dated record) and those ADQS/ADRS read
 ADSL_DOMAINS = SDTM_DOMAINS
 EFFICACY_DOMAINS = ["cm", "lb", "rs", "vs"]
-XPT_DATASETS = ["adsl", "adqs", "adrs", "adtte", "adae", "adlb", "adcm", "advs", "adpc", "adpp"]
+XPT_DATASETS = ["adsl", "adqs", "adrs", "adtte", "adae", "adlb", "adcm", "advs", "adpc", "adpp", "adcp"]
 CATALOGUE = load_catalogue()
 ARD_FILES = CATALOGUE.ards()
 SAFETY_ARDS = [name for name, rule_name in CATALOGUE.ard_rules.items() if rule_name == "ard_safety"]

@@ -164,7 +164,7 @@ CASES: list[Case] = [
     Case("latin1", "Latin-1 (not UTF-8) text", "stop", _bytes("ae.csv", _latin1), "ae.csv", None, None,
          "not UTF-8", "guessing an encoding could silently corrupt terms"),
     Case("truncated-line", "A truncated CSV line (fewer fields than the header)", "stop",
-         _bytes("ae.csv", _truncate_last), "ae.csv", 84, None, "fields but the header has",
+         _bytes("ae.csv", _truncate_last), "ae.csv", 85, None, "fields but the header has",
          "a cut-off export would shift values into the wrong columns"),
     Case("two-formats", "One domain given twice in two formats (ae.csv and ae.parquet)", "stop",
          _also("ae.csv", "parquet"), "ae.csv, ae.parquet", None, None, "more than one file",

@@ -75,9 +75,10 @@ def test_bad_overrides_are_named(overrides, message):
 def test_rule_inputs_come_from_the_outputs():
     ards, adam = load_catalogue().inputs("tables")
     assert ards[0] == "populations" and {"safety_overview", "ae_by_soc_pt", "monitoring", "kinetics"} <= set(ards)
-    assert adam == ["adae"]   # the listings read ADAE
-    assert load_catalogue().modules("figures") == ["cartrial.figures.efficacy", "cartrial.figures.kinetics",
-                                                   "cartrial.figures.safety", "cartrial.figures.tte"]
+    assert adam == ["adae", "adlb"]   # the listings read ADAE (adverse events) and ADLB (pregnancy tests)
+    assert load_catalogue().modules("figures") == ["cartrial.figures.efficacy", "cartrial.figures.findings",
+                                                   "cartrial.figures.kinetics", "cartrial.figures.safety",
+                                                   "cartrial.figures.tte"]
 
 
 def _ard_rows(analysis, rows):

@@ -69,7 +69,7 @@ def test_run_produces_report_and_contract_outputs(two_runs):
     assert set(adpp["PARCAT1"]) <= {"CARTDNA", "CARTCELL"}
     recon = pd.read_csv(out / "sdtm/reconciliation.csv")
     read = recon[recon["status"] == "read"]
-    assert len(read) == 9
+    assert len(read) == 10
     assert (read["read"] == read["removed_not_enrolled"] + read["removed_after_cut"] + read["removed_by_checks"]
             + read["kept"]).all()
     dm = pd.read_parquet(out / "sdtm/dm.parquet")

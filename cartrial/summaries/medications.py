@@ -27,8 +27,10 @@ BACKGROUND_DAYS = 90
 
 
 def _adcm(adcm: pd.DataFrame, adsl: pd.DataFrame) -> pd.DataFrame:
+    """Safety-set records with ARM; CMCAT (permissible in SDTM) empty where the input has none."""
     saf = adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRT01A"]].rename(columns={"TRT01A": "ARM"})
-    return adcm.merge(saf, on="USUBJID", how="inner")
+    out = adcm.merge(saf, on="USUBJID", how="inner")
+    return out if "CMCAT" in out else out.assign(CMCAT=pd.Series(pd.NA, index=out.index, dtype=object))
 
 
 def summarize_cm_by_class(adcm: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame:

@@ -243,7 +243,7 @@ def summarize_gvhd(adae: pd.DataFrame, adsl: pd.DataFrame, cm: pd.DataFrame | No
     a = _safety_set(adae)
     a = a[(a["TRTEMFL"] == "Y") & a["SYNDROME"].isin(["AGVHD", "CGVHD"])]
     denom = safety_denominators(adsl, levels)
-    therapy = pd.DataFrame({"USUBJID": [], "ADT": []})
+    therapy = pd.DataFrame({"USUBJID": pd.Series(dtype=object), "ADT": pd.Series(dtype="datetime64[ns]")})
     if cm is not None and len(cm) and "CMCAT" in cm:
         rec = cm[cm["CMCAT"] == "GVHD THERAPY"]
         therapy = pd.DataFrame({"USUBJID": rec["USUBJID"], "ADT": dtc_to_date(rec["CMSTDTC"], impute="first")})

@@ -64,7 +64,7 @@ def test_adlb_bds_variables_by_hand():
     assert (creat["ANRIND"], creat["BNRIND"], creat["PARAM"], creat["PARCAT1"]) == (
         "HIGH", "NORMAL", "Creatinine (mg/dL)", "CHEMISTRY")
     assert (creat["TRTP"], creat["TRTA"], creat["SRCDOM"], creat["SRCSEQ"]) == ("Low", "High", "LB", 2)
-    assert creat["ATOXGR"] == ""  # creatinine is not graded as a cytopenia
+    assert creat["ATOXGR"] == "1"  # 1.2 > ULN 1.0 and <= 1.5 x ULN: CTCAE v5.0 creatinine increased, grade 1
     # ANC 1.8 at baseline (< LLN 2.0: grade 1, LOW); 0.4 on Day 7: grade 4; 2.5 at Month 1: grade 0
     base = adlb.loc[("NEUT", "BASELINE")]
     assert (base["ABLFL"], base["ANRIND"], base["ATOXGR"], pd.isna(base["CHG"])) == ("Y", "LOW", "1", True)

@@ -124,4 +124,4 @@ def test_an_added_table_is_one_entry_and_one_builder(tmp_path):
                    "Neutrophil count decreased": ["1 (25.0%)", "2 (50.0%)", "3 (37.5%)"],
                    "Infections and infestations": ["0", "1 (25.0%)", "1 (12.5%)"],
                    "Sepsis": ["0", "1 (25.0%)", "1 (12.5%)"]}
-    assert table.source == "ADAE; ard/ae_by_soc_pt.csv (rule ard_safety)"
+    assert table.source == "ADAE; ard/ae_by_soc_pt.csv (rule ards)"

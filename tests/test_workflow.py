@@ -141,7 +141,7 @@ def test_changed_table_rereads_only_its_domain(two_runs, tmp_path):
     frame.loc[0, "AEOUT"] = "RECOVERING/RESOLVING"
     frame.to_csv(ae, index=False, lineterminator="\n")
     jobs = _planned_jobs(ws)
-    assert jobs["read_domain"] == 1 and jobs["ingest"] == 1 and jobs["adam_safety"] == 1
+    assert jobs["read_domain"] == 1 and jobs["ingest"] == 1 and jobs["adam"] == 1
     assert "oc_chunk" not in jobs  # the operating characteristics do not read data
 
 

@@ -50,7 +50,6 @@ EFFICACY_DOMAINS = ["cm", "lb", "rs", "vs"]
 XPT_DATASETS = ["adsl", "adqs", "adrs", "adtte", "adae", "adlb", "adcm", "advs", "adpc", "adpp", "adcp"]
 CATALOGUE = load_catalogue()
 ARD_FILES = CATALOGUE.ards()
-SAFETY_ARDS = [name for name, rule_name in CATALOGUE.ard_rules.items() if rule_name == "ard_safety"]
 
 
 wildcard_constraints:

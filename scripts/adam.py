@@ -1,0 +1,85 @@
+"""Rule adam: every ADaM dataset of one analysis from its cut SDTM domains, in dependency order - ADSL; ADQS
+and ADRS; ADAE, ADLB, ADCM, ADVS and the cytopenia dataset; ADTTE; ADPC, ADPP and ADCP. One job: ADSL reads
+every domain, so no step could be cached apart from it, and the job's start-up is paid once.
+
+Each dataset is written as soon as it is built and later steps read it back from its file, so every step
+sees exactly what the next job (and a reader of the package) sees.
+"""
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from cartrial.adam.adae import build_adae
+from cartrial.adam.adcm import build_adcm
+from cartrial.adam.adcp import build_adcp
+from cartrial.adam.adlb import build_adlb, derive_icaht
+from cartrial.adam.adpc import build_adpc, build_adpp
+from cartrial.adam.adsl import build_adsl, sdtm_columns as adsl_columns
+from cartrial.adam.adtte import build_adtte
+from cartrial.adam.advs import build_advs
+from cartrial.adam.efficacy import build_efficacy, sdtm_columns as efficacy_columns
+from cartrial.adam.visits import make_month_windows
+from cartrial.csvsafe import write_csv
+from cartrial.endpoints.rules import EndpointRules
+from cartrial.io import job_log, read_sdtm, write_parquet
+from cartrial.sdtm.errors import findings_frame
+
+with job_log(snakemake.log[0], "adam") as log:  # noqa: F821
+    inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    rules = EndpointRules.from_config(dict(par.endpoints))
+
+    # ADSL: populations, key dates, disposition, baseline characteristics
+    adsl = build_adsl(read_sdtm(inp.sdtm, columns=adsl_columns), cut=par.cut, sledai_version=par.sledai_version,
+                      age_breaks=list(par.age_breaks), monitoring=dict(par.safety["monitoring"]))
+    write_parquet(adsl, out.adsl)
+    log.info("ADSL: %d subjects, %d infused", len(adsl), int((adsl["SAFFL"] == "Y").sum()))
+    adsl = pd.read_parquet(out.adsl)
+
+    # ADQS and ADRS: disease activity and responder flags by visit window (NRI)
+    adqs, adrs, issues, skipped = build_efficacy(
+        read_sdtm(inp.efficacy, columns=efficacy_columns), adsl, version=par.sledai_version,
+        windows=make_month_windows(list(par.months)), rules=rules, cut=par.cut)
+    write_parquet(adqs, out.adqs)
+    write_parquet(adrs, out.adrs)
+    write_csv(findings_frame(issues), out.efficacy_issues)
+    Path(out.efficacy_notes).write_text(json.dumps({"skipped": skipped}, indent=1) + "\n", encoding="utf-8")
+    log.info("ADQS %d records, ADRS %d records (%d imputed)", len(adqs), len(adrs),
+             int((adrs["DTYPE"] == "NRI").sum()) if len(adrs) else 0)
+    del adqs, adrs
+
+    # ADAE, ADLB, ADCM, ADVS and the per-subject cytopenia dataset (ICAHT, prolonged cytopenia)
+    safety = par.safety
+    adae = build_adae(pd.read_parquet(inp.ae), adsl, cut=par.cut, aesi_terms=list(safety["aesi_terms"]),
+                      aesi_socs=list(safety["aesi_socs"]), related_terms=tuple(safety["related_terms"]))
+    write_parquet(adae, out.adae)
+    log.info("ADAE %d records (%d treatment-emergent)", len(adae), int((adae["TRTEMFL"] == "Y").sum()))
+    del adae
+    adlb = build_adlb(pd.read_parquet(inp.lb), adsl)
+    write_parquet(adlb, out.adlb)
+    write_parquet(derive_icaht(adlb), out.icaht)
+    del adlb
+    write_parquet(build_adcm(read_sdtm([inp.cm]).get("CM"), adsl, factors=rules.steroid_factors,
+                             frequencies=rules.steroid_frequencies, routes=list(rules.steroid_routes)), out.adcm)
+    write_parquet(build_advs(read_sdtm([inp.vs]).get("VS"), adsl, limits=dict(safety["vital_sign_limits"])),
+                  out.advs)
+
+    # ADTTE: the declarative time-to-event parameters and the time to B-cell recovery
+    adtte, skipped = build_adtte(adsl, pd.read_parquet(out.adrs), [dict(s) for s in par.tte_specs],
+                                 adlb=pd.read_parquet(out.adlb, filters=[("PARAMCD", "==", "BCELL")]),
+                                 bcell_below=par.kinetics["bcell_aplasia_below"])
+    write_parquet(adtte, out.adtte)
+    Path(out.tte_notes).write_text(json.dumps({"skipped": skipped}, indent=1) + "\n", encoding="utf-8")
+    log.info("ADTTE %d records; skipped: %s", len(adtte), skipped)
+    del adtte
+
+    # ADPC, ADPP (non-compartmental parameters) and ADCP (CAR-T cell phenotype)
+    k = par.kinetics
+    adpc = build_adpc(pd.read_parquet(inp.pc), adsl, pd.read_parquet(inp.ex))
+    adpp = build_adpp(adpc, auc_end=k["auc_interval_days"], tolerance=k["auc_end_tolerance_days"],
+                      persistence_months=tuple(k["persistence_months"]), window_days=k["persistence_window_days"])
+    write_parquet(adpc, out.adpc)
+    write_parquet(adpp, out.adpp)
+    adcp = build_adcp(pd.read_parquet(inp.cp), adsl)
+    write_parquet(adcp, out.adcp)
+    log.info("ADPC %d samples, ADPP %d parameters, ADCP %d results", len(adpc), len(adpp), len(adcp))

@@ -38,10 +38,13 @@ def _safety(bds: pd.DataFrame, adsl: pd.DataFrame, population: str = "SAFFL") ->
 def visit_records(bds: pd.DataFrame) -> pd.DataFrame:
     """One value per subject, parameter and visit: the baseline record as ``BASELINE`` and each on-treatment
     visit (the mean of a subject's records in a visit), with ``_ORDER`` the display order of the visit. A
-    dataset without ``ONTRTFL`` (ADQS) counts its records from study day 2 as on treatment."""
+    dataset without ``ONTRTFL`` (ADQS) counts its records from study day 2 as on treatment. Unscheduled visits
+    (AVISIT ``UNSCHEDULED ...``) are not summarised by visit; their values count in the worst-value and
+    out-of-limit analyses."""
     base = bds[bds["ABLFL"] == "Y"].assign(AVISIT=BASELINE, _ORDER=-np.inf)
     on = bds["ONTRTFL"] == "Y" if "ONTRTFL" in bds else bds["ADY"] >= 2
-    post = bds[on & (bds["ABLFL"] != "Y") & bds["AVISIT"].notna()]
+    scheduled = ~bds["AVISIT"].fillna("").astype(str).str.upper().str.startswith("UNSCHEDULED")
+    post = bds[on & scheduled & (bds["ABLFL"] != "Y") & bds["AVISIT"].notna()]
     post = post.assign(_ORDER=post["AVISITN"].astype("float64"))
     both = pd.concat([base, post], ignore_index=True)
     keys = ["ARM", "USUBJID", "PARAMCD", "AVISIT", "_ORDER"]

@@ -66,7 +66,9 @@ def test_values_and_change_by_visit(adsl):
     assert v[("B", "TEMP", "DAY 4", "mean")] == pytest.approx(38.0)
     assert v[(ALL, "TEMP", "BASELINE", "mean")] == pytest.approx(36.75)
     assert (ALL, "TEMP", "BASELINE", "chg_mean") not in v
-    ard = F.summarize_by_visit(temp_rows(), adsl, levels=LEVELS, analysis="x", params=["TEMP"])
+    unscheduled = bds([("S1", "A", "TEMP", "UNSCHEDULED 1.1", 4.5, 5, 40.0, 3.5, "", "Y", 36.0, 38.0)])
+    ard = F.summarize_by_visit(pd.concat([temp_rows(), unscheduled]), adsl, levels=LEVELS, analysis="x",
+                               params=["TEMP"])
     assert list(dict.fromkeys(ard["variable_level"])) == ["BASELINE", "DAY 4", "DAY 28"]  # baseline, then AVISITN
 
 

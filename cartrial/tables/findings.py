@@ -12,7 +12,7 @@ from cartrial.adam.adcp import PARAMETERS
 from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.efficacy import QS_LABELS, QS_PRECISION, display_levels
-from cartrial.tables.format import fmt_ci, fmt_mean_sd, fmt_n_of_N_pct, fmt_n_pct, fmt_num
+from cartrial.tables.format import fmt_mean_sd, fmt_n_of_N_pct, fmt_n_pct, fmt_num, fmt_rate_ci
 from cartrial.tables.safety import _header
 
 LABELS = {
@@ -44,6 +44,15 @@ def _visits(ard: pd.DataFrame, param: str) -> list[str]:
 
 def _visit_label(visit: str) -> str:
     return visit.capitalize() if visit in ("BASELINE", "EARLY TERMINATION") else visit.title()
+
+
+def _arm_table(ctx, ard: pd.DataFrame, flag: str, **kw) -> tuple[DisplayTable, dict, list[str], dict]:
+    """A table with one column per arm (and Total) headed with its N of ADSL ``flag``: the table, the ARD's
+    look-up, the arm levels and the Ns."""
+    levels, bign = _levels(ard), ctx.bign(flag)
+    t = DisplayTable(ctx.spec.id, ctx.spec.number, ctx.spec.title, "", [_header(lvl, bign.get(lvl)) for lvl in levels],
+                     **kw)
+    return t, ard_lookup(ard), levels, bign
 
 
 def visit_table(ctx) -> DisplayTable:
@@ -103,9 +112,8 @@ def steroid_taper(ctx) -> DisplayTable:
             cells += [fmt_num(n), f"{fmt_num(v[(lvl, 'PREDEQ', visit, 'median')], 1)} "
                                   f"({fmt_num(v[(lvl, 'PREDEQ', visit, 'q1')], 1)}, "
                                   f"{fmt_num(v[(lvl, 'PREDEQ', visit, 'q3')], 1)})"]
-            for name in ("le5", "off"):
-                cells.append(f"{fmt_n_of_N_pct(v[(lvl, 'PREDEQ', visit, f'n_{name}')], n)}\n"
-                             f"{fmt_ci(v[(lvl, 'PREDEQ', visit, f'{name}_ci_lower')], v[(lvl, 'PREDEQ', visit, f'{name}_ci_upper')], 1, scale=100)}")
+            cells += [fmt_rate_ci({**v, (lvl, "PREDEQ", visit, "N"): n}, (lvl, "PREDEQ", visit), n=f"n_{name}",
+                                  lower=f"{name}_ci_lower", upper=f"{name}_ci_upper") for name in ("le5", "off")]
         t.add(_visit_label(visit), cells)
     t.empty_reason = "no glucocorticoid dose (CM records of category GLUCOCORTICOID) in the input at this data cut"
     t.footnotes = ["Prednisone-equivalent dose (mg/day) of the glucocorticoids taken on the date of the disease "
@@ -118,10 +126,7 @@ def steroid_taper(ctx) -> DisplayTable:
 def outside_limits(ctx) -> DisplayTable:
     """Subjects with an on-treatment vital sign below its low or above its high limit."""
     ard = ctx.ard("vs_outside")
-    v = ard_lookup(ard)
-    levels, bign = _levels(ard), ctx.bign("SAFFL")
-    t = DisplayTable(ctx.spec.id, ctx.spec.number, ctx.spec.title, "", [_header(lvl, bign.get(lvl)) for lvl in levels],
-                     stub_header="Parameter (limit)")
+    t, v, levels, _ = _arm_table(ctx, ard, "SAFFL", stub_header="Parameter (limit)")
     for param in _params(ard, None):
         limits = [(level, v.get((ALL, param, "", stat)), sign)
                   for level, stat, sign in (("LOW", "low", "<"), ("HIGH", "high", ">"))]
@@ -141,9 +146,7 @@ def early_vitals(ctx) -> DisplayTable:
     """Highest temperature and lowest systolic pressure of days 1-14 (median, range) and subjects with fever or
     hypotension (n/N (%) over the exact CI)."""
     ard = ctx.ard("vs_early")
-    v = ard_lookup(ard)
-    levels, bign = _levels(ard), ctx.bign("SAFFL")
-    t = DisplayTable(ctx.spec.id, ctx.spec.number, ctx.spec.title, "", [_header(lvl, bign.get(lvl)) for lvl in levels])
+    t, v, levels, _ = _arm_table(ctx, ard, "SAFFL")
     for param, flag in (("TEMP", "FEVER"), ("SYSBP", "HYPOTENS")):
         sub = ard[ard["variable"] == param]
         if not len(sub):
@@ -158,10 +161,7 @@ def early_vitals(ctx) -> DisplayTable:
                                     f"{fmt_num(v[(lvl, param, visit, 'max')], d)})"
                                     if v.get((lvl, param, visit, "n")) else "" for lvl in levels], level=1)
         label = ard.loc[ard["variable"] == flag, "variable_level"].iloc[0]
-        t.add(f"Subjects with {label}", [
-            f"{fmt_n_of_N_pct(v[(lvl, flag, label, 'n')], v[(lvl, flag, label, 'N')])}\n"
-            f"{fmt_ci(v[(lvl, flag, label, 'ci_lower')], v[(lvl, flag, label, 'ci_upper')], 1, scale=100)}"
-            for lvl in levels], level=1)
+        t.add(f"Subjects with {label}", [fmt_rate_ci(v, (lvl, flag, label)) for lvl in levels], level=1)
     t.empty_reason = "no temperature or systolic blood pressure (VS) in the first 14 days at this data cut"
     t.footnotes = ["Study days 1 to 14 (Day 1 = infusion), the period in which CRS shows; per subject the highest "
                    "temperature and the lowest systolic pressure.", "N: safety set; 95% CI: exact Clopper-Pearson.",
@@ -221,20 +221,15 @@ def igg_shift(ctx) -> DisplayTable:
 def serology(ctx) -> DisplayTable:
     """Serological response by visit among subjects abnormal at baseline: n/N (%) over the exact CI."""
     ard = ctx.ard("serology")
-    v = ard_lookup(ard)
-    levels, bign = _levels(ard), ctx.bign("EFFFL")
     labels = {"DSDNA": "Anti-dsDNA negative (<= ULN), of subjects positive at baseline",
               "C3": "C3 normal (>= LLN), of subjects low at baseline",
               "C4": "C4 normal (>= LLN), of subjects low at baseline"}
-    t = DisplayTable(ctx.spec.id, ctx.spec.number, ctx.spec.title, "", [_header(lvl, bign.get(lvl)) for lvl in levels],
-                     stub_header="Parameter\n  Visit")
+    t, v, levels, _ = _arm_table(ctx, ard, "EFFFL", stub_header="Parameter\n  Visit")
     for param in _params(ard, list(labels)):
         t.add(labels[param])
         for visit in _visits(ard, param):
-            t.add(_visit_label(visit), [
-                f"{fmt_n_of_N_pct(v[(lvl, param, visit, 'n')], v[(lvl, param, visit, 'N')])}\n"
-                f"{fmt_ci(v[(lvl, param, visit, 'ci_lower')], v[(lvl, param, visit, 'ci_upper')], 1, scale=100)}"
-                if v.get((lvl, param, visit, "N")) else "" for lvl in levels], level=1)
+            t.add(_visit_label(visit), [fmt_rate_ci(v, (lvl, param, visit)) if v.get((lvl, param, visit, "N")) else ""
+                                        for lvl in levels], level=1)
     t.empty_reason = "no anti-dsDNA, C3 or C4 results (LB) abnormal at baseline in the input at this data cut"
     t.footnotes = ["N: subjects of the efficacy set abnormal at baseline (anti-dsDNA above, C3 or C4 below the "
                    "laboratory's limit) with a value at the visit; observed cases, no imputation.",
@@ -246,9 +241,7 @@ def serology(ctx) -> DisplayTable:
 def gvhd(ctx) -> DisplayTable:
     """Acute GVHD (MAGIC 2016 organ stages and overall grade) and chronic GVHD (NIH global severity)."""
     ard = ctx.ard("gvhd")
-    v = ard_lookup(ard)
-    levels, bign = _levels(ard), ctx.bign("SAFFL")
-    t = DisplayTable(ctx.spec.id, ctx.spec.number, ctx.spec.title, "", [_header(lvl, bign.get(lvl)) for lvl in levels])
+    t, v, levels, _ = _arm_table(ctx, ard, "SAFFL")
     organs = {"AGVHSKIN": "Skin", "AGVHLIVR": "Liver", "AGVHUGI": "Upper GI", "AGVHLGI": "Lower GI"}
     for syndrome, label in (("AGVHD", "Acute GVHD (MAGIC 2016)"), ("CGVHD", "Chronic GVHD (NIH 2014)")):
         n = {lvl: v.get((lvl, syndrome, "", "n"), 0) for lvl in levels}
@@ -285,10 +278,8 @@ def cm_by_class(ctx) -> DisplayTable:
     from cartrial.tables.safety import _ordered_terms
 
     ard = ctx.ard("cm_by_class")
+    t, _, levels, bign = _arm_table(ctx, ard, "SAFFL", stub_header="Category\n  Preferred name")
     v = ard_lookup(ard, ("group_level", "group2_level", "variable", "variable_level", "stat_name"))
-    levels, bign = _levels(ard), ctx.bign("SAFFL")
-    t = DisplayTable(ctx.spec.id, ctx.spec.number, ctx.spec.title, "", [_header(lvl, bign.get(lvl)) for lvl in levels],
-                     stub_header="Category\n  Preferred name")
 
     def cells(variable, term, cat=""):
         return [fmt_n_pct(v.get((lvl, cat, variable, term, "n"), 0), bign.get(lvl, 0)) for lvl in levels]
@@ -318,13 +309,10 @@ def _category(text: str) -> str:
 def cm_special(ctx) -> DisplayTable:
     """Background immunosuppressants stopped or restarted; prophylaxis and replacement after the infusion."""
     ard = ctx.ard("cm_special")
-    v = ard_lookup(ard)
-    levels, bign = _levels(ard), ctx.bign("SAFFL")
-    t = DisplayTable(ctx.spec.id, ctx.spec.number, ctx.spec.title, "", [_header(lvl, bign.get(lvl)) for lvl in levels])
+    t, v, levels, _ = _arm_table(ctx, ard, "SAFFL")
     for variable, label in dict.fromkeys(zip(ard["variable"], ard["variable_level"])):
-        t.add(label, [f"{fmt_n_of_N_pct(v[(lvl, variable, label, 'n')], v[(lvl, variable, label, 'N')])}\n"
-                      f"{fmt_ci(v[(lvl, variable, label, 'ci_lower')], v[(lvl, variable, label, 'ci_upper')], 1, scale=100)}"
-                      if v[(lvl, variable, label, "N")] else "" for lvl in levels],
+        t.add(label, [fmt_rate_ci(v, (lvl, variable, label)) if v[(lvl, variable, label, "N")] else ""
+                      for lvl in levels],
               level=1 if variable in ("ISSTOP", "ISRESTRT") else 0)
     t.footnotes = ["Background immunosuppressant: a record of category IMMUNOSUPPRESSANT or BIOLOGIC taken in the 90 "
                    "days before the infusion; stopped: all such records ended before the infusion, none taken after "

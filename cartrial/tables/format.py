@@ -80,3 +80,11 @@ def fmt_p(p: float | None) -> str:
     if p > 0.999:
         return ">0.999"
     return fmt_num(p, 3)
+
+
+def fmt_rate_ci(values, key: tuple, *, n: str = "n", N: str = "N", lower: str = "ci_lower",
+                upper: str = "ci_upper") -> str:
+    """``n/N (%)`` over ``(lower, upper)`` in percent, from an ARD look-up: ``values[(*key, stat)]`` for the
+    four statistic names (a page never parts a rate from its exact CI)."""
+    return (f"{fmt_n_of_N_pct(values[(*key, n)], values[(*key, N)])}\n"
+            f"{fmt_ci(values[(*key, lower)], values[(*key, upper)], 1, scale=100)}")

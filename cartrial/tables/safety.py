@@ -6,7 +6,7 @@ import pandas as pd
 from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable, ard_builder
 from cartrial.tables.efficacy import display_levels, param_label
-from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_n_pct, fmt_num
+from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_n_pct, fmt_num, fmt_rate_ci
 
 TE_NOTE = "Treatment-emergent: onset on or after the CAR-T infusion (partial dates imputed, see Appendix A)."
 COUNT_NOTE = ("Subjects are counted once per row at their highest grade; N is the number of infused subjects "
@@ -337,9 +337,7 @@ def aesi(ctx) -> DisplayTable:
                      stub_header="Preferred term")
 
     def add(label, variable, term, level):  # n/N (%) over its CI in one cell: a page never parts them
-        t.add(label, [f"{fmt_n_of_N_pct(v[(lvl, variable, term, 'n')], v[(lvl, variable, term, 'N')])}\n"
-                      f"{fmt_ci(v[(lvl, variable, term, 'ci_lower')], v[(lvl, variable, term, 'ci_upper')], 1, scale=100)}"
-                      for lvl in levels], level=level)
+        t.add(label, [fmt_rate_ci(v, (lvl, variable, term)) for lvl in levels], level=level)
 
     if not len(ard):
         t.add("No adverse event of special interest", [""] * len(levels))

@@ -228,7 +228,8 @@ def main(argv: list[str] | None = None) -> None:
             studies = {s: {**v, "data": f"data/{s}"} for s, v in studies.items()}
         else:
             folder = simulate(n, args.workdir / "data" / f"sim{n}", args.tile_from)
-            studies = {f"sim{n}": {"data": f"data/sim{n}", "sledai_version": "SLEDAI-2K", "arm_order": ["LOW", "HIGH"],
+            studies = {f"sim{n}": {"data": f"data/sim{n}", "studyid": "LN-PEDS", "sledai_version": "SLEDAI-2K",
+                                   "arm_order": ["LOW", "HIGH"],
                                    "efficacy": {"months": [1, 3, 6, 9, 12, 18, 24],
                                                 "primary": {"paramcd": "ORR", "visits": ["MONTH 3"]}},
                                    "analyses": {"final": {"cut": "2026-10-31", "type": "final"}}}}

@@ -19,7 +19,7 @@ LABELS = {
     "TEMP": "Temperature (C)", "SYSBP": "Systolic blood pressure (mmHg)", "DIABP": "Diastolic blood pressure (mmHg)",
     "OXYSAT": "Oxygen saturation (%)", "WEIGHT": "Weight (kg)", "HEIGHT": "Height (cm)", "PULSE": "Pulse (beats/min)",
     "HR": "Heart rate (beats/min)", "RESP": "Respiratory rate (breaths/min)",
-    "ALT": "Alanine aminotransferase (U/L)", "AST": "Aspartate aminotransferase (U/L)",
+    "ALT": "ALT (U/L)", "AST": "AST (U/L)",
     "BILI": "Bilirubin (umol/L)", "CREAT": "Creatinine (mg/dL)", "IGG": "Immunoglobulin G (g/L)",
     **{code: label for code, label, _ in PARAMETERS.values()}, **QS_LABELS,
 }

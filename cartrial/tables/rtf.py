@@ -85,6 +85,13 @@ def listing_size(table: DisplayTable, width: float) -> float:
     return SIZES[-1]
 
 
+def _first_cell(row) -> str:
+    """The stub cell of a body row: its label, indented by its level, bold for a group heading."""
+    text = _escape(row.label, keep_hyphens=True)
+    indent = f"\\li{INDENT_TWIPS * row.level} " if row.level else ""
+    return indent + (f"{{\\b {text}}}" if row.kind == "group" else text)
+
+
 def _document(table: DisplayTable, orientation: str, size: float, header: dict):
     """One rtflite document: ``table`` (or a column panel of it) on pages of ``orientation`` at ``size`` pt.
 
@@ -103,19 +110,17 @@ def _document(table: DisplayTable, orientation: str, size: float, header: dict):
     else:
         data = column_widths(table, size)
         widths = [max(STUB_MIN, WIDTH[orientation] - sum(data))] + data
-    frame = pl.DataFrame({f"c{i}": [_escape(([r.label] + list(r.cells))[i], keep_hyphens=True)
+    # a row's indent and a group's bold type are written into its first cell (rtflite sets the cell's paragraph
+    # first; a later \li overrides it), so every body attribute is one value per column: rtflite re-validates a
+    # per-row attribute for every cell, which costs rows x cells x rows
+    frame = pl.DataFrame({f"c{i}": [_first_cell(r) if i == 0 else _escape(r.cells[i - 1], keep_hyphens=True)
                                     for r in table.rows] or [""]
                           for i in range(ncol)}, schema={f"c{i}": pl.String for i in range(ncol)})
-    nrows = max(len(table.rows), 1)
     justify = ["l"] + ["l" if listing else "c"] * (ncol - 1)
     # RTF type sizes are whole points here (rtflite): a half size is set a half point smaller
     text = {"text_font": [ARIAL], "text_font_size": [int(size)], "text_convert": [False]}
     small = {"text_font": [ARIAL], "text_font_size": [8], "text_convert": [False]}
-    body = rtf.RTFBody(
-        col_rel_width=widths, text_justification=[justify] * nrows, **{**text, "text_convert": [[False]]},
-        text_indent_left=[[INDENT_TWIPS * r.level] + [0] * (ncol - 1) for r in table.rows] or [[0] * ncol],
-        text_format=[["b" if r.kind == "group" else ""] + [""] * (ncol - 1) for r in table.rows] or [[""] * ncol],
-    )
+    body = rtf.RTFBody(col_rel_width=widths, text_justification=[justify], **{**text, "text_convert": [[False]]})
     column_headers = []
     if table.spanners:
         span_text, span_widths, start = [""], [widths[0]], 1

@@ -208,3 +208,22 @@ def test_phenotype_parameters_from_cp():
     assert out.set_index("SRCSEQ")["PARAMCD"].to_dict() == {1: "CD4CD8", 2: "PD1", 3: "CP01", 4: "CP01"}
     assert out.loc[out["PARAMCD"] == "CP01", "PARAM"].iloc[0].endswith("CTLA-4+")
     assert len(out) == 4  # nothing dropped
+
+
+def test_concomitant_medications_by_category_and_name(adsl):
+    """Subjects once per category and per name, on-treatment records only; a record without CMCAT is counted
+    under UNCATEGORISED."""
+    from cartrial.summaries.medications import summarize_cm_by_class
+
+    adcm = pd.DataFrame({"USUBJID": ["S1", "S1", "S2", "S3", "S4"],
+                         "CMTRT": ["ACICLOVIR", "ACICLOVIR", "VALACICLOVIR", "ACICLOVIR", "PARACETAMOL"],
+                         "CMDECOD": ["ACICLOVIR", "ACICLOVIR", "VALACICLOVIR", "ACICLOVIR", None],
+                         "CMCAT": ["ANTIVIRAL", "ANTIVIRAL", "ANTIVIRAL", "ANTIVIRAL", None],
+                         "ONTRTFL": ["Y", "Y", "Y", "", "Y"]})  # S3's record ended before the infusion
+    ard = summarize_cm_by_class(adcm, adsl, levels=LEVELS)
+    v = ard_lookup(ard, ("group_level", "group2_level", "variable", "variable_level", "stat_name"))
+    assert v[(ALL, "", "ANY", "ANY", "n")] == 3 and v[(ALL, "", "ANY", "ANY", "N")] == 4
+    assert v[(ALL, "", "CMCAT", "ANTIVIRAL", "n")] == 2 and v[("A", "", "CMCAT", "ANTIVIRAL", "n")] == 2
+    assert v[(ALL, "ANTIVIRAL", "CMDECOD", "ACICLOVIR", "n")] == 1  # S1 twice: once
+    assert v[(ALL, "UNCATEGORISED", "CMDECOD", "PARACETAMOL", "n")] == 1  # no CMDECOD: the reported name
+    assert "n_grade3plus" not in set(ard["stat_name"])

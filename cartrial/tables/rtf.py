@@ -14,6 +14,7 @@ RTF unicode escapes, so the file is ASCII and the same inputs give the same byte
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from cartrial.tables.display import DisplayTable
 
@@ -92,7 +93,7 @@ def _first_cell(row) -> str:
     return indent + (f"{{\\b {text}}}" if row.kind == "group" else text)
 
 
-def _document(table: DisplayTable, orientation: str, size: float, header: dict):
+def _document(table: DisplayTable, orientation: str, size: float, header: dict, widths: list[float] | None = None):
     """One rtflite document: ``table`` (or a column panel of it) on pages of ``orientation`` at ``size`` pt.
 
     The word processor breaks the pages: the titles and the column header rows are in the running page header
@@ -104,7 +105,9 @@ def _document(table: DisplayTable, orientation: str, size: float, header: dict):
 
     ncol = len(table.columns) + 1
     listing = table.kind == "listing"
-    if listing:
+    if widths is not None:
+        pass
+    elif listing:
         size = listing_size(table, WIDTH[orientation])
         widths = listing_widths(table, size, WIDTH[orientation])
     else:
@@ -150,7 +153,45 @@ def _document(table: DisplayTable, orientation: str, size: float, header: dict):
         rtf_source=rtf.RTFSource(text=[_escape(f"Source: {table.source}")], **small),
         rtf_page_footer=rtf.RTFPageFooter(text=[_escape(f"Output {table.id.split('-panel')[0]}.rtf")], **small),
     )
-    return doc, len(column_headers)
+    return doc, len(column_headers), size, widths
+
+
+#: rows encoded per rtflite document: rtflite's encoding time grows with the square of a body's rows, so a long
+#: body is encoded in blocks whose rows are joined (:func:`_encode`)
+BLOCK_ROWS = 250
+
+
+def _encode(table: DisplayTable, orientation: str, size: float, header: dict) -> tuple[str, int]:
+    """The RTF text of one table (or panel) and its number of column header rows.
+
+    A body longer than ``BLOCK_ROWS`` is encoded in blocks at the whole table's type size and column widths;
+    each block is encoded with one neighbouring row on either side, which is dropped, so every row is written
+    exactly as in one document (the first and last rows of a body carry its top and bottom rules). The text
+    before the first body row comes from the first block, the text after the last from the last."""
+    doc, nheader, size, widths = _document(table, orientation, size, header)
+    n = len(table.rows)
+    if n <= BLOCK_ROWS:
+        return doc.rtf_encode(), nheader
+    rows, prefix, suffix = [], "", ""
+    for start in range(0, n, BLOCK_ROWS):
+        end = min(n, start + BLOCK_ROWS)
+        lo, hi = max(0, start - 1), min(n, end + 1)
+        part = dataclasses.replace(table, rows=table.rows[lo:hi])
+        text = _document(part, orientation, size, header, widths)[0].rtf_encode()
+        marks = [m.start() for m in re.finditer(r"\\trowd", text)]
+        first, last = nheader, nheader + (hi - lo)  # the body's rows among the table rows of this block
+        bounds = marks + [len(text)]
+        segments = [text[bounds[i]:bounds[i + 1]] for i in range(first, last)]
+        if lo < start:
+            segments = segments[1:]
+        if hi > end:
+            segments = segments[:-1]
+        if start == 0:
+            prefix = text[:marks[first]]
+        if end == n:
+            suffix = text[bounds[last]:]
+        rows += segments
+    return prefix + "".join(rows) + suffix, nheader
 
 
 def _closing_brace(text: str, start: int) -> int:
@@ -204,12 +245,10 @@ def render_rtf(table: DisplayTable, header: dict | None = None) -> str:
     header = header or {}
     plans = plan_table(table, WIDTH)
     if len(plans) == 1:
-        doc, nheader = _document(*plans[0], header)
-        return _repeat_headers(doc.rtf_encode(), nheader)
+        return _repeat_headers(*_encode(*plans[0], header))
     texts = []
     for part, orientation, size in plans:
-        doc, nheader = _document(dataclasses.replace(part, title=table.title), orientation, size, header)
-        texts.append(_mark_headers(doc.rtf_encode(), nheader))
+        texts.append(_mark_headers(*_encode(dataclasses.replace(part, title=table.title), orientation, size, header)))
     head = texts[0][:texts[0].index("\\trowd")]
     bodies = [f"\\pard\\qc\\fs16{{\\f3 Panel {k} of {len(texts)}}}\\par\n" + t[t.index("\\trowd"):t.rindex("}")]
               for k, t in enumerate(texts, start=1)]

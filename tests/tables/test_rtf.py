@@ -104,3 +104,23 @@ def test_libreoffice_opens_table_and_listing_with_headers_on_each_page(tmp_path)
             text = "\n".join(pages)
             for word in LONG_WORDS:
                 assert word in text, word       # never broken inside a cell
+
+
+def test_long_body_is_encoded_in_blocks_byte_for_byte(monkeypatch):
+    """Above BLOCK_ROWS rows the body is encoded in blocks (rtflite's time grows with the square of the rows);
+    the text is the same as one document's, first and last rows (their rules), groups and indents included."""
+    import cartrial.tables.rtf as R
+
+    t = DisplayTable("l16_2_7_1", "16.2.7.1", "Listing of adverse events", "Safety set", ["Arm", "Term", "Grade"],
+                     stub_header="Subject", footnotes=["A footnote."], source="ADAE")
+    t.kind, t.orientation = "listing", "landscape"
+    for i in range(23):
+        if i % 6 == 0:
+            t.add(f"Group {i}")
+        t.add(f"S-{i:03d}", ["Low", f"Term {i % 4}", str(i % 5)], level=i % 2)
+    header = {"study": "X", "analysis": "Final", "cut": "2026-01-01"}
+    monkeypatch.setattr(R, "BLOCK_ROWS", 10 ** 6)
+    whole = R.render_rtf(t, header)
+    for block in (4, 5, 27):  # blocks of 4 and 5 rows, and one block (27 rows in all)
+        monkeypatch.setattr(R, "BLOCK_ROWS", block)
+        assert R.render_rtf(t, header) == whole, block

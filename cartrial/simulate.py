@@ -383,17 +383,20 @@ def _lab_curve(base, day, depth, nadir, width):
     return base * (1 - depth * np.exp(-(((day - nadir) / width) ** 2)))
 
 
+def _lb_record(cat, code, name, val, unit, lo, hi, visit, num, dtc, decimals) -> dict:
+    """One numeric LB record, the result rounded to ``decimals`` in both the original and the standard result."""
+    v = float(np.round(val, decimals))
+    return dict(LBCAT=cat, LBTESTCD=code, LBTEST=name, LBORRES=f"{v:.{decimals}f}", LBORRESU=unit, LBSTRESN=v,
+                LBSTRESU=unit, LBSTNRLO=lo, LBSTNRHI=hi, VISITNUM=num, VISIT=visit, LBDTC=dtc)
+
+
 def _rows_lb(design, s, visits, rng) -> list[dict]:
     rows = []
     mmol = design.mmol_site is not None and s.site == design.mmol_site
 
     def add(cat, code, name, val, unit, lo, hi, visit, num, dtc, decimals=2):
-        if val is None:
-            return
-        v = float(np.round(val, decimals))
-        rows.append(dict(LBCAT=cat, LBTESTCD=code, LBTEST=name, LBORRES=f"{v:.{decimals}f}", LBORRESU=unit,
-                         LBSTRESN=v, LBSTRESU=unit, LBSTNRLO=lo, LBSTNRHI=hi, VISITNUM=num, VISIT=visit,
-                         LBDTC=dtc))
+        if val is not None:
+            rows.append(_lb_record(cat, code, name, val, unit, lo, hi, visit, num, dtc, decimals))
 
     neut0, lym0 = rng.uniform(2.0, 5.0), rng.uniform(0.6, 1.6)
     plat0 = rng.uniform(70, 120) if "THROMBO" in getattr(s, "items", []) else rng.uniform(160, 320)
@@ -607,11 +610,12 @@ def _rows_vs(design, s, visits, rng) -> list[dict]:
 # staging, CAR-T phenotype, early-termination assessments). They come from a second generator, seeded per
 # study, so adding them left every record the first generator writes as it was.
 
-#: (test code, name, unit, low, high, visits where sampled)
+#: liver tests: (test code, name, unit, lower and upper limit of normal), sampled at these visits and monthly
 _LIVER = (("ALT", "Alanine Aminotransferase", "U/L", 7, 40), ("AST", "Aspartate Aminotransferase", "U/L", 10, 40),
           ("BILI", "Bilirubin", "umol/L", 3, 21))
 _LIVER_VISITS = ("SCREENING", "BASELINE", "DAY 7", "DAY 14")
-#: CAR+ T-cell phenotype (CP): test code, name, sublineage markers, cell state, state markers, unit
+#: CAR+ T-cell phenotype (CP): memory subsets (test code, name, marker string), exhaustion markers (cell-state
+#: marker, median % at Day 7, growth factor to Month 6), and the visits sampled
 _MEMORY = (("TNAIVE", "Naive T Cells Sub", "CD45RA+CCR7+CD95-"), ("TSCM", "Stem Cell Memory T Cells Sub",
                                                                     "CD45RA+CCR7+CD95+"),
            ("TCM", "Central Memory T Cells Sub", "CD45RA-CCR7+"), ("TEM", "Effector Memory T Cells Sub",
@@ -619,7 +623,7 @@ _MEMORY = (("TNAIVE", "Naive T Cells Sub", "CD45RA+CCR7+CD95-"), ("TSCM", "Stem 
            ("TEMRA", "Effector Memory RA+ T Cells Sub", "CD45RA+CCR7-"))
 _EXHAUSTION = (("PD-1+", 18.0, 1.6), ("LAG-3+", 10.0, 1.5), ("TIM-3+", 14.0, 1.7))
 _CP_VISITS = ("DAY 7", "DAY 14", "DAY 28", "MONTH 3", "MONTH 6")
-#: (test, visits sampled) of the pregnancy tests of women of child-bearing potential
+#: the visits of the pregnancy tests of women of child-bearing potential
 _HCG_VISITS = ("SCREENING", "BASELINE", "MONTH 3", "MONTH 6", "MONTH 12")
 MAGIC_QNAMS = {"AGVHSKIN": "Acute GVHD skin stage (MAGIC)", "AGVHLIVR": "Acute GVHD liver stage (MAGIC)",
                "AGVHUGI": "Acute GVHD upper GI stage (MAGIC)", "AGVHLGI": "Acute GVHD lower GI stage (MAGIC)",
@@ -632,10 +636,7 @@ def _rows_lb_protocol(design, s, visits, rng) -> list[dict]:
     rows = []
 
     def add(cat, code, name, val, unit, lo, hi, visit, num, dtc, decimals=1):
-        v = float(np.round(val, decimals))
-        rows.append(dict(LBCAT=cat, LBTESTCD=code, LBTEST=name, LBORRES=f"{v:.{decimals}f}", LBORRESU=unit,
-                         LBSTRESN=v, LBSTRESU=unit, LBSTNRLO=lo, LBSTNRHI=hi, VISITNUM=num, VISIT=visit,
-                         LBDTC=dtc))
+        rows.append(_lb_record(cat, code, name, val, unit, lo, hi, visit, num, dtc, decimals))
 
     base = {code: rng.uniform(lo + 3, hi * 0.8) for code, _, _, lo, hi in _LIVER}
     crs = getattr(s, "crs_grade", 0) or 0
@@ -704,11 +705,11 @@ def _rows_cp(design, s, rng) -> list[dict]:
     rows = []
     detect_until = _month_day(3) if design.allogeneic else _month_day(6)
     ratio0 = float(np.exp(rng.normal(np.log(1.6), 0.35)))
+    nominal = {visit: (num, day) for visit, num, day, _ in _schedule(design)}
     for i, visit in enumerate(_CP_VISITS):
-        day = int(visit.split()[1]) if visit.startswith("DAY") else _month_day(int(visit.split()[1]))
+        num, day = nominal[visit]
         if day > min(s.followup_end, detect_until):
             continue
-        num = 3.0 + 1 + EARLY_DAYS.index(day) if visit.startswith("DAY") else 100.0 + int(visit.split()[1])
         dtc = _iso(s.day1, day).item()
         common = dict(CPSPEC="BLOOD", CPMETHOD="FLOW CYTOMETRY", VISITNUM=num, VISIT=visit, CPDTC=dtc)
         ratio = ratio0 * float(np.exp(-0.25 * i + rng.normal(0, 0.1)))
@@ -730,23 +731,24 @@ def _rows_cp(design, s, rng) -> list[dict]:
     return rows
 
 
-def _gvhd(s, ae_rows: list[dict], studyid: str) -> list[dict]:
-    """Stage the subject's acute GVHD by MAGIC and add a chronic GVHD scored by NIH (an AE record appended
-    with the next AESEQ), as SUPPAE qualifiers of their AE records."""
+def _gvhd(s, ae_rows: list[dict], studyid: str) -> tuple[list[dict], list[dict]]:
+    """A chronic GVHD scored by NIH (an AE record with the next AESEQ after ``ae_rows``, the subject's AE records)
+    and the SUPPAE qualifiers staging the subject's GVHD records (acute by MAGIC): (new AE records, SUPPAE)."""
     g = s.gvhd
+    new = []
     if g["chronic"] <= s.followup_end:
-        ae_rows.append({**_ae("Chronic graft versus host disease", g["chronic"], 120, 2, s),
-                        "USUBJID": s.usubjid, "AESEQ": float(len(ae_rows) + 1)})
+        new.append({**_ae("Chronic graft versus host disease", g["chronic"], 120, 2, s),
+                    "USUBJID": s.usubjid, "AESEQ": float(len(ae_rows) + 1)})
     quals = {"Acute graft versus host disease": {"AGVHSKIN": g["skin"], "AGVHLIVR": "0", "AGVHUGI": "0",
                                                  "AGVHLGI": "0", "AGVHGR": g["grade"]},
              "Chronic graft versus host disease": {"CGVHSEV": "MILD"}}
-    out = []
-    for r in ae_rows:
+    supp = []
+    for r in ae_rows + new:
         for qnam, qval in quals.get(r["AEDECOD"], {}).items():
-            out.append(dict(STUDYID=studyid, RDOMAIN="AE", USUBJID=s.usubjid, IDVAR="AESEQ",
-                            IDVARVAL=str(int(r["AESEQ"])), QNAM=qnam, QLABEL=MAGIC_QNAMS[qnam], QVAL=qval,
-                            QORIG="CRF", QEVAL="INVESTIGATOR"))
-    return out
+            supp.append(dict(STUDYID=studyid, RDOMAIN="AE", USUBJID=s.usubjid, IDVAR="AESEQ",
+                             IDVARVAL=str(int(r["AESEQ"])), QNAM=qnam, QLABEL=MAGIC_QNAMS[qnam], QVAL=qval,
+                             QORIG="CRF", QEVAL="INVESTIGATOR"))
+    return new, supp
 
 
 def _frame(rows: list[dict], domain: str, studyid: str) -> pd.DataFrame:
@@ -867,8 +869,9 @@ def _protocol_rows(design, s, visits, rng, flags, made, out, supp_ae) -> None:
             r["USUBJID"] = s.usubjid
         out[dom].extend(extra)
     if getattr(s, "gvhd", None):
-        supp_ae.extend(_gvhd(s, made["AE"], design.studyid))
-        out["AE"].extend(r for r in made["AE"] if r["AEDECOD"] == "Chronic graft versus host disease")
+        new, supp = _gvhd(s, made["AE"], design.studyid)
+        out["AE"].extend(new)
+        supp_ae.extend(supp)
 
 
 def write_study(frames: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:

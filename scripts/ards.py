@@ -89,12 +89,12 @@ with job_log(snakemake.log[0], "ards"):  # noqa: F821
         read_ard(out.response_rates), paramcd=par.primary["paramcd"], visit=par.primary["visits"][0],
         prior=tuple(eff["prior"]), p0=eff["p0"], cutoff=eff["cutoff"], planned_n=safety["planned_n"])
     write_ard(pd.concat([tox, pp], ignore_index=True), out.monitoring)
-    del adae, adcm, advs, adqs, adrs
+    del adcm, advs, adqs, adrs
 
     # cellular kinetics, cytokines, B cells, phenotype
     k = par.kinetics
     write_ard(K.summarize_kinetics(pd.read_parquet(inp.adpp), levels=levels), out.kinetics)
-    write_ard(K.summarize_cytokines(K.derive_cytokine_peaks(adlb, adsl, pd.read_parquet(inp.adae))), out.cytokines)
+    write_ard(K.summarize_cytokines(K.derive_cytokine_peaks(adlb, adsl, adae)), out.cytokines)
     write_ard(K.summarize_bcells(pd.read_parquet(inp.adtte, filters=[("PARCAT1", "==", "B-CELL")]), adlb, adsl,
                                  levels=levels, below=k["bcell_aplasia_below"], conf_type=par.km["conf_type"],
                                  landmark_months=list(par.km["landmark_months"])), out.bcells)

@@ -57,6 +57,5 @@ def build_adcp(cp: pd.DataFrame | None, adsl: pd.DataFrame) -> pd.DataFrame:
         "AVAL": column(cp, "CPSTRESN", "float64"), "AVALU": column(cp, "CPSTRESU"),
         **source_columns(cp, "CP", "CPSTRESN")}, index=cp.index).dropna(subset=["ADT", "AVAL"])
     out = attach_subjects(out, adsl)
-    out["LDSTDT"] = out["LDSTDT"] if "LDSTDT" in out else pd.NaT
     out = derive_baseline(out, {})
     return out[ADCP_ORDER]

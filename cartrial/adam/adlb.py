@@ -125,7 +125,8 @@ def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] |
                         "ANRLO": column(rec, "LBSTNRLO", "float64"), "ANRHI": column(rec, "LBSTNRHI", "float64"),
                         **source_columns(rec, "LB", "LBSTRESN")})
     qualitative = rec["LBTESTCD"].isin(QUALITATIVE)
-    text = column(rec, "LBSTRESC").astype(object).where(column(rec, "LBSTRESC").notna(), column(rec, "LBORRES"))
+    stresc = column(rec, "LBSTRESC").astype(object)
+    text = stresc.where(stresc.notna(), column(rec, "LBORRES"))
     out["AVALC"] = text.where(qualitative).astype(object)
     out["AVALU"] = out["AVALU"].where(~qualitative)
     out = out[out["ADT"].notna() & (out["AVAL"].notna() | (qualitative & out["AVALC"].notna()))]

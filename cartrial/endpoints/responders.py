@@ -130,34 +130,33 @@ def _pred_ok(v: pd.DataFrame, limit: float, inclusive: bool) -> pd.Series:
     return _tri(ok, dose.notna())
 
 
+def _doris(v: pd.DataFrame, rules: EndpointRules, steroid: tuple) -> list[tuple]:
+    """The DORIS criteria in order, with ``steroid`` (label, result) as the glucocorticoid criterion."""
+    return [
+        ("Clinical SLEDAI = 0", _tri(v["CSLEDAI"] == 0, v["CSLEDAI"].notna())),
+        (f"PGA < {rules.doris_pga_below:g}",
+         _tri(_hundredths(v["PGA"]) < round(rules.doris_pga_below * 100), v["PGA"].notna())),
+        steroid,
+        ("No rescue therapy on or before the assessment", _no_rescue(v)),
+    ]
+
+
 def derive_doris(v: pd.DataFrame, *, rules: EndpointRules) -> pd.DataFrame:
     """DORIS 2021 remission: clinical SLEDAI = 0; PGA < 0.5; prednisone-equivalent <= 5 mg/day; no rescue.
 
     Reference: van Vollenhoven RF, et al. Ann Rheum Dis 2021;80:181-188.
     """
     op = "<=" if rules.doris_pred_inclusive else "<"
-    crit = [
-        ("Clinical SLEDAI = 0", _tri(v["CSLEDAI"] == 0, v["CSLEDAI"].notna())),
-        (f"PGA < {rules.doris_pga_below:g}",
-         _tri(_hundredths(v["PGA"]) < round(rules.doris_pga_below * 100), v["PGA"].notna())),
-        (f"Prednisone-equivalent {op} {rules.doris_pred_max:g} mg/day",
-         _pred_ok(v, rules.doris_pred_max, rules.doris_pred_inclusive)),
-        ("No rescue therapy on or before the assessment", _no_rescue(v)),
-    ]
-    return _assemble(v, "DORIS", "DORIS 2021 remission", crit)
+    steroid = (f"Prednisone-equivalent {op} {rules.doris_pred_max:g} mg/day",
+               _pred_ok(v, rules.doris_pred_max, rules.doris_pred_inclusive))
+    return _assemble(v, "DORIS", "DORIS 2021 remission", _doris(v, rules, steroid))
 
 
 def derive_doris_steroid_free(v: pd.DataFrame, *, rules: EndpointRules) -> pd.DataFrame:
     """Steroid-free DORIS remission: DORIS 2021 remission with no glucocorticoid (prednisone-equivalent 0 mg/day)
     on the date of the assessment, the measure CAR-T publications report."""
-    crit = [
-        ("Clinical SLEDAI = 0", _tri(v["CSLEDAI"] == 0, v["CSLEDAI"].notna())),
-        (f"PGA < {rules.doris_pga_below:g}",
-         _tri(_hundredths(v["PGA"]) < round(rules.doris_pga_below * 100), v["PGA"].notna())),
-        ("No glucocorticoid (prednisone-equivalent 0 mg/day)", _pred_ok(v, 0.0, True)),
-        ("No rescue therapy on or before the assessment", _no_rescue(v)),
-    ]
-    return _assemble(v, "DORISSF", "Steroid-free DORIS remission", crit)
+    steroid = ("No glucocorticoid (prednisone-equivalent 0 mg/day)", _pred_ok(v, 0.0, True))
+    return _assemble(v, "DORISSF", "Steroid-free DORIS remission", _doris(v, rules, steroid))
 
 
 def derive_lldas(v: pd.DataFrame, *, rules: EndpointRules) -> pd.DataFrame:

@@ -47,6 +47,13 @@ def compute_clopper_pearson(x: int, n: int, *, conf: float = 0.95) -> tuple[floa
     return (x / n, float(ci.low), float(ci.high))
 
 
+def summarize_proportion(x: int, n: int, *, conf: float = 0.95) -> dict[str, float]:
+    """``x`` of ``n`` as the ARD statistics of a rate, in their order: ``n`` (= x), ``N`` (= n), ``p``,
+    ``ci_lower`` and ``ci_upper`` (exact Clopper-Pearson; NaN when n = 0)."""
+    p, lower, upper = compute_clopper_pearson(x, n, conf=conf)
+    return {"n": x, "N": n, "p": p, "ci_lower": lower, "ci_upper": upper}
+
+
 def compute_diff_ci(x1: int, n1: int, x2: int, n2: int, *, method: str, conf: float = 0.95
                     ) -> tuple[float, float, float]:
     """(p1 - p2, lower, upper) by ``method`` (``miettinen-nurminen`` or ``newcombe``)."""

@@ -4,11 +4,10 @@ from __future__ import annotations
 import pandas as pd
 
 from cartrial.ard import ALL, make_ard
-from cartrial.stats.binomial import DIFF_METHODS, compute_clopper_pearson, compute_diff_ci, compute_fisher_p
+from cartrial.stats.binomial import DIFF_METHODS, compute_diff_ci, compute_fisher_p, summarize_proportion
 from cartrial.stats.descriptive import compute_continuous
 from cartrial.summaries.baseline import group_columns
 
-ARD_COLUMNS_RATE = ("n", "N", "p", "ci_lower", "ci_upper")
 
 
 def arm_levels(adsl: pd.DataFrame, *, arm_order: list[str] | None, population: str = "SAFFL") -> list[str]:
@@ -44,8 +43,7 @@ def summarize_response_rates(adrs: pd.DataFrame, *, levels: list[str], observed_
     counts = counts.assign(_o=counts["ARM"].map(order)).sort_values(["PARAMCD", "AVISITN", "_o"], kind="stable")
     rows = []
     for r in counts.itertuples(index=False):
-        p, lo, hi = compute_clopper_pearson(int(r.n), int(r.N), conf=conf)
-        for stat, value in zip(ARD_COLUMNS_RATE, (r.n, r.N, p, lo, hi)):
+        for stat, value in summarize_proportion(int(r.n), int(r.N), conf=conf).items():
             rows.append(dict(analysis=analysis, group="ARM", group_level=r.ARM, variable=r.PARAMCD,
                              variable_level=r.AVISIT, stat_name=stat, stat_value=value, method=method))
     return make_ard(rows)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.ard import ALL, make_ard
-from cartrial.stats.binomial import compute_clopper_pearson
+from cartrial.stats.binomial import compute_clopper_pearson, summarize_proportion
 from cartrial.stats.descriptive import compute_continuous
 from cartrial.summaries.safety import safety_denominators
 
@@ -137,12 +137,10 @@ def summarize_early_vitals(advs: pd.DataFrame, adsl: pd.DataFrame, *, levels: li
             base = dict(analysis="vs_early", group="ARM", group_level=lvl, variable=param,
                         variable_level=f"{how.upper()} DAYS 1-{days}", method=f"per-subject {how} of days 1-{days}")
             rows += [{**base, "stat_name": k, "stat_value": v} for k, v in compute_continuous(sub["AVAL"]).items()]
-            x, N = int(rule(sub["AVAL"]).sum()), denom[lvl]
-            p, lo, hi = compute_clopper_pearson(x, N)
             hit = dict(base, variable=flag, variable_level=text, method="subjects; N = safety set; exact "
                        "Clopper-Pearson 95% CI")
-            rows += [{**hit, "stat_name": k, "stat_value": v} for k, v in
-                     (("n", x), ("N", N), ("p", p), ("ci_lower", lo), ("ci_upper", hi))]
+            rows += [{**hit, "stat_name": k, "stat_value": v}
+                     for k, v in summarize_proportion(int(rule(sub["AVAL"]).sum()), denom[lvl]).items()]
     return make_ard(rows)
 
 
@@ -171,11 +169,9 @@ def summarize_serology(adlb: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[s
         for visit in g.sort_values("_ORDER")["AVISIT"].unique():
             v = g[g["AVISIT"] == visit]
             for lvl, sub in _with_all(v, levels):
-                x, n = int(sub["_ok"].sum()), len(sub)
-                p, lo, hi = compute_clopper_pearson(x, n)
                 base = dict(analysis="serology", group="ARM", group_level=lvl, variable=param, variable_level=visit,
                             method=f"{label}; N = subjects abnormal at baseline with a value at the visit; exact "
                                    "Clopper-Pearson 95% CI")
-                rows += [{**base, "stat_name": k, "stat_value": val} for k, val in
-                         (("n", x), ("N", n), ("p", p), ("ci_lower", lo), ("ci_upper", hi))]
+                rows += [{**base, "stat_name": k, "stat_value": val}
+                         for k, val in summarize_proportion(int(sub["_ok"].sum()), len(sub)).items()]
     return make_ard(rows)

@@ -7,7 +7,7 @@ import pandas as pd
 from cartrial.adam.adlb import CYTOKINES
 from cartrial.ard import ALL, make_ard
 from cartrial.dates import study_day
-from cartrial.stats.binomial import compute_clopper_pearson
+from cartrial.stats.binomial import summarize_proportion
 from cartrial.stats.nca import summarize_geometric
 from cartrial.summaries.tte import summarize_time_to_event
 
@@ -29,9 +29,7 @@ def summarize_kinetics(adpp: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame
                         unit=unit)
             if param.startswith("PERS"):
                 ev = sub["AVAL"].dropna()
-                n, N = int((ev == 1).sum()), len(ev)
-                p, lo, hi = compute_clopper_pearson(n, N)
-                stats = {"n": n, "N": N, "p": p, "ci_lower": lo, "ci_upper": hi}
+                stats = summarize_proportion(int((ev == 1).sum()), len(ev))
                 method = "quantifiable at the visit; clopper-pearson"
             elif param in GEOMETRIC:
                 stats = summarize_geometric(sub["AVAL"])
@@ -95,12 +93,10 @@ def summarize_bcells(adtte: pd.DataFrame, adlb: pd.DataFrame, adsl: pd.DataFrame
     counted = counted.assign(APLASIA=np.where(counted["USUBJID"].isin(tte["USUBJID"]), "Y", "N"))
     rows = []
     for lvl, sub in _by_level(counted, levels):
-        n, N = int((sub["APLASIA"] == "Y").sum()), len(sub)
-        p, lo, hi = compute_clopper_pearson(n, N)
         rows += [dict(analysis="bcells", group="ARM", group_level=lvl, variable="APLASIA",
                       variable_level=f"BCELL < {below:g} cells/uL", stat_name=k, stat_value=v,
-                      method="clopper-pearson") for k, v in (("n", n), ("N", N), ("p", p), ("ci_lower", lo),
-                                                             ("ci_upper", hi))]
+                      method="clopper-pearson")
+                 for k, v in summarize_proportion(int((sub["APLASIA"] == "Y").sum()), len(sub)).items()]
     ard = make_ard(rows)
     if len(tte):
         km = summarize_time_to_event(tte, levels=levels, conf_type=conf_type, landmark_months=landmark_months)

@@ -10,8 +10,13 @@ from cartrial.stats.monitoring import (compute_posterior_exceedance, compute_pre
 from cartrial.summaries.safety import safety_denominators
 
 
-def summarize_lab_shift(worst: pd.DataFrame, *, levels: list[str], grades: int = 5) -> pd.DataFrame:
-    """Subjects by baseline CTCAE grade (variable_level) and worst post-infusion grade (stat ``n_worst<g>``)."""
+CTCAE_SHIFT = "CTCAE v5.0; baseline before lymphodepletion; worst post-infusion"
+
+
+def summarize_lab_shift(worst: pd.DataFrame, *, levels: list[str], grades: int = 5,
+                        method: str = CTCAE_SHIFT) -> pd.DataFrame:
+    """Subjects by baseline grade (variable_level) and worst post-infusion grade (stat ``n_worst<g>``, g below
+    ``grades``); ``method`` names the grading."""
     rows = []
     w = worst.assign(B=worst["BTOXGRN"].map(lambda g: "MISSING" if pd.isna(g) else f"GRADE {int(g)}"))
     for lvl in [*levels, ALL]:
@@ -24,7 +29,7 @@ def summarize_lab_shift(worst: pd.DataFrame, *, levels: list[str], grades: int =
                                                                       in counts.columns) else 0
                     rows.append(dict(analysis="lab_shift", group="ARM", group_level=lvl, variable=param,
                                      variable_level=base_level, stat_name=f"n_worst{grade}", stat_value=n,
-                                     method="CTCAE v5.0; baseline before lymphodepletion; worst post-infusion"))
+                                     method=method))
                 rows.append(dict(analysis="lab_shift", group="ARM", group_level=lvl, variable=param,
                                  variable_level=base_level, stat_name="N", stat_value=g["USUBJID"].nunique(),
                                  method="subjects with the test"))
@@ -54,11 +59,8 @@ def summarize_igg_shift(adlb: pd.DataFrame, *, levels: list[str]) -> pd.DataFram
     worst = cat[cat["ONTRTFL"] == "Y"].groupby("USUBJID")["CAT"].max().rename("WTOXGRN")
     arm = cat.groupby("USUBJID")["ARM"].first()
     frame = pd.concat([arm, base, worst], axis=1).reset_index().assign(PARAMCD="IGG")
-    ard = summarize_lab_shift(frame, levels=levels, grades=3)
-    ard["method"] = ard["method"].str.replace("CTCAE v5.0; baseline before lymphodepletion; worst post-infusion",
-                                              f"IgG category (0 >= LLN, 1 < LLN, 2 < {IGG_SEVERE:g} g/L); lowest "
-                                              "post-infusion", regex=False)
-    return ard
+    return summarize_lab_shift(frame, levels=levels, grades=3,
+                               method=f"IgG category (0 >= LLN, 1 < LLN, 2 < {IGG_SEVERE:g} g/L); lowest post-infusion")
 
 
 def summarize_icaht(icaht: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.ard import ALL, make_ard
-from cartrial.stats.binomial import compute_clopper_pearson
+from cartrial.stats.binomial import summarize_proportion
 from cartrial.summaries.safety import _term_rows, safety_denominators
 
 #: the default categories (CMCAT) of each row of the concomitant-treatment summary
@@ -61,25 +61,23 @@ def summarize_cm_special(adcm: pd.DataFrame, adsl: pd.DataFrame, *, levels: list
     cat = a["CMCAT"].fillna("")
     rows = []
 
+    def per_arm(subjects: set) -> dict[str, int]:
+        counts = pd.Series(sorted(subjects), dtype=object).map(arm).value_counts()
+        return {**{lvl: int(counts.get(lvl, 0)) for lvl in levels}, ALL: len(subjects)}
+
     def add(variable, label, subjects, N_by):
-        ids = pd.Series(sorted(subjects), dtype=object)
-        per = ids.map(arm).value_counts()
+        x_by = per_arm(subjects)
         for lvl in [*levels, ALL]:
-            x = int(len(ids) if lvl == ALL else per.get(lvl, 0))
-            N = int(N_by[lvl])
-            p, lo, hi = compute_clopper_pearson(x, N)
             base = dict(analysis="cm_special", group="ARM", group_level=lvl, variable=variable, variable_level=label,
                         method="subjects; exact Clopper-Pearson 95% CI")
-            rows.extend({**base, "stat_name": k, "stat_value": v} for k, v in
-                        (("n", x), ("N", N), ("p", p), ("ci_lower", lo), ("ci_upper", hi)))
+            rows.extend({**base, "stat_name": k, "stat_value": v}
+                        for k, v in summarize_proportion(x_by[lvl], int(N_by[lvl])).items())
 
     isup = a[cat.isin(groups.get("IMMUNOSUPPRESSANT", []))]
     recent = isup[isup["ASTDY"].le(0) & (isup["AENDT"].isna() | isup["AENDY"].ge(-BACKGROUND_DAYS))]
     background = set(recent["USUBJID"])
     on_after = set(isup.loc[isup["ONTRTFL"] == "Y", "USUBJID"])
-    ids = pd.Series(sorted(background), dtype=object)
-    per = ids.map(arm).value_counts()
-    N_bg = {**{lvl: int(per.get(lvl, 0)) for lvl in levels}, ALL: len(ids)}
+    N_bg = per_arm(background)
     add("ISBKGRD", "On a background immunosuppressant (90 days before infusion)", background, denom)
     add("ISSTOP", "Stopped before the infusion, not restarted", background - on_after, N_bg)
     add("ISRESTRT", "Restarted or continued after the infusion", background & on_after, N_bg)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from cartrial.ard import ALL, make_ard
 from cartrial.dates import dtc_to_date
-from cartrial.stats.binomial import compute_clopper_pearson
+from cartrial.stats.binomial import summarize_proportion
 from cartrial.stats.descriptive import compute_continuous
 
 SYNDROME_LABELS = {"CRS": "Cytokine release syndrome (ASTCT 2019)", "ICANS": "ICANS (ASTCT 2019; CAPD under 12 years)",
@@ -162,12 +162,10 @@ def summarize_aesi(adae: pd.DataFrame, adsl: pd.DataFrame, *, levels: list[str])
         sub = both if variable == "ANY" else both[both["AEDECOD"] == term]
         per = sub.groupby("ARM")["USUBJID"].nunique()
         for arm in [*levels, ALL]:
-            n, big_n = int(per.get(arm, 0)), denom[arm]
-            p, lower, upper = compute_clopper_pearson(n, big_n)
             base = dict(analysis="aesi", group="ARM", group_level=arm, variable=variable, variable_level=term,
                         method="subjects counted once per term; N = safety set (ADSL); Clopper-Pearson exact 95% CI")
             rows += [{**base, "stat_name": k, "stat_value": x}
-                     for k, x in (("n", n), ("N", big_n), ("p", p), ("ci_lower", lower), ("ci_upper", upper))]
+                     for k, x in summarize_proportion(int(per.get(arm, 0)), denom[arm]).items()]
     return make_ard(rows)
 
 
@@ -183,7 +181,7 @@ def summarize_syndromes(adae: pd.DataFrame, adsl: pd.DataFrame, cm: pd.DataFrame
     a = _safety_set(adae)
     a = a[(a["TRTEMFL"] == "Y") & (a["SYNDROME"] != "")]
     denom = safety_denominators(adsl, levels)
-    therapy = _crs_therapy(cm)
+    therapy = _therapy(cm, "CRS THERAPY")
     rows = []
     for syndrome in SYNDROME_LABELS:
         s = a[a["SYNDROME"] == syndrome]
@@ -194,10 +192,9 @@ def summarize_syndromes(adae: pd.DataFrame, adsl: pd.DataFrame, cm: pd.DataFrame
         for lvl in [*levels, ALL]:
             sub = per if lvl == ALL else per[per["ARM"] == lvl]
             N = denom[lvl]
-            p, lo, hi = compute_clopper_pearson(len(sub), N) if N else (np.nan,) * 3
             base = dict(analysis="syndromes", group="ARM", group_level=lvl, variable=syndrome,
                         variable_level=SYNDROME_LABELS[syndrome])
-            stats = {"n": len(sub), "N": N, "p": p, "ci_lower": lo, "ci_upper": hi}
+            stats = summarize_proportion(len(sub), N)
             stats.update({f"n_grade{g}": int((sub["GRADE"] == g).sum()) for g in range(1, 6)})
             onset, dur = compute_continuous(sub["ONSET"]), compute_continuous(sub["DUR"])
             stats.update({f"onset_{k}": onset[k] for k in ("n", "median", "min", "max")})
@@ -214,10 +211,13 @@ def summarize_syndromes(adae: pd.DataFrame, adsl: pd.DataFrame, cm: pd.DataFrame
 STEROIDS = ("DEXAMETHASONE", "METHYLPREDNISOLONE", "PREDNISONE", "PREDNISOLONE", "HYDROCORTISONE")
 
 
-def _crs_therapy(cm: pd.DataFrame | None) -> pd.DataFrame:
+def _therapy(cm: pd.DataFrame | None, category: str) -> pd.DataFrame:
+    """The CM records of ``category`` (``CRS THERAPY``, ``GVHD THERAPY``): subject, drug (upper case), whether
+    it is a corticosteroid, and the start date (a partial date at its earliest day)."""
     if cm is None or not len(cm) or "CMCAT" not in cm:
-        return pd.DataFrame({"USUBJID": [], "DRUG": [], "STEROID": []})
-    rec = cm[cm["CMCAT"] == "CRS THERAPY"]
+        return pd.DataFrame({"USUBJID": pd.Series(dtype=object), "DRUG": pd.Series(dtype=object),
+                             "STEROID": pd.Series(dtype=bool), "ADT": pd.Series(dtype="datetime64[ns]")})
+    rec = cm[cm["CMCAT"] == category]
     drug = (rec["CMDECOD"] if "CMDECOD" in rec else rec["CMTRT"]).fillna(rec["CMTRT"]).str.upper()
     return pd.DataFrame({"USUBJID": rec["USUBJID"], "DRUG": drug, "STEROID": drug.isin(STEROIDS),
                          "ADT": dtc_to_date(rec["CMSTDTC"], impute="first")})
@@ -243,10 +243,7 @@ def summarize_gvhd(adae: pd.DataFrame, adsl: pd.DataFrame, cm: pd.DataFrame | No
     a = _safety_set(adae)
     a = a[(a["TRTEMFL"] == "Y") & a["SYNDROME"].isin(["AGVHD", "CGVHD"])]
     denom = safety_denominators(adsl, levels)
-    therapy = pd.DataFrame({"USUBJID": pd.Series(dtype=object), "ADT": pd.Series(dtype="datetime64[ns]")})
-    if cm is not None and len(cm) and "CMCAT" in cm:
-        rec = cm[cm["CMCAT"] == "GVHD THERAPY"]
-        therapy = pd.DataFrame({"USUBJID": rec["USUBJID"], "ADT": dtc_to_date(rec["CMSTDTC"], impute="first")})
+    therapy = _therapy(cm, "GVHD THERAPY")
     rows = []
     for syndrome in ("AGVHD", "CGVHD"):
         s = a[a["SYNDROME"] == syndrome]

@@ -5,7 +5,7 @@ import pandas as pd
 
 from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
-from cartrial.tables.format import fmt_ci, fmt_mean_sd, fmt_n_of_N_pct, fmt_num, fmt_p
+from cartrial.tables.format import fmt_ci, fmt_mean_sd, fmt_n_of_N_pct, fmt_num, fmt_p, fmt_rate_ci
 
 PARAM_LABELS = {
     "SRI4": "SRI-4", "SRI5": "SRI-5", "SRI6": "SRI-6", "SRI7": "SRI-7", "SRI8": "SRI-8", "BICLA": "BICLA",
@@ -59,11 +59,7 @@ def _visit_key(visit: str) -> float:
 
 
 def _rate_cell(v, lvl, param, visit) -> str:
-    N = v.get((lvl, param, visit, "N"))
-    if not N:
-        return ""
-    return (fmt_n_of_N_pct(v[(lvl, param, visit, "n")], N) + "\n"
-            + fmt_ci(v[(lvl, param, visit, "ci_lower")], v[(lvl, param, visit, "ci_upper")], 1, scale=100))
+    return fmt_rate_ci(v, (lvl, param, visit)) if v.get((lvl, param, visit, "N")) else ""
 
 
 def population_n(populations: pd.DataFrame, flag: str) -> dict[str, float]:

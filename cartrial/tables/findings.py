@@ -13,7 +13,7 @@ from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable
 from cartrial.tables.efficacy import QS_LABELS, QS_PRECISION, display_levels
 from cartrial.tables.format import fmt_mean_sd, fmt_n_of_N_pct, fmt_n_pct, fmt_num, fmt_rate_ci
-from cartrial.tables.safety import _header
+from cartrial.tables.safety import _header, add_shift_rows
 
 LABELS = {
     "TEMP": "Temperature (C)", "SYSBP": "Systolic blood pressure (mmHg)", "DIABP": "Diastolic blood pressure (mmHg)",
@@ -46,13 +46,14 @@ def _visit_label(visit: str) -> str:
     return visit.capitalize() if visit in ("BASELINE", "EARLY TERMINATION") else visit.title()
 
 
-def _arm_table(ctx, ard: pd.DataFrame, flag: str, **kw) -> tuple[DisplayTable, dict, list[str], dict]:
+def _arm_table(ctx, ard: pd.DataFrame, flag: str, keys: tuple[str, ...] | None = None,
+               **kw) -> tuple[DisplayTable, dict, list[str], dict]:
     """A table with one column per arm (and Total) headed with its N of ADSL ``flag``: the table, the ARD's
-    look-up, the arm levels and the Ns."""
+    look-up (by ``keys``, default :func:`cartrial.ard.ard_lookup`'s), the arm levels and the Ns."""
     levels, bign = _levels(ard), ctx.bign(flag)
     t = DisplayTable(ctx.spec.id, ctx.spec.number, ctx.spec.title, "", [_header(lvl, bign.get(lvl)) for lvl in levels],
                      **kw)
-    return t, ard_lookup(ard), levels, bign
+    return t, (ard_lookup(ard, keys) if keys else ard_lookup(ard)), levels, bign
 
 
 def visit_table(ctx) -> DisplayTable:
@@ -172,16 +173,10 @@ def early_vitals(ctx) -> DisplayTable:
 def lab_shift(ctx) -> DisplayTable:
     """Baseline CTCAE grade against the worst post-infusion grade of the ``params`` option, all subjects."""
     ard = ctx.ard("lab_shift")
-    v = ard_lookup(ard)
-    sub = ard[ard["group_level"] == ALL]
     t = DisplayTable(ctx.spec.id, ctx.spec.number, ctx.spec.title, "", [f"Worst grade {g}" for g in range(5)]
                      + ["Total"], stub_header="Baseline grade")
-    for param in _params(sub, ctx.options.get("params")):
-        t.add(LABELS.get(param, param))
-        for base in sorted(set(sub.loc[sub["variable"] == param, "variable_level"])):
-            counts = [v.get((ALL, param, base, f"n_worst{g}"), 0) for g in range(5)]
-            if sum(counts):
-                t.add(base.capitalize(), [fmt_num(c) for c in counts] + [fmt_num(sum(counts))], level=1)
+    add_shift_rows(t, ard_lookup(ard), ard, _params(ard[ard["group_level"] == ALL], ctx.options.get("params")),
+                   LABELS, skip_empty=True)
     t.footnotes = ["CTCAE v5.0 grades of increased values by multiples of the upper limit of normal (ULN): "
                    "ALT and AST grade 1 > ULN-3.0, 2 > 3.0-5.0, 3 > 5.0-20.0, 4 > 20.0 x ULN; bilirubin 1 > ULN-1.5, "
                    "2 > 1.5-3.0, 3 > 3.0-10.0, 4 > 10.0 x ULN; creatinine 1 > ULN-1.5, 2 > 1.5-3.0, 3 > 3.0-6.0, "
@@ -278,8 +273,8 @@ def cm_by_class(ctx) -> DisplayTable:
     from cartrial.tables.safety import _ordered_terms
 
     ard = ctx.ard("cm_by_class")
-    t, _, levels, bign = _arm_table(ctx, ard, "SAFFL", stub_header="Category\n  Preferred name")
-    v = ard_lookup(ard, ("group_level", "group2_level", "variable", "variable_level", "stat_name"))
+    t, v, levels, bign = _arm_table(ctx, ard, "SAFFL", ("group_level", "group2_level", "variable", "variable_level",
+                                                         "stat_name"), stub_header="Category\n  Preferred name")
 
     def cells(variable, term, cat=""):
         return [fmt_n_pct(v.get((lvl, cat, variable, term, "n"), 0), bign.get(lvl, 0)) for lvl in levels]

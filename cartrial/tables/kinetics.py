@@ -6,7 +6,7 @@ import pandas as pd
 from cartrial.ard import ALL, ard_lookup
 from cartrial.tables.display import DisplayTable, ard_builder
 from cartrial.tables.efficacy import display_levels
-from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_num
+from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_num, fmt_rate_ci
 
 ASSAY_LABELS = {"CARTDNA": "CAR transgene by qPCR", "CARTCELL": "CAR+ T cells by flow cytometry"}
 PARAM_LABELS = {"CMAX": "Cmax", "TMAX": "Tmax (days)", "AUCINT": "AUC0-{end}d (lin-up/log-down)",
@@ -72,8 +72,7 @@ def build_persistence_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
         for param in sorted({p for p in ard["variable"] if p.startswith("PERS")}, key=lambda p: int(p[4:-1])):
             g = lambda lvl, s: v.get((lvl, param, assay, s))  # noqa: E731
             t.add(f"Quantifiable at Month {param[4:-1]}, n/N (%)",
-                  [fmt_n_of_N_pct(g(lvl, "n") or 0, g(lvl, "N") or 0) + "\n" + fmt_ci(g(lvl, "ci_lower"),
-                   g(lvl, "ci_upper"), 1, scale=100) if g(lvl, "N") else "" for lvl in levels], level=1)
+                  [fmt_rate_ci(v, (lvl, param, assay)) if g(lvl, "N") else "" for lvl in levels], level=1)
     t.footnotes = ["Persistence: the sample nearest the nominal month (within 30 days) is above the LLOQ; N: subjects "
                    "with such a sample.", "95% CI: exact Clopper-Pearson."]
     return t

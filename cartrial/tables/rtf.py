@@ -93,26 +93,29 @@ def _first_cell(row) -> str:
     return indent + (f"{{\\b {text}}}" if row.kind == "group" else text)
 
 
-def _document(table: DisplayTable, orientation: str, size: float, header: dict, widths: list[float] | None = None):
-    """One rtflite document: ``table`` (or a column panel of it) on pages of ``orientation`` at ``size`` pt.
+def _layout(table: DisplayTable, orientation: str, size: float) -> tuple[float, list[float]]:
+    """The type size and column widths of ``table`` on pages of ``orientation``: a listing's own size and widths
+    measured from its words, a table's at ``size`` as the report sets them."""
+    from cartrial.report.layout import STUB_MIN, column_widths
+
+    if table.kind == "listing":
+        size = listing_size(table, WIDTH[orientation])
+        return size, listing_widths(table, size, WIDTH[orientation])
+    data = column_widths(table, size)
+    return size, [max(STUB_MIN, WIDTH[orientation] - sum(data))] + data
+
+
+def _document(table: DisplayTable, orientation: str, size: float, header: dict, widths: list[float]):
+    """One rtflite document: ``table`` (or a column panel of it, or a block of its rows) on pages of
+    ``orientation`` at ``size`` pt with the column ``widths`` (:func:`_layout`).
 
     The word processor breaks the pages: the titles and the column header rows are in the running page header
     (:func:`_repeat_headers`) and a row is never split (``\\trkeep``)."""
     import polars as pl
     import rtflite as rtf
 
-    from cartrial.report.layout import STUB_MIN, column_widths
-
     ncol = len(table.columns) + 1
     listing = table.kind == "listing"
-    if widths is not None:
-        pass
-    elif listing:
-        size = listing_size(table, WIDTH[orientation])
-        widths = listing_widths(table, size, WIDTH[orientation])
-    else:
-        data = column_widths(table, size)
-        widths = [max(STUB_MIN, WIDTH[orientation] - sum(data))] + data
     # a row's indent and a group's bold type are written into its first cell (rtflite sets the cell's paragraph
     # first; a later \li overrides it), so every body attribute is one value per column: rtflite re-validates a
     # per-row attribute for every cell, which costs rows x cells x rows
@@ -153,7 +156,7 @@ def _document(table: DisplayTable, orientation: str, size: float, header: dict, 
         rtf_source=rtf.RTFSource(text=[_escape(f"Source: {table.source}")], **small),
         rtf_page_footer=rtf.RTFPageFooter(text=[_escape(f"Output {table.id.split('-panel')[0]}.rtf")], **small),
     )
-    return doc, len(column_headers), size, widths
+    return doc, len(column_headers)
 
 
 #: rows encoded per rtflite document: rtflite's encoding time grows with the square of a body's rows, so a long
@@ -168,16 +171,18 @@ def _encode(table: DisplayTable, orientation: str, size: float, header: dict) ->
     each block is encoded with one neighbouring row on either side, which is dropped, so every row is written
     exactly as in one document (the first and last rows of a body carry its top and bottom rules). The text
     before the first body row comes from the first block, the text after the last from the last."""
-    doc, nheader, size, widths = _document(table, orientation, size, header)
+    size, widths = _layout(table, orientation, size)
     n = len(table.rows)
     if n <= BLOCK_ROWS:
+        doc, nheader = _document(table, orientation, size, header, widths)
         return doc.rtf_encode(), nheader
     rows, prefix, suffix = [], "", ""
     for start in range(0, n, BLOCK_ROWS):
         end = min(n, start + BLOCK_ROWS)
         lo, hi = max(0, start - 1), min(n, end + 1)
         part = dataclasses.replace(table, rows=table.rows[lo:hi])
-        text = _document(part, orientation, size, header, widths)[0].rtf_encode()
+        doc, nheader = _document(part, orientation, size, header, widths)
+        text = doc.rtf_encode()
         marks = [m.start() for m in re.finditer(r"\\trowd", text)]
         first, last = nheader, nheader + (hi - lo)  # the body's rows among the table rows of this block
         bounds = marks + [len(text)]

@@ -161,16 +161,24 @@ def build_lab_shift_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:
                      "cytopenias", "Safety set (subjects with the test)",
                      [f"Worst grade {g}" for g in range(5)] + ["Total"], source=source,
                      stub_header="Baseline grade")
-    sub = ard[ard["group_level"] == ALL]
-    for param in [p for p in labels if p in set(sub["variable"])]:
-        t.add(labels[param])
-        for base in sorted(set(sub.loc[sub["variable"] == param, "variable_level"])):
-            counts = [v.get((ALL, param, base, f"n_worst{g}"), 0) for g in range(5)]
-            t.add(base.capitalize(), [fmt_num(c) for c in counts] + [fmt_num(sum(counts))], level=1)
+    add_shift_rows(t, v, ard, [p for p in labels if p in set(ard["variable"])], labels)
     t.footnotes = ["CTCAE v5.0 grades of decreased counts; grade 0 = at or above the lower limit of normal.",
                    "Baseline: last value before lymphodepletion. Worst grade: lowest count from Day 2 to the data cut.",
                    "Haemoglobin has no laboratory grade 4 in CTCAE v5.0."]
     return t
+
+
+def add_shift_rows(t: DisplayTable, v, ard: pd.DataFrame, params: list[str], labels: dict[str, str], *,
+                   skip_empty: bool = False) -> None:
+    """Per parameter a heading, then one row per baseline grade of all subjects (``v``: the ARD's look-up):
+    subjects by worst grade 0-4 and in total; ``skip_empty`` leaves out a baseline grade without subjects."""
+    sub = ard[ard["group_level"] == ALL]
+    for param in params:
+        t.add(labels.get(param, param))
+        for base in sorted(set(sub.loc[sub["variable"] == param, "variable_level"])):
+            counts = [v.get((ALL, param, base, f"n_worst{g}"), 0) for g in range(5)]
+            if sum(counts) or not skip_empty:
+                t.add(base.capitalize(), [fmt_num(c) for c in counts] + [fmt_num(sum(counts))], level=1)
 
 
 def build_icaht_table(ard: pd.DataFrame, *, source: str) -> DisplayTable:

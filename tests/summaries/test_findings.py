@@ -164,7 +164,7 @@ def test_gvhd_worst_stage_grade_and_severity(adsl):
         ae("S3", "B", "AGVHD", 30),
         ae("S2", "A", "CGVHD", 150, CGVHSEV="MODERATE"), ae("S2", "A", "CGVHD", 250, CGVHSEV="MILD"),
     ])
-    cm = pd.DataFrame({"USUBJID": ["S1", "S3"], "CMCAT": ["GVHD THERAPY"] * 2,
+    cm = pd.DataFrame({"USUBJID": ["S1", "S3"], "CMTRT": ["HYDROCORTISONE"] * 2, "CMCAT": ["GVHD THERAPY"] * 2,
                        "CMSTDTC": ["2024-01-25", "2023-12-01"]})  # S3 treated before its onset: not counted
     v = ard_lookup(summarize_gvhd(adae, adsl, cm, levels=LEVELS))
     assert v[(ALL, "AGVHD", "", "n")] == 2 and v[(ALL, "AGVHD", "", "N")] == 4

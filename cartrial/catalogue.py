@@ -99,9 +99,12 @@ class Catalogue:
                 return out
         raise KeyError(f"no output {output_id!r} in the catalogue")
 
-    def by_rule(self, rule: str) -> list[Output]:
-        """The outputs a rule builds (dropped ones too: the rule's files do not depend on a study)."""
-        return [o for o in self.outputs if o.rule == rule]
+    def by_rule(self, rule: str | None, analysis_type: str | None = None) -> list[Output]:
+        """The outputs of a rule (of every rule: None); with ``analysis_type``, those an analysis of that
+        type builds: the ones its report may show (``interim`` or ``final``; dropped ones too, so that the
+        files do not depend on a study's ``drop``)."""
+        return [o for o in self.outputs if (rule is None or o.rule == rule) and (
+            analysis_type is None or (o.interim if analysis_type == "interim" else o.final))]
 
     def modules(self, rule: str) -> list[str]:
         """The builder modules a rule's outputs use (their code is part of the rule's code hash)."""
@@ -110,15 +113,18 @@ class Catalogue:
     def rules(self) -> list[str]:
         return list(dict.fromkeys(o.rule for o in self.outputs))
 
-    def files(self, rule: str | None = None, kinds: tuple[str, ...] = KINDS) -> list[str]:
-        return [f for o in self.outputs if (rule is None or o.rule == rule) and o.kind in kinds for f in o.files()]
+    def files(self, rule: str | None = None, kinds: tuple[str, ...] = KINDS, analysis_type: str | None = None
+              ) -> list[str]:
+        """The files of the outputs (of one rule; of the outputs an analysis of ``analysis_type`` builds)."""
+        return [f for o in self.by_rule(rule, analysis_type) if o.kind in kinds for f in o.files()]
 
     def ards(self) -> list[str]:
         return list(self.ard_rules)
 
-    def inputs(self, rule: str) -> tuple[list[str], list[str]]:
-        """The ARDs and ADaM datasets a rule's outputs read (ARDs with the populations ARD)."""
-        outs = self.by_rule(rule)
+    def inputs(self, rule: str, analysis_type: str | None = None) -> tuple[list[str], list[str]]:
+        """The ARDs and ADaM datasets a rule's outputs (for an analysis type) read (ARDs with the populations
+        ARD)."""
+        outs = self.by_rule(rule, analysis_type)
         ards = list(dict.fromkeys(["populations", *(a for o in outs for a in o.ards)]))
         adam = list(dict.fromkeys(d for o in outs for d in o.adam))
         return ards, adam

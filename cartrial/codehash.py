@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from functools import lru_cache
+import json
+import os
+import tempfile
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -27,26 +29,66 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=None)
 def _imports(path: Path) -> tuple[Path, ...]:
     """The cartrial module files ``path`` imports anywhere in its body (also inside functions), with the
-    ``__init__.py`` of every package on the way."""
-    tree = ast.parse(path.read_bytes(), filename=str(path))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)  # a module imported by name
+    ``__init__.py`` of every package on the way; remembered by the file's content (:func:`_import_names`)."""
     files = set()
-    for name in names:
+    for name in _import_names(path.read_bytes()):
         parts = name.split(".")
         for k in range(1, len(parts) + 1):  # cartrial, cartrial.adam, cartrial.adam.adsl: each runs on import
             found = _module_file(".".join(parts[:k]))
             if found is not None:
                 files.add(found)
     return tuple(sorted(files))
+
+
+#: the import names of a source text, by its SHA-256, kept between runs: parsing every module is most of the
+#: time of hashing the code, and a workflow start hashes it each time (a no-op rerun included)
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cartrial" / "import-names.json"
+_names: dict[str, list[str]] | None = None
+_unsaved = False
+_used: set[str] = set()
+KEEP = 2000  # entries the cache holds at most (beyond, only those this process used are kept)
+
+
+def _import_names(source: bytes) -> list[str]:
+    global _names, _unsaved
+    if _names is None:
+        try:
+            _names = json.loads(CACHE.read_text())
+        except (OSError, ValueError):
+            _names = {}
+    key = hashlib.sha256(source).hexdigest()
+    _used.add(key)
+    if key not in _names:
+        tree = ast.parse(source)
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)  # a module imported by name
+        _names[key] = sorted(n for n in names if n.split(".")[0] == "cartrial")
+        _unsaved = True
+    return _names[key]
+
+
+def _save() -> None:
+    """Write the cache if it grew (atomically: jobs that parse the workflow at the same time may race; each
+    write is whole). A cache that cannot be written only costs time."""
+    global _unsaved
+    if not _unsaved:
+        return
+    _unsaved = False
+    kept = _names if len(_names) <= KEEP else {k: v for k, v in _names.items() if k in _used}
+    try:
+        CACHE.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=CACHE.parent, delete=False, suffix=".tmp") as handle:
+            json.dump(kept, handle)
+        os.replace(handle.name, CACHE)
+    except OSError:
+        pass
 
 
 def module_closure(*scripts: str | Path) -> list[Path]:
@@ -59,6 +101,7 @@ def module_closure(*scripts: str | Path) -> list[Path]:
             continue
         seen.add(path)
         todo.extend(p for p in _imports(path) if p not in seen)
+    _save()
     return sorted(seen)
 
 

@@ -89,8 +89,9 @@ def finish_table(table, spec: Output, ctx: OutputContext):
 
 
 def run_rule(smk, rule: str) -> list[Output]:
-    """Build every catalogue output of ``rule`` (a Snakemake job's ``snakemake`` object) with its builder; write
-    tables as JSON, CSV and RTF and figures as PNG and SVG into the job's output folders."""
+    """Build the catalogue outputs of ``rule`` the job's analysis type holds (``smk``: a Snakemake job's
+    ``snakemake`` object) with their builders; write tables as JSON, CSV and RTF and figures as PNG and SVG
+    into the job's output folders."""
     import importlib
 
     par = smk.params
@@ -101,7 +102,7 @@ def run_rule(smk, rule: str) -> list[Output]:
     root = Path(smk.output[0]).parents[1]
     cache: dict = {}
     built = []
-    for spec in catalogue.by_rule(rule):
+    for spec in catalogue.by_rule(rule, analysis["type"]):
         builder = getattr(importlib.import_module(spec.module), spec.function, None)
         if builder is None:
             raise AttributeError(f"catalogue output {spec.id}: no builder {spec.function!r} in {spec.module}")

@@ -3,5 +3,5 @@ built by its builder (cartrial/tables/<layer>.py or cartrial/figures/<layer>.py)
 from cartrial.io import job_log
 from cartrial.produce import run_rule
 
-with job_log(snakemake.log[0], snakemake.rule):  # noqa: F821
-    run_rule(snakemake, snakemake.rule)  # noqa: F821
+with job_log(snakemake.log[0], snakemake.params.catalogue_rule):  # noqa: F821
+    run_rule(snakemake, snakemake.params.catalogue_rule)  # noqa: F821

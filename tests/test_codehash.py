@@ -42,3 +42,25 @@ def test_hash_follows_the_code(tmp_path):
     script.write_text("from cartrial.io import job_log  # changed\n")
     assert code_hash(script) != before
     assert code_hash(SCRIPTS / "read_domain.py") == code_hash(SCRIPTS / "read_domain.py")
+
+
+def test_the_import_cache_follows_the_source(tmp_path, monkeypatch):
+    """The import names are kept between runs by the text's digest: a changed import is seen at once, a
+    cache file that is damaged or cannot be written changes nothing but the time."""
+    import cartrial.codehash as codehash
+
+    monkeypatch.setattr(codehash, "CACHE", tmp_path / "cache" / "names.json")
+    monkeypatch.setattr(codehash, "_names", None)
+    script = tmp_path / "job.py"
+    script.write_text("from cartrial.io import job_log\n")
+    first = {p.name for p in codehash.module_closure(script)}
+    assert "io.py" in first and "catalogue.py" not in first and codehash.CACHE.is_file()
+    monkeypatch.setattr(codehash, "_names", None)  # a new run: names from the cache file
+    script.write_text("from cartrial.io import job_log\nfrom cartrial.catalogue import load_catalogue\n")
+    assert "catalogue.py" in {p.name for p in codehash.module_closure(script)}
+    codehash.CACHE.write_text("{not json")
+    monkeypatch.setattr(codehash, "_names", None)
+    assert "catalogue.py" in {p.name for p in codehash.module_closure(script)}
+    monkeypatch.setattr(codehash, "CACHE", tmp_path / "job.py" / "cannot" / "names.json")  # under a file
+    monkeypatch.setattr(codehash, "_names", None)
+    assert {p.name for p in codehash.module_closure(script)} >= {"io.py", "catalogue.py"}

@@ -27,28 +27,43 @@ KEYS = {"ADSL": ["USUBJID"], "ADAE": ["USUBJID", "AESEQ"], "ADCM": ["USUBJID", "
         "ADVS": ["USUBJID", "PARAMCD", "ADT", "SRCSEQ"], "ADCP": ["USUBJID", "PARAMCD", "ADT", "SRCSEQ"]}
 
 
-def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, list]:
+CHUNK_ROWS = 100_000  # rows encoded at a time (bounded memory)
+
+
+def _encoded(col: pd.Series, encode) -> list[str]:
+    """The JSON text of each value of ``col`` (``null`` when missing), ``encode`` applied once per distinct
+    value: a column of a million records holds a few thousand distinct values."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    text = np.array([encode(v) for v in uniques] + ["null"], dtype=object)
+    return text[np.where(codes < 0, len(uniques), codes)].tolist()
+
+
+def _finite(col: pd.Series) -> pd.Series:
+    arr = col.to_numpy(dtype="float64", na_value=np.nan)
+    return pd.Series(np.where(np.isfinite(arr), arr, np.nan))
+
+
+def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, callable]:
+    """The variable's metadata and the function that gives the JSON text of each value of a slice of the
+    column (as :func:`json.dumps` writes them)."""
     meta = {"itemOID": f"IT.{dataset}.{name}", "name": name, "label": LABELS.get(name, name)}
     if pd.api.types.is_datetime64_any_dtype(col):
         has_time = bool(((col.dropna() - col.dropna().dt.normalize()) != pd.Timedelta(0)).any())
         fmt = "%Y-%m-%dT%H:%M:%S" if has_time else "%Y-%m-%d"
         meta["dataType"] = "datetime" if has_time else "date"
-        values = [None if pd.isna(v) else v.strftime(fmt) for v in col]
-    elif pd.api.types.is_bool_dtype(col):
+        return meta, lambda part: _encoded(part, lambda v: f'"{v.strftime(fmt)}"')
+    if pd.api.types.is_bool_dtype(col):
         meta["dataType"] = "boolean"
-        values = [None if pd.isna(v) else bool(v) for v in col]
-    elif pd.api.types.is_integer_dtype(col):
+        return meta, lambda part: _encoded(part.astype(object), lambda v: "true" if v else "false")
+    if pd.api.types.is_integer_dtype(col):
         meta["dataType"] = "integer"
-        values = [None if pd.isna(v) else int(v) for v in col]
-    elif pd.api.types.is_numeric_dtype(col):
+        return meta, lambda part: _encoded(part, lambda v: str(int(v)))
+    if pd.api.types.is_numeric_dtype(col):
         meta["dataType"] = "double"
-        arr = col.to_numpy(dtype="float64")
-        values = [None if not np.isfinite(v) else float(v) for v in arr]
-    else:
-        meta["dataType"] = "string"
-        values = [None if pd.isna(v) else str(v) for v in col.astype(object)]
-        meta["length"] = text_length(col)
-    return meta, values
+        return meta, lambda part: _encoded(_finite(part), lambda v: json.dumps(float(v)))
+    meta["dataType"] = "string"
+    meta["length"] = text_length(col)
+    return meta, lambda part: _encoded(part.astype(object), lambda v: json.dumps(str(v), ensure_ascii=False))
 
 
 def _version() -> str:
@@ -60,17 +75,17 @@ def _version() -> str:
         return "unknown"
 
 
-def to_dataset_json(frame: pd.DataFrame, *, name: str, study: str, created: dt.datetime) -> dict:
-    """The Dataset-JSON v1.1 document of one dataset."""
+def _document(frame: pd.DataFrame, *, name: str, study: str, created: dt.datetime) -> tuple[dict, list]:
+    """The Dataset-JSON v1.1 document of one dataset without its rows, and each column's value encoder."""
     dataset = name.upper()
-    columns, data = [], []
+    columns, encoders = [], []
     keys = KEYS.get(dataset, [])
     for col in frame.columns:
-        meta, values = _column(str(col), frame[col], dataset)
+        meta, encode = _column(str(col), frame[col], dataset)
         if col in keys:
             meta["keySequence"] = keys.index(col) + 1
         columns.append(meta)
-        data.append(values)
+        encoders.append(encode)
     stamp = created.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     return {
         "datasetJSONCreationDateTime": stamp,
@@ -86,17 +101,22 @@ def to_dataset_json(frame: pd.DataFrame, *, name: str, study: str, created: dt.d
         "name": dataset,
         "label": DATASET_LABELS.get(dataset, dataset),
         "columns": columns,
-        "rows": [list(r) for r in zip(*data)] if data else [],
-    }
+    }, encoders
 
 
 def write_dataset_json(frame: pd.DataFrame, path: str | Path, *, study: str, created: dt.datetime) -> None:
-    """Write one dataset as Dataset-JSON (UTF-8, one row per line, deterministic bytes)."""
-    doc = to_dataset_json(frame, name=Path(path).stem, study=study, created=created)
-    rows = doc.pop("rows")
-    head = json.dumps(doc, ensure_ascii=False)[:-1]
-    body = ",\n".join(json.dumps(r, ensure_ascii=False, allow_nan=False) for r in rows)
-    Path(path).write_text(f'{head}, "rows": [\n{body}\n]}}\n', encoding="utf-8")
+    """Write one dataset as Dataset-JSON (UTF-8, one row per line, deterministic bytes: each row as
+    ``json.dumps`` writes a list), :data:`CHUNK_ROWS` rows at a time."""
+    doc, encoders = _document(frame, name=Path(path).stem, study=study, created=created)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(doc, ensure_ascii=False)[:-1] + ', "rows": [\n')
+        for first in range(0, len(frame) if encoders else 0, CHUNK_ROWS):
+            part = frame.iloc[first:first + CHUNK_ROWS]
+            values = [encode(part.iloc[:, i]) for i, encode in enumerate(encoders)]
+            if first:
+                handle.write(",\n")
+            handle.write(",\n".join("[" + ", ".join(row) + "]" for row in zip(*values)))
+        handle.write("\n]}\n")
 
 
 def read_dataset_json(path: str | Path) -> pd.DataFrame:

@@ -6,16 +6,20 @@ run stops (``lazy`` validation), so a user fixes them in one pass.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from cartrial.dates import classify_dtc
 from cartrial.distinct import per_distinct
 from cartrial.sdtm.contract import (
-    BILAG_DOMAINS, CHAR, DATE, DOMAINS, NUM, SLEDAI_CATEGORIES, SLEDAI_ITEMS, Column, DomainSpec,
+    BILAG_DOMAINS, DATE, DOMAINS, NUM, SLEDAI_CATEGORIES, SLEDAI_ITEMS, Column, DomainSpec,
 )
 from cartrial.sdtm.errors import Finding, InputDataError, sheet_row
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 
 def to_number(values: pd.Series) -> pd.Series:
@@ -26,6 +30,8 @@ def to_number(values: pd.Series) -> pd.Series:
 
 
 def _numeric_check(col: Column) -> list[pa.Check]:
+    import pandera.pandas as pa
+
     checks = [pa.Check(lambda s: to_number(s).notna() | s.isna(), name="is a number"),
               pa.Check(lambda s: ~to_number(s).isin([np.inf, -np.inf]), name="is a finite number (not inf)")]
     if col.min is not None:
@@ -36,6 +42,8 @@ def _numeric_check(col: Column) -> list[pa.Check]:
 
 
 def _date_check() -> pa.Check:
+    import pandera.pandas as pa
+
     def ok(s: pd.Series) -> pd.Series:
         status = classify_dtc(s)["status"]
         return status.isin(["full", "partial", "missing"])
@@ -44,6 +52,8 @@ def _date_check() -> pa.Check:
 
 def build_schema(spec: DomainSpec) -> pa.DataFrameSchema:
     """The pandera schema of a domain (text frame as produced by the readers)."""
+    import pandera.pandas as pa  # imported where used: the workflow's parse imports this module
+
     columns = {}
     for col in spec.columns:
         checks: list[pa.Check] = []
@@ -152,6 +162,8 @@ def validate_domain(frame: pd.DataFrame, domain: str, *, file: str) -> pd.DataFr
     Raises ``InputDataError`` listing every finding. On success numeric
     columns are float64 and all other columns text (dates stay ISO strings).
     """
+    import pandera.pandas as pa
+
     spec = DOMAINS[domain]
     schema = build_schema(spec)
     findings: list[Finding] = []

@@ -6,6 +6,7 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 import pandas as pd
+import pytest
 
 from cartrial.adam.datasetjson import read_dataset_json, write_dataset_json
 
@@ -39,3 +40,21 @@ def test_same_input_same_bytes(tmp_path):
         write_dataset_json(frame, tmp_path / run / "adrs.json", study="X", created=WHEN)
     assert (tmp_path / "a" / "adrs.json").read_bytes() == (tmp_path / "b" / "adrs.json").read_bytes()
     assert json.loads((tmp_path / "a" / "adrs.json").read_text())["rows"] == [["S-1", 0.30000000000000004]]
+
+
+@pytest.mark.parametrize("rows", [0, 1, 5, 23])
+def test_rows_written_in_chunks_are_the_rows_of_the_frame(tmp_path, rows, monkeypatch):
+    import cartrial.adam.datasetjson as datasetjson
+
+    monkeypatch.setattr(datasetjson, "CHUNK_ROWS", 5)  # chunk boundaries at 5, 10, 15, 20
+    frame = pd.DataFrame({"USUBJID": [f"S-{i % 4}" for i in range(rows)],
+                          "AVAL": [i / 3 if i % 6 else np.nan for i in range(rows)],
+                          "AVALC": ['say "hi"\n' if i % 2 else None for i in range(rows)],
+                          "ADT": pd.to_datetime(["2024-06-06"] * rows)})
+    path = tmp_path / "adlb.json"
+    write_dataset_json(frame, path, study="S", created=WHEN)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    expected = [[f"S-{i % 4}", i / 3 if i % 6 else None, 'say "hi"\n' if i % 2 else None, "2024-06-06"]
+                for i in range(rows)]
+    assert doc["records"] == rows and doc["rows"] == expected
+    assert path.read_text(encoding="utf-8").count("\n") == max(rows, 1) + 2  # one row per line (none: one blank)

@@ -29,15 +29,21 @@ def test_names_and_labels():
 def test_files_written_in_parallel_equal_those_written_one_by_one(tmp_path):
     import datetime as dt
 
-    from cartrial.adam.xpt import write_xpt_files
+    from cartrial.adam.export import export_datasets
 
     frames = {"adsl": pd.DataFrame({"USUBJID": ["S-1", "S-2", None], "AGE": [30.0, None, 41.0]}),
               "adae": pd.DataFrame({"USUBJID": ["S-1"] * 50, "AEDECOD": ["Pyrexia", "Headache"] * 25})}
-    pairs = {}
+    jobs, described = {}, {}
     for name, frame in frames.items():
         frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
     for workers in (1, 2):
-        pairs[workers] = [(str(tmp_path / f"{n}.parquet"), str(tmp_path / f"{n}_{workers}.xpt")) for n in frames]
-        write_xpt_files(pairs[workers], timestamp=dt.datetime(2025, 1, 1), workers=workers)
+        (tmp_path / str(workers)).mkdir()
+        jobs[workers] = [(str(tmp_path / f"{n}.parquet"), str(tmp_path / str(workers) / f"{n}.xpt"),
+                          str(tmp_path / str(workers) / f"{n}.json")) for n in frames]
+        described[workers] = export_datasets(jobs[workers], study="S", timestamp=dt.datetime(2025, 1, 1),
+                                             workers=workers)
+    assert list(described[2]) == ["adsl", "adae"]  # the order asked for, not the order written
+    assert described[1] == described[2]
     for name in frames:
-        assert (tmp_path / f"{name}_1.xpt").read_bytes() == (tmp_path / f"{name}_2.xpt").read_bytes()
+        for ext in ("xpt", "json"):
+            assert (tmp_path / "1" / f"{name}.{ext}").read_bytes() == (tmp_path / "2" / f"{name}.{ext}").read_bytes()

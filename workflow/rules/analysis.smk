@@ -31,31 +31,40 @@ rule ards:
         "../../scripts/ards.py"
 
 
-# The table and figure rules, one per rule named in the catalogue of outputs (cartrial/catalogue.yaml): their
-# inputs are the ARDs and ADaM datasets the rule's outputs declare, their outputs the files of those outputs.
-for _rule in CATALOGUE.rules():
+# The table and figure rules, from the catalogue of outputs (cartrial/catalogue.yaml): for each rule named there,
+# one Snakemake rule for the final analyses and one for the interim analyses (catalogue_variants), whose outputs
+# are the files of the outputs that type of report may show and whose inputs are the ARDs and ADaM datasets
+# those outputs declare.
+import re as _re
 
-    rule:
-        name:
-            _rule
-        input:
-            unpack(catalogue_inputs(_rule)),
-        output:
-            catalogue_files(_rule),
-        params:
-            code=code_hash("catalogue_rule", builders=_rule),
-            settings=study_config,
-            shared=shared_config,
-            analysis=lambda wc: wc.analysis,
-        conda:
-            "../envs/cartrial.yaml"
-        threads: 1
-        resources:
-            mem_mb=job_memory_mb,
-            runtime=job_runtime_min,
-        benchmark:
-            f"logs/{{study}}/{{analysis}}/benchmark/{_rule}.tsv"
-        log:
-            f"logs/{{study}}/{{analysis}}/{_rule}.log",
-        script:
-            "../../scripts/catalogue_rule.py"
+for _rule in CATALOGUE.rules():
+    for _name, _type, _files, _studies, _analyses in catalogue_variants(_rule):
+
+        rule:
+            name:
+                _name
+            input:
+                unpack(catalogue_inputs(_rule)),
+            output:
+                [f"results/{{study}}/{{analysis}}/{f}" for f in _files],
+            wildcard_constraints:
+                study="|".join(_re.escape(s) for s in _studies),
+                analysis="|".join(_re.escape(a) for a in _analyses),
+            params:
+                code=code_hash("catalogue_rule", builders=_rule),
+                catalogue_rule=_rule,
+                settings=study_config,
+                shared=shared_config,
+                analysis=lambda wc: wc.analysis,
+            conda:
+                "../envs/cartrial.yaml"
+            threads: 1
+            resources:
+                mem_mb=job_memory_mb,
+                runtime=job_runtime_min,
+            benchmark:
+                f"logs/{{study}}/{{analysis}}/benchmark/{_rule}.tsv"
+            log:
+                f"logs/{{study}}/{{analysis}}/{_rule}.log",
+            script:
+                "../../scripts/catalogue_rule.py"

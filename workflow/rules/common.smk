@@ -108,20 +108,63 @@ def analysis_value(key):
     return lambda wildcards: STUDIES[wildcards.study]["analyses"][wildcards.analysis][key]
 
 
+STUDY_CATALOGUES = {study: CATALOGUE.with_overrides(settings.get("outputs")) for study, settings in STUDIES.items()}
+
+
+def analysis_type(wildcards):
+    return STUDIES[wildcards.study]["analyses"][wildcards.analysis]["type"]
+
+
+def catalogue_variants(rule_name):
+    """The Snakemake rules that build one catalogue rule (tables, figures), one per set of outputs. An analysis
+    builds the outputs its type of report may show (an interim analysis not the final-only ones). Each is
+    (name, analysis type, files, studies, analyses): the rule ``rule_name`` for the final analyses and
+    ``<rule_name>_interim`` for the interim ones, constrained to those studies and analyses; a study whose
+    configuration changes which outputs an analysis type holds gets rules of its own."""
+    import re
+
+    groups = {}
+    for study, settings in STUDIES.items():
+        for analysis, spec in settings["analyses"].items():
+            files = tuple(STUDY_CATALOGUES[study].files(rule_name, analysis_type=spec["type"]))
+            if files:
+                groups.setdefault((spec["type"], files), []).append((study, analysis))
+    blocks = []
+    for (kind, files), pairs in groups.items():
+        studies, analyses = sorted({s for s, _ in pairs}), sorted({a for _, a in pairs})
+        if len(studies) * len(analyses) == len(pairs):  # every study with every analysis: one rule
+            blocks.append((kind, files, studies, analyses))
+        else:
+            blocks += [(kind, files, [s], sorted(a for t, a in pairs if t == s)) for s in studies]
+    variants = []
+    for kind, files, studies, analyses in blocks:
+        name = rule_name if kind == "final" else f"{rule_name}_interim"
+        if sum(1 for block in blocks if block[0] == kind) > 1:
+            name += "_" + "_".join(re.sub(r"\W", "_", s) for s in studies)
+        variants.append((name, kind, files, studies, analyses))
+    return variants
+
+
 def catalogue_inputs(rule_name):
-    """Input function of a table or figure rule: the ARDs and ADaM datasets its catalogue outputs read."""
-    ards, adam = CATALOGUE.inputs(rule_name)
+    """Input function of a table or figure rule: the ARDs and ADaM datasets its outputs for the analysis
+    read."""
 
     def inputs(wildcards):
+        ards, adam = STUDY_CATALOGUES[wildcards.study].inputs(rule_name, analysis_type(wildcards))
         base = f"results/{wildcards.study}/{wildcards.analysis}"
         return {**{a: f"{base}/ard/{a}.csv" for a in ards}, **{d: f"{base}/adam/{d}.parquet" for d in adam}}
 
     return inputs
 
 
-def catalogue_files(rule_name=None, kinds=("table", "listing", "figure")):
-    """The files of a rule's catalogue outputs (of every rule when ``rule_name`` is None)."""
-    return [f"results/{{study}}/{{analysis}}/{f}" for f in CATALOGUE.files(rule_name, kinds)]
+def catalogue_files(kinds=("table", "listing", "figure")):
+    """Input function: the files of the catalogue outputs the analysis builds."""
+
+    def files(wildcards):
+        built = STUDY_CATALOGUES[wildcards.study].files(None, kinds, analysis_type(wildcards))
+        return [f"results/{wildcards.study}/{wildcards.analysis}/{f}" for f in built]
+
+    return files
 
 
 def shared_config(wildcards):

@@ -1,0 +1,39 @@
+"""The submission files of an analysis's ADaM datasets: each dataset is read once and written as XPT v5 and
+Dataset-JSON v1.1, and described for Define-XML, in a pool of forked processes, largest dataset first."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from cartrial.adam.datasetjson import write_dataset_json
+from cartrial.adam.define import describe_dataset
+from cartrial.adam.xpt import write_xpt
+
+
+def _export_one(source: str, xpt: str, json: str | None, study: str, timestamp: dt.datetime | None) -> dict:
+    frame = pd.read_parquet(source)
+    write_xpt(frame, xpt, table_name=Path(source).stem, timestamp=timestamp)
+    if json is not None:
+        write_dataset_json(frame, json, study=study, created=timestamp)
+    return describe_dataset(frame)
+
+
+def export_datasets(jobs: list[tuple[str, str, str | None]], *, study: str, timestamp: dt.datetime | None,
+                    workers: int = 1) -> dict[str, dict]:
+    """Write each (Parquet source, XPT target, Dataset-JSON target or None) and return the Define-XML
+    description of each dataset (by name, in the order of ``jobs``). With ``workers`` > 1 the datasets are
+    spread over that many forked processes, largest first (the writers hold the interpreter: threads would
+    not help); each file is written by one process, so the bytes do not depend on ``workers``."""
+    order = sorted(jobs, key=lambda job: -Path(job[0]).stat().st_size)
+    if workers <= 1 or len(jobs) <= 1:
+        described = {job[0]: _export_one(*job, study, timestamp) for job in order}
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {job[0]: pool.submit(_export_one, *job, study, timestamp) for job in order}
+            described = {source: future.result() for source, future in futures.items()}  # re-raises a failure
+    return {Path(source).stem: described[source] for source, _, _ in jobs}

@@ -26,7 +26,7 @@ import pandas as pd
 
 from cartrial.dates import MONTH_DAYS
 
-from cartrial.sdtm.contract import BILAG_DOMAINS, DOMAINS, SLEDAI_ITEMS
+from cartrial.sdtm.contract import DOMAINS, SLEDAI_ITEMS
 
 SLEDAI_WEIGHTS = dict(zip(SLEDAI_ITEMS, [8] * 8 + [4] * 6 + [2] * 7 + [1] * 3))
 SEROLOGY = ("LOWCOMPL", "DNABIND")

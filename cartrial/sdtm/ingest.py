@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.sdtm.checks import ROW, DataChecks, check_dm, check_findings, normalise_numbers, record_rows
-from cartrial.sdtm.contract import DOMAINS, REQUIRED_DOMAINS, group_domain_files
+from cartrial.sdtm.contract import REQUIRED_DOMAINS, group_domain_files
 from cartrial.sdtm.datacut import cut_domain, enrolled_subjects, in_cut
 from cartrial.sdtm.errors import Finding, InputDataError, errors_in, findings_frame, raise_errors, sheet_row
 from cartrial.sdtm.readers import find_domain_files, read_domain, unread_files

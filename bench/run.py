@@ -304,7 +304,7 @@ def targets(table: pd.DataFrame, per_rule: pd.DataFrame) -> pd.DataFrame:
     rerun = table[(table["case"] == "demo") & (table["run"] == "footnote")]
     if len(rerun):
         ran = {k: v for k, v in rerun["rules"].iloc[0].items() if k != "all"}
-        other = sorted(set(ran) - {"tables", "report"})
+        other = sorted(r for r in ran if r != "report" and not r.startswith("tables"))  # tables, tables_interim
         rows.append({"target": "a table footnote reruns only the tables and the reports",
                      "measured": ", ".join(f"{k} x{v}" for k, v in sorted(ran.items())) +
                      f" ({float(rerun['wall_s'].iloc[0]):.1f} s)", "status": "NOT MET" if other else "met"})

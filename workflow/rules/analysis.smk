@@ -35,10 +35,8 @@ rule ards:
 # one Snakemake rule for the final analyses and one for the interim analyses (catalogue_variants), whose outputs
 # are the files of the outputs that type of report may show and whose inputs are the ARDs and ADaM datasets
 # those outputs declare.
-import re as _re
-
 for _rule in CATALOGUE.rules():
-    for _name, _type, _files, _studies, _analyses in catalogue_variants(_rule):
+    for _name, _files, _studies, _analyses in catalogue_variants(_rule):
 
         rule:
             name:
@@ -48,8 +46,8 @@ for _rule in CATALOGUE.rules():
             output:
                 [f"results/{{study}}/{{analysis}}/{f}" for f in _files],
             wildcard_constraints:
-                study="|".join(_re.escape(s) for s in _studies),
-                analysis="|".join(_re.escape(a) for a in _analyses),
+                study=_studies,
+                analysis=_analyses,
             params:
                 code=code_hash("catalogue_rule", builders=_rule),
                 catalogue_rule=_rule,

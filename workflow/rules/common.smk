@@ -118,9 +118,10 @@ def analysis_type(wildcards):
 def catalogue_variants(rule_name):
     """The Snakemake rules that build one catalogue rule (tables, figures), one per set of outputs. An analysis
     builds the outputs its type of report may show (an interim analysis not the final-only ones). Each is
-    (name, analysis type, files, studies, analyses): the rule ``rule_name`` for the final analyses and
-    ``<rule_name>_interim`` for the interim ones, constrained to those studies and analyses; a study whose
-    configuration changes which outputs an analysis type holds gets rules of its own."""
+    (name, files, study constraint, analysis constraint): the rule ``rule_name`` for the final analyses and
+    ``<rule_name>_interim`` for the interim ones; a study whose configuration changes which outputs an
+    analysis type holds gets rules of its own. The analysis constraint names each study's analyses: a
+    lookbehind on the study's folder (``/<study>/``) before each study's alternatives."""
     import re
 
     groups = {}
@@ -128,20 +129,16 @@ def catalogue_variants(rule_name):
         for analysis, spec in settings["analyses"].items():
             files = tuple(STUDY_CATALOGUES[study].files(rule_name, analysis_type=spec["type"]))
             if files:
-                groups.setdefault((spec["type"], files), []).append((study, analysis))
-    blocks = []
-    for (kind, files), pairs in groups.items():
-        studies, analyses = sorted({s for s, _ in pairs}), sorted({a for _, a in pairs})
-        if len(studies) * len(analyses) == len(pairs):  # every study with every analysis: one rule
-            blocks.append((kind, files, studies, analyses))
-        else:
-            blocks += [(kind, files, [s], sorted(a for t, a in pairs if t == s)) for s in studies]
+                groups.setdefault((spec["type"], files), {}).setdefault(study, []).append(analysis)
     variants = []
-    for kind, files, studies, analyses in blocks:
+    for (kind, files), by_study in groups.items():
         name = rule_name if kind == "final" else f"{rule_name}_interim"
-        if sum(1 for block in blocks if block[0] == kind) > 1:
-            name += "_" + "_".join(re.sub(r"\W", "_", s) for s in studies)
-        variants.append((name, kind, files, studies, analyses))
+        if sum(1 for other, _ in groups if other == kind) > 1:
+            name += "_" + "_".join(re.sub(r"\W", "_", s) for s in by_study)
+        studies = "|".join(re.escape(s) for s in by_study)
+        analyses = "|".join(f"(?<=/{re.escape(s)}/)(?:{'|'.join(re.escape(a) for a in names)})"
+                            for s, names in by_study.items())
+        variants.append((name, files, studies, analyses))
     return variants
 
 

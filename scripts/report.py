@@ -57,7 +57,7 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
         study=study, analysis=analysis, sections=sections, provenance=prov, reconciliation=recon, issues=issues,
         generated=stamp.strftime("%Y-%m-%d"), timestamp=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         synopsis=build_synopsis(ards, primary=dict(par.settings["efficacy"]["primary"]), analysis_type=analysis["type"]),
-        comparison=comparison,
+        comparison=comparison, max_listing_rows=par.max_listing_rows,
         methods=describe_methods(par.settings, analysis, EndpointRules.from_config(dict(par.endpoints)),
                                  km=dict(par.km), kinetics=dict(par.kinetics)))
     context["oc"] = {"table": build_oc_table(pd.read_csv(inp.oc_table), settings=par.oc).to_dict(),

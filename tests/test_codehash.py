@@ -24,13 +24,13 @@ def test_layers_depend_only_on_their_own_code():
     assert tables in _modules("tables")
     # the catalogue of outputs (a retitled table) is read by the tables, figures and report only
     assert "cartrial/catalogue.yaml" in _modules("tables") and "cartrial/catalogue.yaml" in _modules("report")
-    for rule in ("read_domain", "ingest", "adam", "oc_chunk", "oc_merge", "ards", "export"):
+    for rule in ("read", "ingest", "adam", "oc_chunk", "oc_merge", "ards", "export"):
         modules = _modules(rule)
         assert tables not in modules and not any(m.startswith("cartrial/report/") for m in modules), rule
         assert "cartrial/catalogue.yaml" not in modules, rule
     # the ingest reads and checks the data; it runs none of the ADaM, ARD, table or report code
     assert not any(m.startswith(("cartrial/adam/", "cartrial/summaries/", "cartrial/tables/"))
-                   for m in _modules("read_domain") | _modules("ingest"))
+                   for m in _modules("read") | _modules("ingest"))
     # imports inside functions count too: job_log imports the run state and the input errors when a job fails
     assert {"cartrial/runstate.py", "cartrial/sdtm/errors.py", "cartrial/__init__.py"} <= _modules("adam")
 
@@ -41,7 +41,7 @@ def test_hash_follows_the_code(tmp_path):
     before = code_hash(script)
     script.write_text("from cartrial.io import job_log  # changed\n")
     assert code_hash(script) != before
-    assert code_hash(SCRIPTS / "read_domain.py") == code_hash(SCRIPTS / "read_domain.py")
+    assert code_hash(SCRIPTS / "read.py") == code_hash(SCRIPTS / "read.py")
 
 
 def test_the_import_cache_follows_the_source(tmp_path, monkeypatch):

@@ -40,3 +40,21 @@ def test_renderer_reads_only_the_reports_own_files(tmp_path):
     for src in (str(secret), "http://127.0.0.1:9/x.png", "../secret.svg"):
         with pytest.raises(FatalURLFetchingError, match="refused"):
             write_pdf(f'<img src="{src}">', tmp_path / "bad.pdf", base_url=tmp_path, allowed=[tmp_path / "figures"])
+
+
+def test_findings_beyond_the_listing_limit_are_summarised_and_named_not_printed():
+    """A large study's thousands of data findings are not laid out row by row (the report would take longer
+    than the analysis): the summary by rule stays, the full list is named."""
+    issues = pd.DataFrame({"severity": "warning", "file": "lb.csv", "row": [str(i) for i in range(1, 6)],
+                           "USUBJID": "S-1", "column": "LBORRES", "value": "x", "rule": "[limits] implausible",
+                           "action": "kept", "domain": "LB"})
+    common = dict(study={"id": "X", "title": "t", "product": "p", "sponsor": "s"},
+                  analysis={"id": "final", "cut": "2025-01-01", "type": "final"}, sections=[],
+                  provenance={"code_version": "0", "inputs": [], "packages": {}}, reconciliation=pd.DataFrame(),
+                  issues=issues, generated="2025-01-01", methods=[], timestamp="2025-01-01T00:00:00Z")
+    printed = render_html(build_report_context(**common, max_listing_rows=5), template_dir=ROOT / "templates")
+    named = render_html(build_report_context(**common, max_listing_rows=4), template_dir=ROOT / "templates")
+    assert printed.count("<td>LBORRES</td>") == 5 and "are not printed" not in printed
+    assert named.count("<td>LBORRES</td>") == 0
+    assert "5 findings, delivered as sdtm/data_issues.csv and adam/efficacy_issues.csv (more than 4 rows" in named
+    assert "<td>limits</td><td>warning</td><td>LB</td>" in named  # the summary by rule is still shown

@@ -132,7 +132,8 @@ def _planned_jobs(workdir: Path) -> dict[str, int]:
 
 
 def test_changed_table_rereads_only_its_domain(two_runs, tmp_path):
-    """A changed AE table re-reads AE only (not DM, RS, LB ...), then re-cuts and reruns what reads the cut AE."""
+    """A changed AE table reruns the study's read job (which re-reads AE only, the others from its cache:
+    tests/sdtm/test_readstudy.py), then re-cuts and reruns what reads the cut AE."""
     ws = tmp_path / "ws"
     shutil.copytree(two_runs[0].parents[2], ws, symlinks=True)  # keeps modification times and .snakemake
     assert set(_planned_jobs(ws)) <= {"report", "all"}  # the report records the workflow's folder, which moved
@@ -141,7 +142,7 @@ def test_changed_table_rereads_only_its_domain(two_runs, tmp_path):
     frame.loc[0, "AEOUT"] = "RECOVERING/RESOLVING"
     frame.to_csv(ae, index=False, lineterminator="\n")
     jobs = _planned_jobs(ws)
-    assert jobs["read_domain"] == 1 and jobs["ingest"] == 1 and jobs["adam"] == 1
+    assert jobs["read"] == 1 and jobs["ingest"] == 1 and jobs["adam"] == 1
     assert "oc_chunk" not in jobs  # the operating characteristics do not read data
 
 

@@ -77,9 +77,11 @@ def summarise_issues(issues: pd.DataFrame) -> list[dict]:
 def build_report_context(*, study: dict, analysis: dict, sections: list[dict], provenance: dict,
                          reconciliation: pd.DataFrame, issues: pd.DataFrame, generated: str,
                          methods: list[dict], timestamp: str = "", synopsis: list[dict] | None = None,
-                         comparison: dict | None = None) -> dict:
-    """Everything the template shows, as plain data."""
+                         comparison: dict | None = None, max_listing_rows: int | None = None) -> dict:
+    """Everything the template shows, as plain data. Findings beyond ``max_listing_rows`` are summarised by
+    rule and named, not printed one by one (like a long listing)."""
     is_interim = analysis["type"] == "interim"
+    too_many = max_listing_rows is not None and len(issues) > max_listing_rows
     return {
         "timestamp": timestamp,
         "synopsis": [{"section": sec, "rows": [r for r in (synopsis or []) if r["section"] == sec]}
@@ -92,7 +94,9 @@ def build_report_context(*, study: dict, analysis: dict, sections: list[dict], p
         "sections": sections,
         "methods": methods,
         "reconciliation": reconciliation.fillna("").to_dict(orient="records"),
-        "issues": issues.fillna("").to_dict(orient="records"),
+        "issues": [] if too_many else issues.fillna("").to_dict(orient="records"),
+        "issues_omitted": (f"{len(issues)} findings, delivered as sdtm/data_issues.csv and adam/efficacy_issues.csv "
+                           f"(more than {max_listing_rows} rows are not printed in the report)") if too_many else "",
         "issue_summary": summarise_issues(issues),
         "n_issues": len(issues),
         "provenance": provenance,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from contextlib import contextmanager
 
 from cartrial.tables.display import DisplayTable
 
@@ -159,6 +160,46 @@ def _document(table: DisplayTable, orientation: str, size: float, header: dict, 
     return doc, len(column_headers)
 
 
+#: remember rtflite's conversions within one table (:func:`_remembered_conversions`); off: rtflite as released
+REMEMBER = True
+
+
+@contextmanager
+def _remembered_conversions():
+    """rtflite (2.6) converts an attribute's whole value (a list with one entry per row, or the body frame) to
+    nested lists every time it reads one cell of it, and loads the font file every time it measures a text:
+    most of the time of a long listing. Within one table the converted value of the same object is
+    remembered (rtflite only reads it) and each font is loaded once. The bytes are rtflite's (tested against
+    rtflite as released, ``REMEMBER = False``)."""
+    if not REMEMBER:
+        yield
+        return
+    import functools
+    import types
+
+    import polars as pl
+    import rtflite.attributes as attributes
+    import rtflite.strwidth as strwidth
+
+    convert, image_font = attributes._to_nested_list, strwidth.ImageFont
+    seen: dict[int, tuple[object, object]] = {}
+
+    def remembered(value):
+        if not isinstance(value, (list, pl.DataFrame)):
+            return convert(value)
+        hit = seen.get(id(value))
+        if hit is None or hit[0] is not value:  # the object itself is kept, so its id is not reused
+            hit = seen[id(value)] = (value, convert(value))
+        return hit[1]
+
+    attributes._to_nested_list = remembered
+    strwidth.ImageFont = types.SimpleNamespace(truetype=functools.lru_cache(maxsize=32)(image_font.truetype))
+    try:
+        yield
+    finally:
+        attributes._to_nested_list, strwidth.ImageFont = convert, image_font
+
+
 #: rows encoded per rtflite document: rtflite's encoding time grows with the square of a body's rows, so a long
 #: body is encoded in blocks whose rows are joined (:func:`_encode`)
 BLOCK_ROWS = 250
@@ -249,11 +290,11 @@ def render_rtf(table: DisplayTable, header: dict | None = None) -> str:
 
     header = header or {}
     plans = plan_table(table, WIDTH)
-    if len(plans) == 1:
-        return _repeat_headers(*_encode(*plans[0], header))
-    texts = []
-    for part, orientation, size in plans:
-        texts.append(_mark_headers(*_encode(dataclasses.replace(part, title=table.title), orientation, size, header)))
+    with _remembered_conversions():
+        if len(plans) == 1:
+            return _repeat_headers(*_encode(*plans[0], header))
+        texts = [_mark_headers(*_encode(dataclasses.replace(part, title=table.title), orientation, size, header))
+                 for part, orientation, size in plans]
     head = texts[0][:texts[0].index("\\trowd")]
     bodies = [f"\\pard\\qc\\fs16{{\\f3 Panel {k} of {len(texts)}}}\\par\n" + t[t.index("\\trowd"):t.rindex("}")]
               for k, t in enumerate(texts, start=1)]

@@ -120,7 +120,10 @@ def test_long_body_is_encoded_in_blocks_byte_for_byte(monkeypatch):
         t.add(f"S-{i:03d}", ["Low", f"Term {i % 4}", str(i % 5)], level=i % 2)
     header = {"study": "X", "analysis": "Final", "cut": "2026-01-01"}
     monkeypatch.setattr(R, "BLOCK_ROWS", 10 ** 6)
+    monkeypatch.setattr(R, "REMEMBER", False)  # rtflite as released, one document
     whole = R.render_rtf(t, header)
-    for block in (4, 5, 27):  # blocks of 4 and 5 rows, and one block (27 rows in all)
-        monkeypatch.setattr(R, "BLOCK_ROWS", block)
-        assert R.render_rtf(t, header) == whole, block
+    for remember in (False, True):  # and with its conversions remembered
+        monkeypatch.setattr(R, "REMEMBER", remember)
+        for block in (4, 5, 27):  # blocks of 4 and 5 rows, and one block (27 rows in all)
+            monkeypatch.setattr(R, "BLOCK_ROWS", block)
+            assert R.render_rtf(t, header) == whole, (remember, block)

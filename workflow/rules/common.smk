@@ -7,7 +7,7 @@ from cartrial.config import check_config, dates_to_text, default_scenarios
 from cartrial.catalogue import load_catalogue
 from cartrial.config import SHARED_SECTIONS
 from cartrial.outputs import FORMATS
-from cartrial.sdtm.contract import DOMAINS, group_domain_files
+from cartrial.sdtm.contract import DOMAINS
 
 config.update(dates_to_text(dict(config)))
 try:
@@ -87,17 +87,6 @@ def study_files(wildcards):
     """The input tables of a study: every CSV, XPT or Parquet file in its folder."""
     folder = Path(STUDIES[wildcards.study]["data"])
     return sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in FORMATS)
-
-
-def domain_files(domain=None):
-    """Input function: the raw files of one domain (whole or split parts, and its SUPP-- files)."""
-
-    def files(wildcards):
-        code = domain or wildcards.domain.upper()
-        grouped, supps = group_domain_files({Path(p).stem.upper(): p for p in study_files(wildcards)})
-        return grouped.get(code, []) + supps.get(code, [])
-
-    return files
 
 
 def study_value(key):

@@ -1,35 +1,35 @@
 # Ingest in two stages, so that a new data cut re-reads nothing and a changed raw table re-reads only itself:
-# read_domain reads, checks, normalises and unit-converts one domain of a study, once per study and file
-# content (it knows no cut); ingest applies one analysis's cut to every domain so read, runs the data checks
-# on the records kept and writes the analysis's data_issues.csv and reconciliation.csv.
-rule read_domain:
-    """Read, check against the contract, normalise and unit-convert one domain of a study (DM: and check the
-    study folder)."""
+# read reads, checks, normalises and unit-converts every domain of a study, once per study and file content (a
+# cache of each domain as read, by the SHA-256 of its files: a changed table re-reads only its domain; it knows
+# no cut); ingest applies one analysis's cut to every domain so read, runs the data checks on the records kept
+# and writes the analysis's data_issues.csv and reconciliation.csv.
+rule read:
+    """Read, check against the contract, normalise and unit-convert every domain of a study (and check the study
+    folder); domains whose files, code and settings are unchanged come from the cache."""
     input:
-        files=domain_files(),
+        files=study_files,
     output:
-        frame="results/{study}/read/{domain}.parquet",
-        meta="results/{study}/read/{domain}.json",
-    wildcard_constraints:
-        domain="|".join(SDTM_DOMAINS),
+        frames=expand("results/{{study}}/read/{domain}.parquet", domain=SDTM_ORDER),
+        meta=expand("results/{{study}}/read/{domain}.json", domain=SDTM_ORDER),
     params:
-        code=code_hash("read_domain"),
+        code=code_hash("read"),
         folder=study_value("data"),
         checks=study_value("data_checks"),
         studyid=lambda wc: STUDIES[wc.study]["studyid"] or wc.study,
-        domain=lambda wc: wc.domain.upper(),
+        domains=[d.upper() for d in SDTM_ORDER],
+        cache=lambda wc: f"results/{wc.study}/read/cache",
     conda:
         "../envs/cartrial.yaml"
-    threads: 1
+    threads: 2  # domains read two at a time
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,
     benchmark:
-        "logs/{study}/read/benchmark/read_{domain}.tsv"
+        "logs/{study}/read/benchmark/read.tsv"
     log:
-        "logs/{study}/read/read_{domain}.log",
+        "logs/{study}/read/read.log",
     script:
-        "../../scripts/read_domain.py"
+        "../../scripts/read.py"
 
 
 rule ingest:

@@ -158,15 +158,29 @@ def shared_config(wildcards):
     return {key: config[key] for key in SHARED_SECTIONS}
 
 
+def _own_analyses(wildcards, previous=False):
+    """The study's settings with only this analysis (and the one before it) under ``analyses``: a new data cut
+    of the study changes no earlier analysis's parameters, so it reruns none of its jobs."""
+    analyses = STUDIES[wildcards.study]["analyses"]
+    names = [wildcards.analysis] + ([previous_analysis(wildcards)] if previous else [])
+    return {**STUDIES[wildcards.study], "analyses": {n: analyses[n] for n in analyses if n in names}}
+
+
 def study_config(wildcards):
-    return dict(STUDIES[wildcards.study])
+    """The study's settings for a table or figure job (its own analysis only)."""
+    return _own_analyses(wildcards)
+
+
+def report_config(wildcards):
+    """The study's settings for the report: its own analysis and the previous one (the data-cut comparison)."""
+    return _own_analyses(wildcards, previous=True)
 
 
 def effective_config(wildcards):
     """Every setting that shaped this analysis, defaults filled in (provenance.json: effective_config)."""
     from cartrial.config import effective_config as build
 
-    return build(config, wildcards.study)
+    return build({**config, "studies": {wildcards.study: report_config(wildcards)}}, wildcards.study)
 
 
 def job_memory_mb(wildcards, input, attempt):

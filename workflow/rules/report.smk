@@ -31,7 +31,7 @@ rule report:
         code=code_hash("report"),
         study=lambda wc: wc.study,
         analysis=lambda wc: wc.analysis,
-        settings=study_config,
+        settings=report_config,
         effective=effective_config,
         endpoints=config["endpoints"],
         km=config["km"],

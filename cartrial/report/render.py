@@ -93,7 +93,7 @@ def build_report_context(*, study: dict, analysis: dict, sections: list[dict], p
         "generated": generated,
         "sections": sections,
         "methods": methods,
-        "reconciliation": reconciliation.fillna("").to_dict(orient="records"),
+        "reconciliation": reconciliation.astype(object).fillna("").to_dict(orient="records"),
         "issues": [] if too_many else issues.fillna("").to_dict(orient="records"),
         "issues_omitted": (f"{len(issues)} findings, delivered as sdtm/data_issues.csv and adam/efficacy_issues.csv "
                            f"(more than {max_listing_rows} rows are not printed in the report)") if too_many else "",

@@ -191,7 +191,10 @@ def _result(domain: str, frame: pd.DataFrame | None, read: ReadDomain, recon_row
     rows = []
     if recon_row is not None:
         rows.append({**recon_row, "sha256": read.sha256, "status": "read"})
-    return DomainResult(domain, frame, issues, pd.DataFrame(rows + read.supp_rows, columns=RECONCILIATION_COLUMNS))
+    recon = pd.DataFrame(rows + read.supp_rows, columns=RECONCILIATION_COLUMNS)
+    counts = ["read", "removed_not_enrolled", "removed_after_cut", "kept", "removed_by_checks"]
+    recon[counts] = recon[counts].astype("Int64")  # whole numbers, blank where a SUPP-- row has none
+    return DomainResult(domain, frame, issues, recon)
 
 
 #: removed_by_checks (records the data checks excluded) comes last, so the columns of earlier versions keep their

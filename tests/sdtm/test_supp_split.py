@@ -75,6 +75,11 @@ def test_split_lb_parts_are_read_as_one_domain_with_their_supp(tmp_path):
     assert recon.loc["LB", "file"] == "lbch.csv, lbhe.csv" and recon.loc["LB", "read"] == 2
     assert recon.loc["SUPPLBHE", "status"] == "merged into LB" and recon.loc["SUPPLBHE", "kept"] == 1
     assert recon.loc["LBXX", "status"].startswith("ignored")
+    from cartrial.io import audit_rows
+
+    text = audit_rows([res.reconciliation[res.reconciliation["domain"].isin(["LB", "SUPPLBHE"])]])
+    # counts are whole numbers as written (the SUPP-- row's blanks once made the LB row's 0 a 0.0)
+    assert text.set_index("domain").loc["LB", ["read", "removed_after_cut", "kept"]].tolist() == ["2", "0", "2"]
 
 
 def test_domain_given_whole_and_split_is_an_error(tmp_path):

@@ -252,3 +252,22 @@ def test_analyses_read_adam_only():
     read_sdtm = {(rule, path) for rule, inputs in below for path in inputs
                  if "/sdtm/" in path and path.rsplit("/", 1)[-1] not in audit}
     assert not read_sdtm, sorted(read_sdtm)[:10]
+
+def test_each_analysis_type_builds_its_own_outputs(tmp_path):
+    """Interim analyses build only what an interim report may show; two interim cuts of one study and an interim
+    of a second study share one rule, and a final analysis builds every output (dry run)."""
+    config = CONFIG + (
+        '      recut: {cut: "2025-06-30", type: interim}\n'
+        '      final: {cut: "2026-03-31", type: final}\n'
+        "  other:\n"
+        "    data: data/cht101-sle\n"
+        "    studyid: CHT101-SLE\n"
+        "    sledai_version: SELENA-SLEDAI\n"
+        "    analyses:\n"
+        '      final: {cut: "2024-11-30", type: interim}\n')  # an interim analysis named "final"
+    ws = _workspace(tmp_path, config)
+    jobs = _planned_jobs(ws)
+    assert (jobs["tables_interim"], jobs["figures_interim"], jobs["tables"], jobs["figures"]) == (3, 3, 1, 1)
+    proc = _run(ws, "-n", "results/other/final/tables/t14_2_8_sdi.json")
+    assert proc.returncode != 0 and "t14_2_8_sdi" in proc.stderr + proc.stdout  # final-only: no rule for it
+    assert _run(ws, "-n", "results/cht101-sle/final/tables/t14_2_8_sdi.json").returncode == 0

@@ -94,9 +94,6 @@ def run_rule(smk, rule: str) -> list[Output]:
     into the job's output folders."""
     import importlib
 
-    from cartrial.tables import rtf
-
-    rtf.WORKERS = max(1, int(smk.threads))  # a long listing's RTF blocks in the job's processes
     par = smk.params
     settings = dict(par.settings)
     catalogue = study_catalogue(settings.get("outputs"))

@@ -203,21 +203,11 @@ def _remembered_conversions():
 #: rows encoded per rtflite document: rtflite's encoding time grows with the square of a body's rows, so a long
 #: body is encoded in blocks whose rows are joined (:func:`_encode`)
 BLOCK_ROWS = 250
-#: processes that encode the blocks of a long body (set by the job from its threads); the bytes do not depend
-#: on it. Started fresh (spawn: rtflite's polars runs threads, which a fork does not carry safely), so they
-#: serve bodies of at least ``PARALLEL_BLOCKS`` blocks only
-WORKERS = 1
-PARALLEL_BLOCKS = 8
 
 
-def _block(part: DisplayTable, orientation: str, size: float, header: dict, widths, remember: bool = False
-           ) -> tuple[str, int]:
-    """The RTF text of a document of ``part`` (a table with some of the body rows), and its column header rows
-    (``remember``: in a process of its own, with :func:`_remembered_conversions`)."""
-    if remember:
-        with _remembered_conversions():
-            doc, nheader = _document(part, orientation, size, header, widths)
-            return doc.rtf_encode(), nheader
+def _block(part: DisplayTable, orientation: str, size: float, header: dict, widths) -> tuple[str, int]:
+    """The RTF text of a document of ``part`` (a table with some of the body rows), and its column header
+    rows."""
     doc, nheader = _document(part, orientation, size, header, widths)
     return doc.rtf_encode(), nheader
 
@@ -225,11 +215,10 @@ def _block(part: DisplayTable, orientation: str, size: float, header: dict, widt
 def _encode(table: DisplayTable, orientation: str, size: float, header: dict) -> tuple[str, int]:
     """The RTF text of one table (or panel) and its number of column header rows.
 
-    A body longer than ``BLOCK_ROWS`` is encoded in blocks at the whole table's type size and column widths
-    (in ``WORKERS`` forked processes when there are several blocks); each block is encoded with one
-    neighbouring row on either side, which is dropped, so every row is written exactly as in one document
-    (the first and last rows of a body carry its top and bottom rules). The text before the first body row
-    comes from the first block, the text after the last from the last."""
+    A body longer than ``BLOCK_ROWS`` is encoded in blocks at the whole table's type size and column widths;
+    each block is encoded with one neighbouring row on either side, which is dropped, so every row is written
+    exactly as in one document (the first and last rows of a body carry its top and bottom rules). The text
+    before the first body row comes from the first block, the text after the last from the last."""
     size, widths = _layout(table, orientation, size)
     n = len(table.rows)
     if n <= BLOCK_ROWS:
@@ -237,17 +226,8 @@ def _encode(table: DisplayTable, orientation: str, size: float, header: dict) ->
         return doc.rtf_encode(), nheader
     spans = [(start, min(n, start + BLOCK_ROWS)) for start in range(0, n, BLOCK_ROWS)]
     bounds_of = [(max(0, start - 1), min(n, end + 1)) for start, end in spans]
-    if WORKERS > 1 and len(spans) >= PARALLEL_BLOCKS:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        parts = [dataclasses.replace(table, rows=table.rows[lo:hi]) for lo, hi in bounds_of]
-        with ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
-            encoded = list(pool.map(_block, parts, *zip(*[(orientation, size, header, widths, REMEMBER)] * len(parts)),
-                                    chunksize=4))
-    else:
-        encoded = [_block(dataclasses.replace(table, rows=table.rows[lo:hi]), orientation, size, header, widths)
-                   for lo, hi in bounds_of]
+    encoded = [_block(dataclasses.replace(table, rows=table.rows[lo:hi]), orientation, size, header, widths)
+               for lo, hi in bounds_of]
     rows, prefix, suffix = [], "", ""
     for (start, end), (lo, hi), (text, nheader) in zip(spans, bounds_of, encoded):
         marks = [m.start() for m in re.finditer(r"\\trowd", text)]

@@ -127,7 +127,3 @@ def test_long_body_is_encoded_in_blocks_byte_for_byte(monkeypatch):
         for block in (4, 5, 27):  # blocks of 4 and 5 rows, and one block (27 rows in all)
             monkeypatch.setattr(R, "BLOCK_ROWS", block)
             assert R.render_rtf(t, header) == whole, (remember, block)
-    monkeypatch.setattr(R, "WORKERS", 2)  # blocks encoded in two processes of their own
-    monkeypatch.setattr(R, "BLOCK_ROWS", 4)
-    monkeypatch.setattr(R, "PARALLEL_BLOCKS", 2)
-    assert R.render_rtf(t, header) == whole

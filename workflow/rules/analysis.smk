@@ -56,7 +56,7 @@ for _rule in CATALOGUE.rules():
                 analysis=lambda wc: wc.analysis,
             conda:
                 "../envs/cartrial.yaml"
-            threads: 2 if _rule == "tables" else 1  # a long listing's RTF is encoded in blocks, in 2 processes
+            threads: 1
             resources:
                 mem_mb=job_memory_mb,
                 runtime=job_runtime_min,

@@ -77,8 +77,12 @@ class Output:
             return f"{data}; {files} (rule {', '.join(rules)})"
         return f"{data} (rule {self.rule})"
 
+    def built_for(self, analysis_type: str) -> bool:
+        """Whether an analysis of ``analysis_type`` (interim, final) holds the output (dropped or not)."""
+        return self.interim if analysis_type == "interim" else self.final
+
     def in_report(self, analysis_type: str) -> bool:
-        return not self.drop and (self.interim if analysis_type == "interim" else self.final)
+        return not self.drop and self.built_for(analysis_type)
 
 
 def number_key(number: str) -> tuple:
@@ -104,7 +108,7 @@ class Catalogue:
         type builds: the ones its report may show (``interim`` or ``final``; dropped ones too, so that the
         files do not depend on a study's ``drop``)."""
         return [o for o in self.outputs if (rule is None or o.rule == rule) and (
-            analysis_type is None or (o.interim if analysis_type == "interim" else o.final))]
+            analysis_type is None or o.built_for(analysis_type))]
 
     def modules(self, rule: str) -> list[str]:
         """The builder modules a rule's outputs use (their code is part of the rule's code hash)."""

@@ -12,8 +12,7 @@ def per_distinct(values: pd.Series, fn):
     ``fn`` receives an object Series of the distinct non-missing values followed by one missing value
     (NaN) and returns a Series or DataFrame with one row each; the result is aligned on ``values.index``.
     """
-    text = values if values.dtype == object else values.astype("object")
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # typed values: no object copy of the column
     distinct = pd.Series(list(uniques) + [np.nan], dtype="object", name=values.name)
     result = fn(distinct)
     taken = result.iloc[np.where(codes < 0, len(uniques), codes)]

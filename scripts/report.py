@@ -25,8 +25,7 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
     analysis = {"id": par.analysis, **par.settings["analyses"][par.analysis]}
     stamp = report_timestamp(os.environ.get("SOURCE_DATE_EPOCH"), cut=analysis["cut"])
     os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))  # font subsets and PDF dates follow it
-    recon = pd.read_csv(inp.reconciliation, dtype={c: "Int64" for c in (  # whole numbers; blank where none
-        "read", "removed_not_enrolled", "removed_after_cut", "kept", "removed_by_checks")})
+    recon = pd.read_csv(inp.reconciliation).convert_dtypes()  # counts as whole numbers, blank where none
     issues = pd.concat([pd.read_csv(p, dtype=str) for p in inp.issues], ignore_index=True)
     # records kept but listed (or excluded later, e.g. samples without infusion) with a data issue
     recon["data_issues"] = recon["domain"].map(issues.groupby("domain").size()).fillna(0).astype(int)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.adam.xpt import DATASET_LABELS, LABELS, text_length
+from cartrial.distinct import per_distinct
 
 VERSION = "1.1.0"
 #: key variables of each dataset, in order (Dataset-JSON keySequence)
@@ -33,9 +34,7 @@ CHUNK_ROWS = 100_000  # rows encoded at a time (bounded memory)
 def _encoded(col: pd.Series, encode) -> list[str]:
     """The JSON text of each value of ``col`` (``null`` when missing), ``encode`` applied once per distinct
     value: a column of a million records holds a few thousand distinct values."""
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    text = np.array([encode(v) for v in uniques] + ["null"], dtype=object)
-    return text[np.where(codes < 0, len(uniques), codes)].tolist()
+    return per_distinct(col, lambda v: v.map(lambda x: "null" if pd.isna(x) else encode(x))).tolist()
 
 
 def _finite(col: pd.Series) -> pd.Series:

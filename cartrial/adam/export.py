@@ -12,17 +12,16 @@ from cartrial.adam.define import describe_dataset
 from cartrial.adam.xpt import write_xpt
 
 
-def _export_one(source: str, xpt: str, json: str | None, study: str, timestamp: dt.datetime | None) -> dict:
+def _export_one(source: str, xpt: str, json_path: str, study: str, timestamp: dt.datetime) -> dict:
     frame = pd.read_parquet(source)
     write_xpt(frame, xpt, table_name=Path(source).stem, timestamp=timestamp)
-    if json is not None:
-        write_dataset_json(frame, json, study=study, created=timestamp)
+    write_dataset_json(frame, json_path, study=study, created=timestamp)
     return describe_dataset(frame)
 
 
-def export_datasets(jobs: list[tuple[str, str, str | None]], *, study: str, timestamp: dt.datetime | None,
+def export_datasets(jobs: list[tuple[str, str, str]], *, study: str, timestamp: dt.datetime,
                     workers: int = 1) -> dict[str, dict]:
-    """Write each (Parquet source, XPT target, Dataset-JSON target or None) and return the Define-XML
+    """Write each (Parquet source, XPT target, Dataset-JSON target) and return the Define-XML
     description of each dataset (by name, in the order of ``jobs``). With ``workers`` > 1 the datasets are
     spread over that many forked processes, largest first (the writers hold the interpreter: threads would
     not help); each file is written by one process, so the bytes do not depend on ``workers``."""

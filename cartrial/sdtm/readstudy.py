@@ -9,8 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
+from cartrial.io import write_read_domain
+from cartrial.sdtm.checks import DataChecks
 from cartrial.sdtm.contract import group_domain_files
 from cartrial.sdtm.errors import InputDataError
 from cartrial.sdtm.ingest import check_folder, read_checked_domain, sha256
@@ -28,9 +31,6 @@ def _read_one(domain: str, files: dict[str, Path], checks: dict | None, studyid:
               frame: Path, meta: Path):
     """Read one domain into the cache; its findings (not the exception: they cross a process boundary) when
     the data break the contract."""
-    from cartrial.io import write_read_domain
-    from cartrial.sdtm.checks import DataChecks
-
     try:
         read = read_checked_domain(domain, files, settings=DataChecks.from_config(checks), studyid=studyid,
                                    folder=folder)
@@ -46,8 +46,6 @@ def _read_one(domain: str, files: dict[str, Path], checks: dict | None, studyid:
 def _place(source: Path, target: Path) -> None:
     """The cached file at ``target`` (a hard link, else a copy), dated now: the output is newer than the
     inputs it was made from, as Snakemake expects."""
-    import shutil
-
     target.unlink(missing_ok=True)
     try:
         os.link(source, target)
@@ -65,7 +63,7 @@ def read_study(folder: str | Path, domains: list[str], *, outputs: dict[str, tup
     cache = Path(cache)
     cache.mkdir(parents=True, exist_ok=True)
     files = check_folder(folder)
-    grouped, supps = group_domain_files({stem: path for stem, path in files.items()})
+    grouped, supps = group_domain_files(files)
     keys, todo = {}, []
     for domain in domains:
         paths = grouped.get(domain, []) + supps.get(domain, [])

@@ -222,8 +222,7 @@ def _encode(table: DisplayTable, orientation: str, size: float, header: dict) ->
     size, widths = _layout(table, orientation, size)
     n = len(table.rows)
     if n <= BLOCK_ROWS:
-        doc, nheader = _document(table, orientation, size, header, widths)
-        return doc.rtf_encode(), nheader
+        return _block(table, orientation, size, header, widths)
     spans = [(start, min(n, start + BLOCK_ROWS)) for start in range(0, n, BLOCK_ROWS)]
     bounds_of = [(max(0, start - 1), min(n, end + 1)) for start, end in spans]
     encoded = [_block(dataclasses.replace(table, rows=table.rows[lo:hi]), orientation, size, header, widths)

@@ -100,8 +100,7 @@ def analysis_value(key):
 STUDY_CATALOGUES = {study: CATALOGUE.with_overrides(settings.get("outputs")) for study, settings in STUDIES.items()}
 
 
-def analysis_type(wildcards):
-    return STUDIES[wildcards.study]["analyses"][wildcards.analysis]["type"]
+analysis_type = analysis_value("type")
 
 
 def catalogue_variants(rule_name):

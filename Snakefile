@@ -26,11 +26,15 @@ onstart:
 
 onsuccess:
     from cartrial.runstate import finish_run
+    from cartrial.schedule import cancel_pending_timers
 
     print(finish_run(STUDIES, log=log))
+    cancel_pending_timers()  # the run ends now, not a timespan later (cartrial/schedule.py)
 
 
 onerror:
     from cartrial.runstate import finish_run
+    from cartrial.schedule import cancel_pending_timers
 
     print(finish_run(STUDIES, log=log))
+    cancel_pending_timers()  # the run ends now, not a timespan later (cartrial/schedule.py)

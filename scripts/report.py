@@ -66,7 +66,7 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
                                 "population": "Simulated trials", "src": os.path.relpath(inp.oc_figure, outdir),
                                 "footnotes": ["Bars: probability of an early stop for toxicity and of success at "
                                               "the final analysis; rules as in Table D.1."],
-                                "source": "results/<study>/oc/operating_characteristics.csv (rule oc_merge)"}}
+                                "source": "results/<study>/oc/operating_characteristics.csv (rule oc)"}}
     html = render_html(context, template_dir=Path(inp.templates[0]).parent)
     Path(out.html).write_text(html, encoding="utf-8")
     write_pdf(html, out.pdf, base_url=outdir, attachments=list(inp.ards), timestamp=stamp,

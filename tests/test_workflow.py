@@ -143,7 +143,7 @@ def test_changed_table_rereads_only_its_domain(two_runs, tmp_path):
     frame.to_csv(ae, index=False, lineterminator="\n")
     jobs = _planned_jobs(ws)
     assert jobs["read"] == 1 and jobs["ingest"] == 1 and jobs["adam"] == 1
-    assert "oc_chunk" not in jobs  # the operating characteristics do not read data
+    assert "oc" not in jobs  # the operating characteristics do not read data
 
 
 def test_unknown_config_key_is_rejected(tmp_path):

@@ -27,6 +27,7 @@ References
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -39,12 +40,19 @@ DIFF_METHODS = ("miettinen-nurminen", "newcombe")
 
 def compute_clopper_pearson(x: int, n: int, *, conf: float = 0.95) -> tuple[float, float, float]:
     """(p, lower, upper); all NaN when n = 0."""
-    from scipy import stats
-
     if n == 0:
         return (math.nan, math.nan, math.nan)
-    ci = stats.binomtest(int(x), int(n)).proportion_ci(confidence_level=conf, method="exact")
-    return (x / n, float(ci.low), float(ci.high))
+    return (x / n, *_exact_interval(int(x), int(n), float(conf)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _exact_interval(x: int, n: int, conf: float) -> tuple[float, float]:
+    """The Clopper-Pearson bounds, solved once per (x, n, level): an analysis asks for the same few
+    fractions hundreds of times (every visit, group and endpoint)."""
+    from scipy import stats
+
+    ci = stats.binomtest(x, n).proportion_ci(confidence_level=conf, method="exact")
+    return (float(ci.low), float(ci.high))
 
 
 def summarize_proportion(x: int, n: int, *, conf: float = 0.95) -> dict[str, float]:

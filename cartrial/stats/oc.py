@@ -8,7 +8,8 @@ cutoff); a trial that reaches the planned size is a success when the final poste
 P(response rate > p0 | data) exceeds the success cutoff (the rule of the predictive probability).
 
 Everything is vectorised over trials; a chunk of trials is reproducible from (seed, chunk index),
-so chunks can run anywhere (one scheduler job each) and be merged.
+so the figures do not depend on how the chunks are run (one job simulates them all: each takes less than
+a job's start-up).
 
 Reference: Thall PF, Simon R, Estey EH. Stat Med 1995;14:357-379 (monitoring rules evaluated by
 simulation under assumed true rates).

@@ -24,7 +24,7 @@ def build_oc_table(table: pd.DataFrame, *, settings: dict) -> DisplayTable:
             "Toxicity and response are simulated independently; chunks of trials are reproducible from the seed "
             f"({oc['seed']}).",
         ],
-        source="results/<study>/oc/operating_characteristics.csv (rules oc_chunk, oc_merge)",
+        source="results/<study>/oc/operating_characteristics.csv (rule oc)",
     )
     for r in table.itertuples():
         false_stop = "-" if pd.isna(r.p_false_stop) else f"{r.p_false_stop:.3f}"

@@ -25,6 +25,7 @@ rule adam:
     conda:
         "../envs/cartrial.yaml"
     threads: 1
+    priority: job_priority("adam")
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,
@@ -38,7 +39,7 @@ rule adam:
 
 rule export:
     """The ADaM datasets as SAS transport v5 files (dataset and variable labels; largest first, two at a time in
-    forked processes) with their Define-XML 2.1, and as CDISC Dataset-JSON v1.1: one job per analysis."""
+    forked processes in a large study) with their Define-XML 2.1, and as CDISC Dataset-JSON v1.1: one job per analysis."""
     input:
         parquet=expand("results/{{study}}/{{analysis}}/adam/{dataset}.parquet", dataset=XPT_DATASETS),
     output:
@@ -53,7 +54,8 @@ rule export:
         kinetics=config["kinetics"],
     conda:
         "../envs/cartrial.yaml"
-    threads: 2  # two XPT files at a time
+    threads: study_threads  # two datasets at a time in a large study
+    priority: job_priority("export")
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,

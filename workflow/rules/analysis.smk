@@ -20,6 +20,7 @@ rule ards:
     conda:
         "../envs/cartrial.yaml"
     threads: 1
+    priority: job_priority("ards")
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,
@@ -57,6 +58,7 @@ for _rule in CATALOGUE.rules():
             conda:
                 "../envs/cartrial.yaml"
             threads: 1
+            priority: job_priority(_rule)
             resources:
                 mem_mb=job_memory_mb,
                 runtime=job_runtime_min,

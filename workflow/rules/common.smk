@@ -7,6 +7,7 @@ from cartrial.config import check_config, dates_to_text, default_scenarios
 from cartrial.catalogue import load_catalogue
 from cartrial.config import SHARED_SECTIONS
 from cartrial.outputs import FORMATS
+from cartrial.schedule import data_size_mb, priority as scheduling_priority
 from cartrial.sdtm.contract import DOMAINS
 
 config.update(dates_to_text(dict(config)))
@@ -101,6 +102,31 @@ STUDY_CATALOGUES = {study: CATALOGUE.with_overrides(settings.get("outputs")) for
 
 
 analysis_type = analysis_value("type")
+
+
+STUDY_DATA_MB = {study: data_size_mb(settings["data"]) for study, settings in STUDIES.items()}
+
+
+def job_priority(rule_name):
+    """A job's scheduling priority: the longest chain of work still ahead of it (cartrial.schedule), so the
+    longest report's chain starts first. A job without an analysis (read, oc) feeds every analysis of its study."""
+
+    def of(wildcards):
+        analyses = STUDIES[wildcards.study]["analyses"]
+        names = [wildcards.analysis] if hasattr(wildcards, "analysis") else list(analyses)
+        return scheduling_priority(rule_name, [analyses[name]["type"] for name in names], STUDY_DATA_MB[wildcards.study])
+
+    return of
+
+
+LARGE_STUDY_MB = 50  # raw tables above which the read and export jobs use two processes
+
+
+def study_threads(wildcards):
+    """Two processes for the read and export jobs of a study whose raw tables exceed LARGE_STUDY_MB, one
+    otherwise: a small study's job takes less than a second, and a two-core job waits until both cores are
+    free (on a two-core machine it waited behind every one-core job)."""
+    return 2 if STUDY_DATA_MB[wildcards.study] > LARGE_STUDY_MB else 1
 
 
 def catalogue_variants(rule_name):
@@ -199,8 +225,3 @@ def oc_settings(wildcards):
     monitoring, efficacy = dict(safety["monitoring"]), dict(safety["efficacy_monitoring"])
     oc["scenarios"] = oc["scenarios"] or default_scenarios(threshold=monitoring["threshold"], p0=efficacy["p0"])
     return {"oc": oc, "planned_n": safety["planned_n"], "safety": monitoring, "efficacy": efficacy}
-
-
-def oc_chunks(wildcards):
-    n = STUDIES[wildcards.study]["safety"]["operating_characteristics"]["chunks"]
-    return expand("results/{study}/oc/chunk_{chunk}.parquet", study=wildcards.study, chunk=range(n))

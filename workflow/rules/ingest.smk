@@ -20,7 +20,8 @@ rule read:
         cache=lambda wc: f"results/{wc.study}/read/cache",
     conda:
         "../envs/cartrial.yaml"
-    threads: 2  # domains read two at a time
+    threads: study_threads  # domains read two at a time in a large study
+    priority: job_priority("read")
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,
@@ -51,6 +52,7 @@ rule ingest:
     conda:
         "../envs/cartrial.yaml"
     threads: 1
+    priority: job_priority("ingest")
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,

@@ -44,6 +44,7 @@ rule report:
     conda:
         "../envs/cartrial.yaml"
     threads: 1
+    priority: job_priority("report")
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,

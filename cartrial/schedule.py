@@ -1,0 +1,67 @@
+"""Job priorities for the workflow's scheduler (critical-path list scheduling).
+
+With more ready jobs than cores, Snakemake runs the jobs of highest priority first. A job's priority here is
+the longest chain of work still ahead of it: its own cost plus the longest remaining work of the jobs that
+read its output. So the chain that ends in the longest report (a final analysis, the larger study first)
+starts first, and short jobs fill the other cores while it runs, instead of the longest report starting last
+and running alone. The order changes no output, only when each job starts.
+
+Costs are relative: about the wall seconds of one job of the rule in the demo (bench/rules.csv), by the
+type of analysis the job belongs to (interim, final). A rule not listed costs as much as a table job.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+#: cost of one job of a rule; a pair is (interim, final)
+COST: dict[str, float | tuple[float, float]] = {
+    "read": 1, "ingest": 1, "adam": 1.5, "ards": 3, "export": 1, "oc": 1.5,
+    "tables": (1.5, 2.5), "figures": (2, 6), "report": (7, 15),
+}
+#: the rules whose jobs read a rule's output (within one analysis; read and oc feed every analysis of a study)
+NEXT: dict[str, tuple[str, ...]] = {
+    "read": ("ingest",), "ingest": ("adam",), "adam": ("ards", "export"), "ards": ("tables", "figures"),
+    "tables": ("report",), "figures": ("report",), "oc": ("report",), "export": (), "report": (),
+}
+
+
+def cost(rule: str, kind: str) -> float:
+    value = COST.get(rule, COST["tables"])
+    return value[kind == "final"] if isinstance(value, tuple) else value
+
+
+def remaining_work(rule: str, kinds: list[str]) -> float:
+    """The longest chain of work from the start of a job of ``rule`` to the end of the run. ``kinds``: the
+    types of the analyses the job feeds (one for an analysis's job; every analysis of the study for the read
+    job and the operating characteristics)."""
+    return max(cost(rule, kind) + max((remaining_work(after, [kind]) for after in NEXT.get(rule, ())), default=0)
+               for kind in kinds)
+
+
+def data_size_mb(folder: str | Path) -> float:
+    """Megabytes of a study's raw tables (0 when the folder is missing: the read job reports that)."""
+    folder = Path(folder)
+    return sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 1e6 if folder.is_dir() else 0.0
+
+
+def priority(rule: str, kinds: list[str], size_mb: float = 0.0) -> float:
+    """The job's priority: its remaining work, plus less than a quarter for the study's data size (of two
+    equal chains, the larger study's jobs take longer, so it goes first)."""
+    return round(remaining_work(rule, kinds) + 0.25 * size_mb / (size_mb + 1.0), 4)
+
+
+def cancel_pending_timers() -> int:
+    """Cancel the re-evaluation timers Snakemake's scheduler left running; returns how many.
+
+    With a job rate limit, Snakemake (9.27) schedules one more scheduling round a timespan after every round,
+    and each of those rounds schedules another, so each finished job adds a timer that fires every timespan
+    until the run ends (the demo: 1,300 rounds, each checking every input of every ready job). The local
+    profiles therefore give a long timespan (``max-jobs-per-timespan``), and the workflow's onsuccess and
+    onerror handlers call this so that the run does not wait for the last timers before it exits. A timer
+    only wakes the scheduler, which has nothing left to do once those handlers run."""
+    import threading
+
+    timers = [t for t in threading.enumerate() if isinstance(t, threading.Timer) and t.is_alive()]
+    for timer in timers:
+        timer.cancel()
+    return len(timers)

@@ -1,0 +1,49 @@
+"""Job priorities (critical-path list scheduling) and the timers the workflow cancels when a run ends."""
+import threading
+import time
+
+from cartrial.schedule import cancel_pending_timers, data_size_mb, priority, remaining_work
+
+
+def test_remaining_work_is_the_longest_chain_ahead():
+    # by hand from the cost table: read 1, ingest 1, adam 1.5, ards 3, then figures (6 final, 2 interim) are
+    # longer than tables (2.5, 1.5), then the report (15 final, 7 interim)
+    assert remaining_work("report", ["final"]) == 15
+    assert remaining_work("figures", ["final"]) == 21
+    assert remaining_work("ards", ["interim"]) == 3 + 2 + 7
+    assert remaining_work("adam", ["final"]) == 1.5 + 3 + 6 + 15  # the ARD chain, not the export (1)
+    assert remaining_work("read", ["interim", "final"]) == 1 + 1 + 1.5 + 3 + 6 + 15  # the longest analysis
+    assert remaining_work("export", ["final"]) == 1
+    assert remaining_work("oc", ["interim"]) == 1.5 + 7
+
+
+def test_upstream_jobs_go_before_the_reports_they_feed():
+    order = ["read", "ingest", "adam", "ards", "figures", "report"]
+    for kinds in (["interim"], ["final"]):
+        values = [priority(rule, kinds) for rule in order]
+        assert values == sorted(values, reverse=True)
+    # a final analysis's chain before an interim one's; the export fills gaps
+    assert priority("ards", ["final"]) > priority("ards", ["interim"]) > priority("export", ["final"])
+
+
+def test_the_larger_study_breaks_ties_without_overtaking_a_longer_chain():
+    assert priority("report", ["final"], 3.5) > priority("report", ["final"], 1.0) > priority("report", ["final"])
+    assert priority("tables", ["final"], 1e6) < priority("figures", ["final"], 0.0)
+    assert priority("report", ["final"], 1e6) - priority("report", ["final"]) <= 0.25
+
+
+def test_data_size_of_a_study_folder(tmp_path):
+    (tmp_path / "dm.csv").write_bytes(b"x" * 1_500_000)
+    (tmp_path / "sub").mkdir()
+    assert data_size_mb(tmp_path) == 1.5
+    assert data_size_mb(tmp_path / "missing") == 0.0
+
+
+def test_pending_timers_are_cancelled():
+    fired = []
+    timer = threading.Timer(60, lambda: fired.append(1))
+    timer.start()
+    started = time.perf_counter()
+    assert cancel_pending_timers() >= 1
+    timer.join(5)
+    assert not timer.is_alive() and not fired and time.perf_counter() - started < 5

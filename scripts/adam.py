@@ -3,7 +3,9 @@ and ADRS; ADAE, ADLB, ADCM, ADVS and the cytopenia dataset; ADTTE; ADPC, ADPP an
 every domain, so no step could be cached apart from it, and the job's start-up is paid once.
 
 Each dataset is written as soon as it is built and later steps read it back from its file, so every step
-sees exactly what the next job (and a reader of the package) sees.
+sees exactly what the next job (and a reader of the package) sees. After ADSL, the efficacy datasets and the
+safety and kinetics datasets do not read each other: in a large study (the rule's threads) they are built in
+two forked processes; ADTTE, which reads ADRS and ADLB, comes last.
 """
 import json
 from pathlib import Path
@@ -23,7 +25,49 @@ from cartrial.adam.visits import make_month_windows
 from cartrial.csvsafe import write_csv
 from cartrial.endpoints.rules import EndpointRules
 from cartrial.io import job_log, read_sdtm, write_parquet
+from cartrial.parallel import run_forked
 from cartrial.sdtm.errors import findings_frame
+
+
+def efficacy_datasets(inp, out, par, rules) -> list[str]:
+    """ADQS and ADRS: disease activity and responder flags by visit window (NRI)."""
+    adqs, adrs, issues, skipped = build_efficacy(
+        read_sdtm(inp.efficacy, columns=efficacy_columns), pd.read_parquet(out.adsl), version=par.sledai_version,
+        windows=make_month_windows(list(par.months)), rules=rules, cut=par.cut)
+    write_parquet(adqs, out.adqs)
+    write_parquet(adrs, out.adrs)
+    write_csv(findings_frame(issues), out.efficacy_issues)
+    Path(out.efficacy_notes).write_text(json.dumps({"skipped": skipped}, indent=1) + "\n", encoding="utf-8")
+    imputed = int((adrs["DTYPE"] == "NRI").sum()) if len(adrs) else 0
+    return [f"ADQS {len(adqs)} records, ADRS {len(adrs)} records ({imputed} imputed)"]
+
+
+def safety_and_kinetics_datasets(inp, out, par, rules) -> list[str]:
+    """ADAE, ADLB, ADCM, ADVS and the per-subject cytopenia dataset (ICAHT, prolonged cytopenia); ADPC, ADPP
+    (non-compartmental parameters) and ADCP (CAR-T cell phenotype)."""
+    adsl, safety, k = pd.read_parquet(out.adsl), par.safety, par.kinetics
+    adae = build_adae(pd.read_parquet(inp.ae), adsl, cut=par.cut, aesi_terms=list(safety["aesi_terms"]),
+                      aesi_socs=list(safety["aesi_socs"]), related_terms=tuple(safety["related_terms"]))
+    write_parquet(adae, out.adae)
+    notes = [f"ADAE {len(adae)} records ({int((adae['TRTEMFL'] == 'Y').sum())} treatment-emergent)"]
+    del adae
+    adlb = build_adlb(pd.read_parquet(inp.lb), adsl)
+    write_parquet(adlb, out.adlb)
+    write_parquet(derive_icaht(adlb), out.icaht)
+    del adlb
+    write_parquet(build_adcm(read_sdtm([inp.cm]).get("CM"), adsl, factors=rules.steroid_factors,
+                             frequencies=rules.steroid_frequencies, routes=list(rules.steroid_routes)), out.adcm)
+    write_parquet(build_advs(read_sdtm([inp.vs]).get("VS"), adsl, limits=dict(safety["vital_sign_limits"])),
+                  out.advs)
+    adpc = build_adpc(pd.read_parquet(inp.pc), adsl, pd.read_parquet(inp.ex))
+    adpp = build_adpp(adpc, auc_end=k["auc_interval_days"], tolerance=k["auc_end_tolerance_days"],
+                      persistence_months=tuple(k["persistence_months"]), window_days=k["persistence_window_days"])
+    write_parquet(adpc, out.adpc)
+    write_parquet(adpp, out.adpp)
+    adcp = build_adcp(pd.read_parquet(inp.cp), adsl)
+    write_parquet(adcp, out.adcp)
+    return notes + [f"ADPC {len(adpc)} samples, ADPP {len(adpp)} parameters, ADCP {len(adcp)} results"]
+
 
 with job_log(snakemake.log[0], "adam") as log:  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
@@ -34,52 +78,17 @@ with job_log(snakemake.log[0], "adam") as log:  # noqa: F821
                       age_breaks=list(par.age_breaks), monitoring=dict(par.safety["monitoring"]))
     write_parquet(adsl, out.adsl)
     log.info("ADSL: %d subjects, %d infused", len(adsl), int((adsl["SAFFL"] == "Y").sum()))
-    adsl = pd.read_parquet(out.adsl)
+    del adsl
 
-    # ADQS and ADRS: disease activity and responder flags by visit window (NRI)
-    adqs, adrs, issues, skipped = build_efficacy(
-        read_sdtm(inp.efficacy, columns=efficacy_columns), adsl, version=par.sledai_version,
-        windows=make_month_windows(list(par.months)), rules=rules, cut=par.cut)
-    write_parquet(adqs, out.adqs)
-    write_parquet(adrs, out.adrs)
-    write_csv(findings_frame(issues), out.efficacy_issues)
-    Path(out.efficacy_notes).write_text(json.dumps({"skipped": skipped}, indent=1) + "\n", encoding="utf-8")
-    log.info("ADQS %d records, ADRS %d records (%d imputed)", len(adqs), len(adrs),
-             int((adrs["DTYPE"] == "NRI").sum()) if len(adrs) else 0)
-    del adqs, adrs
-
-    # ADAE, ADLB, ADCM, ADVS and the per-subject cytopenia dataset (ICAHT, prolonged cytopenia)
-    safety = par.safety
-    adae = build_adae(pd.read_parquet(inp.ae), adsl, cut=par.cut, aesi_terms=list(safety["aesi_terms"]),
-                      aesi_socs=list(safety["aesi_socs"]), related_terms=tuple(safety["related_terms"]))
-    write_parquet(adae, out.adae)
-    log.info("ADAE %d records (%d treatment-emergent)", len(adae), int((adae["TRTEMFL"] == "Y").sum()))
-    del adae
-    adlb = build_adlb(pd.read_parquet(inp.lb), adsl)
-    write_parquet(adlb, out.adlb)
-    write_parquet(derive_icaht(adlb), out.icaht)
-    del adlb
-    write_parquet(build_adcm(read_sdtm([inp.cm]).get("CM"), adsl, factors=rules.steroid_factors,
-                             frequencies=rules.steroid_frequencies, routes=list(rules.steroid_routes)), out.adcm)
-    write_parquet(build_advs(read_sdtm([inp.vs]).get("VS"), adsl, limits=dict(safety["vital_sign_limits"])),
-                  out.advs)
+    parts = [(safety_and_kinetics_datasets, (inp, out, par, rules)), (efficacy_datasets, (inp, out, par, rules))]
+    for notes in run_forked(parts, snakemake.threads):  # noqa: F821
+        for note in notes:
+            log.info("%s", note)
 
     # ADTTE: the declarative time-to-event parameters and the time to B-cell recovery
-    adtte, skipped = build_adtte(adsl, pd.read_parquet(out.adrs), [dict(s) for s in par.tte_specs],
+    adtte, skipped = build_adtte(pd.read_parquet(out.adsl), pd.read_parquet(out.adrs), [dict(s) for s in par.tte_specs],
                                  adlb=pd.read_parquet(out.adlb, filters=[("PARAMCD", "==", "BCELL")]),
                                  bcell_below=par.kinetics["bcell_aplasia_below"])
     write_parquet(adtte, out.adtte)
     Path(out.tte_notes).write_text(json.dumps({"skipped": skipped}, indent=1) + "\n", encoding="utf-8")
     log.info("ADTTE %d records; skipped: %s", len(adtte), skipped)
-    del adtte
-
-    # ADPC, ADPP (non-compartmental parameters) and ADCP (CAR-T cell phenotype)
-    k = par.kinetics
-    adpc = build_adpc(pd.read_parquet(inp.pc), adsl, pd.read_parquet(inp.ex))
-    adpp = build_adpp(adpc, auc_end=k["auc_interval_days"], tolerance=k["auc_end_tolerance_days"],
-                      persistence_months=tuple(k["persistence_months"]), window_days=k["persistence_window_days"])
-    write_parquet(adpc, out.adpc)
-    write_parquet(adpp, out.adpp)
-    adcp = build_adcp(pd.read_parquet(inp.cp), adsl)
-    write_parquet(adcp, out.adcp)
-    log.info("ADPC %d samples, ADPP %d parameters, ADCP %d results", len(adpc), len(adpp), len(adcp))

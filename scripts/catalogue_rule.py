@@ -4,4 +4,4 @@ from cartrial.io import job_log
 from cartrial.produce import run_rule
 
 with job_log(snakemake.log[0], snakemake.params.catalogue_rule):  # noqa: F821
-    run_rule(snakemake, snakemake.params.catalogue_rule)  # noqa: F821
+    run_rule(snakemake, snakemake.params.catalogue_rule, workers=snakemake.threads)  # noqa: F821

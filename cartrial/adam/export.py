@@ -10,6 +10,7 @@ import pandas as pd
 from cartrial.adam.datasetjson import write_dataset_json
 from cartrial.adam.define import describe_dataset
 from cartrial.adam.xpt import write_xpt
+from cartrial.parallel import run_forked
 
 
 def _export_one(source: str, xpt: str, json_path: str, study: str, timestamp: dt.datetime) -> dict:
@@ -23,16 +24,8 @@ def export_datasets(jobs: list[tuple[str, str, str]], *, study: str, timestamp: 
                     workers: int = 1) -> dict[str, dict]:
     """Write each (Parquet source, XPT target, Dataset-JSON target) and return the Define-XML
     description of each dataset (by name, in the order of ``jobs``). With ``workers`` > 1 the datasets are
-    spread over that many forked processes, largest first (the writers hold the interpreter: threads would
-    not help); each file is written by one process, so the bytes do not depend on ``workers``."""
+    spread over that many forked processes (cartrial.parallel), largest first."""
     order = sorted(jobs, key=lambda job: -Path(job[0]).stat().st_size)
-    if workers <= 1 or len(jobs) <= 1:
-        described = {job[0]: _export_one(*job, study, timestamp) for job in order}
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {job[0]: pool.submit(_export_one, *job, study, timestamp) for job in order}
-            described = {source: future.result() for source, future in futures.items()}  # re-raises a failure
+    described = dict(zip((job[0] for job in order),
+                         run_forked([(_export_one, (*job, study, timestamp)) for job in order], workers)))
     return {Path(source).stem: described[source] for source, _, _ in jobs}

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from cartrial.io import write_read_domain
+from cartrial.parallel import run_forked
 from cartrial.sdtm.checks import DataChecks
 from cartrial.sdtm.contract import group_domain_files
 from cartrial.sdtm.errors import InputDataError
@@ -72,15 +73,8 @@ def read_study(folder: str | Path, domains: list[str], *, outputs: dict[str, tup
         if domain == "DM" or not all(p.is_file() for p in entry):
             todo.append((sum(p.stat().st_size for p in paths), domain, entry))
     todo.sort(key=lambda item: (-item[0], item[1]))
-    jobs = [(domain, files, checks, studyid, str(folder), *entry) for _, domain, entry in todo]
-    if workers > 1 and len(jobs) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            found = [f.result() for f in [pool.submit(_read_one, *job) for job in jobs]]
-    else:
-        found = [_read_one(*job) for job in jobs]
+    found = run_forked([(_read_one, (domain, files, checks, studyid, str(folder), *entry))
+                        for _, domain, entry in todo], workers)
     errors = [finding for findings in found if findings for finding in findings]
     if errors:
         raise InputDataError(errors)

@@ -24,7 +24,7 @@ rule adam:
         kinetics=config["kinetics"],
     conda:
         "../envs/cartrial.yaml"
-    threads: 1
+    threads: study_threads  # efficacy and safety datasets side by side in a large study
     priority: job_priority("adam")
     resources:
         mem_mb=job_memory_mb,

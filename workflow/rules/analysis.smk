@@ -57,7 +57,7 @@ for _rule in CATALOGUE.rules():
                 analysis=lambda wc: wc.analysis,
             conda:
                 "../envs/cartrial.yaml"
-            threads: 1
+            threads: study_threads  # outputs built two at a time in a large study
             priority: job_priority(_rule)
             resources:
                 mem_mb=job_memory_mb,

@@ -34,8 +34,9 @@ def test_the_larger_study_breaks_ties_without_overtaking_a_longer_chain():
 
 def test_data_size_of_a_study_folder(tmp_path):
     (tmp_path / "dm.csv").write_bytes(b"x" * 1_500_000)
+    (tmp_path / "lb.parquet").write_bytes(b"x" * 100_000)  # counted as the CSV it would be, about 5 x larger
     (tmp_path / "sub").mkdir()
-    assert data_size_mb(tmp_path) == 1.5
+    assert data_size_mb(tmp_path) == 2.0
     assert data_size_mb(tmp_path / "missing") == 0.0
 
 

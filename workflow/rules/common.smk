@@ -119,13 +119,13 @@ def job_priority(rule_name):
     return of
 
 
-LARGE_STUDY_MB = 50  # raw tables above which the read and export jobs use two processes
+LARGE_STUDY_MB = 10  # raw tables (as CSV, cartrial.schedule.data_size_mb) above which jobs use two processes
 
 
 def study_threads(wildcards):
-    """Two processes for the read and export jobs of a study whose raw tables exceed LARGE_STUDY_MB, one
-    otherwise: a small study's job takes less than a second, and a two-core job waits until both cores are
-    free (on a two-core machine it waited behind every one-core job)."""
+    """Two processes for the read, ADaM, table, figure and export jobs of a study whose raw tables exceed
+    LARGE_STUDY_MB (about 150 subjects), one otherwise: a small study's jobs take a second or two, and a
+    two-core job waits until both cores are free (on a two-core machine it waited behind every one-core job)."""
     return 2 if STUDY_DATA_MB[wildcards.study] > LARGE_STUDY_MB else 1
 
 

@@ -167,10 +167,11 @@ REMEMBER = True
 @contextmanager
 def _remembered_conversions():
     """rtflite (2.6) converts an attribute's whole value (a list with one entry per row, or the body frame) to
-    nested lists every time it reads one cell of it, and loads the font file every time it measures a text:
-    most of the time of a long listing. Within one table the converted value of the same object is
-    remembered (rtflite only reads it) and each font is loaded once. The bytes are rtflite's (tested against
-    rtflite as released, ``REMEMBER = False``)."""
+    nested lists every time it reads one cell of it, validates a pydantic model for every attribute of every
+    cell it reads, loads the font file and measures the text again for every cell: most of the time of a
+    long listing. Within one table the converted value of the same object is remembered (rtflite only reads
+    it), a cell of an attribute is read without building a model, each font is loaded once and each text
+    measured once. The bytes are rtflite's (tested against rtflite as released, ``REMEMBER = False``)."""
     if not REMEMBER:
         yield
         return
@@ -179,9 +180,11 @@ def _remembered_conversions():
 
     import polars as pl
     import rtflite.attributes as attributes
+    import rtflite.pagination.core as pagination
     import rtflite.strwidth as strwidth
 
     convert, image_font = attributes._to_nested_list, strwidth.ImageFont
+    broadcast, measure = attributes.BroadcastValue, strwidth.get_string_width
     seen: dict[int, tuple[object, object]] = {}
 
     def remembered(value):
@@ -192,12 +195,31 @@ def _remembered_conversions():
             hit = seen[id(value)] = (value, convert(value))
         return hit[1]
 
-    attributes._to_nested_list = remembered
+    class Cells:
+        """rtflite's BroadcastValue for reading one cell (``iloc``, rtflite's own method) without validating
+        a model; anything else it is asked for comes from rtflite's model of the same value."""
+        __slots__ = ("value", "dimension")
+
+        def __init__(self, value=None, dimension=None):
+            self.value, self.dimension = remembered(value), dimension
+
+        iloc = broadcast.iloc
+
+        def __getattr__(self, name):
+            return getattr(broadcast(value=self.value, dimension=self.dimension), name)
+
+    @functools.lru_cache(maxsize=None)
+    def width(text, font="Times New Roman", font_size=12, unit="in", dpi=72.0):
+        return measure(text, font=font, font_size=font_size, unit=unit, dpi=dpi)
+
+    attributes._to_nested_list, attributes.BroadcastValue = remembered, Cells
+    attributes.get_string_width = pagination.get_string_width = width
     strwidth.ImageFont = types.SimpleNamespace(truetype=functools.lru_cache(maxsize=32)(image_font.truetype))
     try:
         yield
     finally:
-        attributes._to_nested_list, strwidth.ImageFont = convert, image_font
+        attributes._to_nested_list, attributes.BroadcastValue, strwidth.ImageFont = convert, broadcast, image_font
+        attributes.get_string_width = pagination.get_string_width = measure
 
 
 #: rows encoded per rtflite document: rtflite's encoding time grows with the square of a body's rows, so a long

@@ -127,3 +127,35 @@ def test_long_body_is_encoded_in_blocks_byte_for_byte(monkeypatch):
         for block in (4, 5, 27):  # blocks of 4 and 5 rows, and one block (27 rows in all)
             monkeypatch.setattr(R, "BLOCK_ROWS", block)
             assert R.render_rtf(t, header) == whole, (remember, block)
+
+
+def test_remembered_conversions_keep_rtflites_bytes_on_a_long_listing(monkeypatch):
+    """A long listing whose cells wrap (rtflite measures every text for its line counts), with groups,
+    indents, two arms and text to escape: the same bytes with rtflite's conversions, models and text widths
+    remembered as with rtflite as released."""
+    import cartrial.tables.rtf as R
+
+    t = DisplayTable("l16_2_7_1", "16.2.7.1", "Listing of adverse events", "Safety set",
+                     ["Arm", "Term", "Grade", "Comment"], stub_header="Subject", footnotes=["A footnote."],
+                     source="ADAE")
+    t.kind, t.orientation = "listing", "landscape"
+    words = ["pyrexia", "cytokine release syndrome", "neutropenia", "a" * 60, "Ödem & <b> {x}"]
+    for i in range(140):
+        if i % 25 == 0:
+            t.add(f"Group {i}")
+        t.add(f"S-{i:03d}", ["Low" if i % 3 else "High", words[i % 5], str(i % 5),
+                             " ".join(words[: 1 + i % 5]) * (1 + i % 3)], level=i % 2)
+    summary = DisplayTable("t14_3_1", "14.3.1", "Adverse events by term", "Safety set", ["Low", "High", "Total"],
+                           stub_header="Term")  # a table: the stub column aligned apart from the others
+    for i in range(300):
+        summary.add(words[i % 5] if i % 7 else f"Organ class {i}", [f"{i} ({i % 100}.0)", "0", f"{2 * i}"],
+                    level=0 if i % 7 == 0 else 1)
+    header = {"study": "X", "analysis": "Final", "cut": "2026-01-01"}
+    for table in (t, summary):
+        monkeypatch.setattr(R, "REMEMBER", False)
+        released = R.render_rtf(table, header)
+        assert released.count("\\row") > 140
+        monkeypatch.setattr(R, "REMEMBER", True)
+        for block in (10 ** 6, 50):
+            monkeypatch.setattr(R, "BLOCK_ROWS", block)
+            assert R.render_rtf(table, header) == released, (table.id, block)

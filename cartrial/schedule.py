@@ -51,6 +51,27 @@ def data_size_mb(folder: str | Path) -> float:
     return sum(f.stat().st_size * COMPRESSION.get(f.suffix.lower(), 1) for f in folder.iterdir() if f.is_file()) / 1e6
 
 
+#: raw tables (as CSV) above which a job's independent pieces run in two processes (about 150 subjects)
+LARGE_STUDY_MB = 10
+#: memory one process of the largest jobs holds per megabyte of raw tables (as CSV): 2.1-3.0 GB at 10,000
+#: subjects, 100 MB (bench/rules.csv)
+MEMORY_PER_MB = 30
+
+
+def processes(size_mb: float, memory_mb: float) -> int:
+    """Processes for a study's read, ADaM, table, figure and export jobs: two for a study above
+    LARGE_STUDY_MB whose two processes' memory fits ``memory_mb`` (the machine's), one otherwise. A small
+    study's jobs take a second or two, and a two-core job waits until both cores are free; a study too large
+    for two copies of its data is better slow than stopped for want of memory."""
+    return 2 if size_mb > LARGE_STUDY_MB and 2 * MEMORY_PER_MB * size_mb <= memory_mb else 1
+
+
+def machine_memory_mb() -> float:
+    import os
+
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e6
+
+
 def priority(rule: str, kinds: list[str], size_mb: float = 0.0) -> float:
     """The job's priority: its remaining work, plus less than a quarter for the study's data size (of two
     equal chains, the larger study's jobs take longer, so it goes first)."""

@@ -48,3 +48,12 @@ def test_pending_timers_are_cancelled():
     assert cancel_pending_timers() >= 1
     timer.join(5)
     assert not timer.is_alive() and not fired and time.perf_counter() - started < 5
+
+
+def test_two_processes_only_for_a_large_study_that_fits_twice():
+    from cartrial.schedule import processes
+
+    assert processes(3.6, 24_000) == 1       # the demo's larger study: jobs of a second or two
+    assert processes(102, 24_000) == 2       # 10,000 subjects: two processes of about 3 GB
+    assert processes(1_000, 24_000) == 1     # 100,000 subjects: two copies would not fit
+    assert processes(102, 4_000) == 1        # a small machine

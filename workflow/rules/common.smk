@@ -7,7 +7,7 @@ from cartrial.config import check_config, dates_to_text, default_scenarios
 from cartrial.catalogue import load_catalogue
 from cartrial.config import SHARED_SECTIONS
 from cartrial.outputs import FORMATS
-from cartrial.schedule import data_size_mb, priority as scheduling_priority
+from cartrial.schedule import data_size_mb, machine_memory_mb, processes, priority as scheduling_priority
 from cartrial.sdtm.contract import DOMAINS
 
 config.update(dates_to_text(dict(config)))
@@ -119,14 +119,13 @@ def job_priority(rule_name):
     return of
 
 
-LARGE_STUDY_MB = 10  # raw tables (as CSV, cartrial.schedule.data_size_mb) above which jobs use two processes
+MEMORY_MB = machine_memory_mb()
 
 
 def study_threads(wildcards):
-    """Two processes for the read, ADaM, table, figure and export jobs of a study whose raw tables exceed
-    LARGE_STUDY_MB (about 150 subjects), one otherwise: a small study's jobs take a second or two, and a
-    two-core job waits until both cores are free (on a two-core machine it waited behind every one-core job)."""
-    return 2 if STUDY_DATA_MB[wildcards.study] > LARGE_STUDY_MB else 1
+    """Processes (threads) for the read, ADaM, table, figure and export jobs of a study: two for a large study
+    whose two processes fit the machine's memory, one otherwise (cartrial.schedule.processes)."""
+    return processes(STUDY_DATA_MB[wildcards.study], MEMORY_MB)
 
 
 def catalogue_variants(rule_name):

@@ -11,14 +11,22 @@ from cartrial.sdtm.errors import findings_frame
 from cartrial.sdtm.ingest import cut_domains, ignored_files
 from cartrial.sdtm.readers import find_domain_files
 
+
+class LazyReads(dict):
+    """The domains as read, each loaded from its files when it is asked for (once, by cut_domains)."""
+
+    def __getitem__(self, domain):
+        return read_read_domain(*super().__getitem__(domain))
+
+
 with job_log(snakemake.log[0], "ingest") as log:  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
-    reads = {Path(f).stem.upper(): read_read_domain(f, m) for f, m in zip(inp.frames, inp.meta)}
+    reads = LazyReads({Path(f).stem.upper(): (f, m) for f, m in zip(inp.frames, inp.meta)})
     files = find_domain_files(par.folder)
-    results = {r.domain: r for r in cut_domains(reads, cut=par.cut, settings=DataChecks.from_config(par.checks))}
-    for path in out.sdtm:
-        domain = Path(path).stem.upper()
-        write_domain(results[domain].frame, domain, path)
+    targets = {Path(path).stem.upper(): path for path in out.sdtm}
+    # each domain is read when its turn comes and written as soon as it is cut: one domain held at a time
+    results = {r.domain: r for r in cut_domains(reads, cut=par.cut, settings=DataChecks.from_config(par.checks),
+                                                sink=lambda r: write_domain(r.frame, r.domain, targets[r.domain]))}
     issues = audit_rows([findings_frame(r.issues) for r in results.values()])
     recon = audit_rows([r.reconciliation for r in results.values()])
     ignored = ignored_files(files, recon)

@@ -6,7 +6,9 @@ applies an analysis's cut to every domain so read and runs the data checks on th
 :func:`ingest_study` does both in one process."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -289,19 +291,35 @@ def ingest_domain(domain: str, read: ReadDomain, *, cut: str, subjects: pd.DataF
     return _result(domain, kept, read, row, issues)
 
 
-def cut_domains(reads: dict[str, ReadDomain], *, cut: str, settings: DataChecks | None = None,
-                read_errors: dict[str, list[Finding]] | None = None) -> list[DomainResult]:
+def cut_domains(reads: Mapping[str, ReadDomain], *, cut: str, settings: DataChecks | None = None,
+                read_errors: dict[str, list[Finding]] | None = None,
+                sink: Callable[[DomainResult], None] | None = None) -> list[DomainResult]:
     """Apply the data cut ``cut`` to every domain as read (DM first, then in alphabetical order: EX before PC,
     whose check uses the cut DM and EX) and run the data checks: the domains' results in that order. Stops
     with every error of every domain, in that order, with the ``read_errors`` of domains that could not be
-    read in their places."""
+    read in their places.
+
+    Each domain is taken from ``reads`` once, when its turn comes (``reads`` may read it then). With ``sink``,
+    each domain's result is handed to it as soon as it is cut (to be written) and kept without its frame, so
+    one domain's records are held at a time (and the cut DM and EX, which later checks use)."""
     read_errors = read_errors or {}
     errors: list[Finding] = list(read_errors.get("DM", []))
     results: dict[str, DomainResult] = {}
+    context: dict[str, pd.DataFrame] = {}
     subjects = None
+
+    def done(result: DomainResult) -> DomainResult:
+        if result.frame is not None and result.domain in ("DM", "EX"):
+            context[result.domain] = result.frame
+        if sink is None:
+            return result
+        sink(result)
+        return dataclasses.replace(result, frame=None)
+
     if "DM" in reads:
         try:
-            results["DM"], subjects = ingest_dm(reads["DM"], cut=cut, settings=settings)
+            dm, subjects = ingest_dm(reads["DM"], cut=cut, settings=settings)
+            results["DM"] = done(dm)
         except InputDataError as err:
             errors += err.findings
     for domain in sorted((set(reads) | set(read_errors)) - {"DM"}):
@@ -311,9 +329,8 @@ def cut_domains(reads: dict[str, ReadDomain], *, cut: str, settings: DataChecks 
         if subjects is None:
             continue
         try:
-            context = {d: results[d].frame for d in ("DM", "EX") if d in results and results[d].frame is not None}
-            results[domain] = ingest_domain(domain, reads[domain], cut=cut, subjects=subjects, context=context,
-                                            settings=settings)
+            results[domain] = done(ingest_domain(domain, reads[domain], cut=cut, subjects=subjects,
+                                                 context=dict(context), settings=settings))
         except InputDataError as err:
             errors += err.findings
     if errors:

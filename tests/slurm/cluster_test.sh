@@ -96,7 +96,7 @@ results/cht101-sle/interim/adam/adsl.json results/cht101-sle/oc/operating_charac
 # --- the SLURM run really ran on SLURM, and gave the same bytes
 njobs="$(squeue -h -t all -o %i | wc -l)"
 echo "SLURM jobs seen by the controller: $njobs"
-[ "$njobs" -ge 10 ]
+[ "$njobs" -ge 7 ]  # read, oc, ingest, adam, ards, export, tables_interim
 fail=0
 count=0
 for f in $(cd "$WORK/local/results" && find . -path '*/adam/*' -o -path '*/ard/*' -o -path '*/tables/*' -o -path '*/oc/*.csv' | sort); do

@@ -2,13 +2,15 @@
 disposition and baseline; efficacy (response rates, differences, change from baseline, serology); time to
 event; safety (adverse events, syndromes, GVHD, laboratory tests, vital signs, concomitant treatments,
 interim monitoring); kinetics, cytokines, B cells and phenotype. One job, so its start-up is paid once; the
-ARDs are written in that order and the monitoring ARD reads the response rates back from their file."""
+monitoring ARD, last, reads the response rates back from their file. In a large study (the rule's threads) the
+efficacy, time-to-event and kinetics ARDs and the safety ARDs are built in two forked processes."""
 import pandas as pd
 
 from cartrial.adam.adcp import PARAM_ORDER
 from cartrial.adam.adlb import derive_worst_grades
 from cartrial.ard import read_ard, write_ard
 from cartrial.io import job_log
+from cartrial.parallel import run_forked
 from cartrial.summaries import findings as F
 from cartrial.summaries import kinetics as K
 from cartrial.summaries import labs as L
@@ -19,18 +21,21 @@ from cartrial.summaries.efficacy import (arm_levels, summarize_change_from_basel
                                          summarize_response_rates)
 from cartrial.summaries.tte import summarize_time_to_event
 
-with job_log(snakemake.log[0], "ards"):  # noqa: F821
-    inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
-    adsl = pd.read_parquet(inp.adsl)
-    order = list(par.arm_order)
-    levels = arm_levels(adsl, arm_order=order)
 
-    # populations, disposition and baseline characteristics
+
+def _subjects(inp, par):
+    adsl = pd.read_parquet(inp.adsl)
+    return adsl, list(par.arm_order), arm_levels(adsl, arm_order=list(par.arm_order))
+
+
+def efficacy_ards(inp, out, par) -> None:
+    """Populations, disposition and baseline; efficacy; time to event; steroid taper; kinetics, cytokines,
+    B cells and phenotype."""
+    adsl, order, levels = _subjects(inp, par)
     write_ard(summarize_disposition(adsl, arm_order=order), out.disposition)
     write_ard(summarize_baseline(adsl, arm_order=order), out.demographics)
     write_ard(summarize_populations(adsl, arm_order=order), out.populations)
 
-    # efficacy
     adqs, adrs, adlb = pd.read_parquet(inp.adqs), pd.read_parquet(inp.adrs), pd.read_parquet(inp.adlb)
     write_ard(summarize_response_rates(adrs, levels=levels), out.response_rates)
     write_ard(summarize_response_rates(adrs, levels=levels, observed_only=True), out.response_rates_oc)
@@ -46,9 +51,29 @@ with job_log(snakemake.log[0], "ards"):  # noqa: F821
                                       conf_type=par.km["conf_type"], landmark_months=list(par.km["landmark_months"])),
               out.time_to_event)
 
-    # safety
+    predeq = adqs[adqs["PARAMCD"] == "PREDEQ"].reset_index(drop=True)
+    predeq = predeq[(predeq["ANL01FL"] == "Y") | (predeq["ABLFL"] == "Y")]
+    write_ard(F.summarize_by_visit(predeq, adsl, levels=levels, analysis="steroid_taper", params=["PREDEQ"],
+                                   thresholds={"PREDEQ": {"le5": 5.0, "off": 0.0}}), out.steroid_taper)
+    del adqs, adrs
+
+    # cellular kinetics, cytokines, B cells, phenotype
+    k = par.kinetics
+    write_ard(K.summarize_kinetics(pd.read_parquet(inp.adpp), levels=levels), out.kinetics)
+    write_ard(K.summarize_cytokines(K.derive_cytokine_peaks(adlb, adsl, pd.read_parquet(inp.adae))), out.cytokines)
+    write_ard(K.summarize_bcells(pd.read_parquet(inp.adtte, filters=[("PARCAT1", "==", "B-CELL")]), adlb, adsl,
+                                 levels=levels, below=k["bcell_aplasia_below"], conf_type=par.km["conf_type"],
+                                 landmark_months=list(par.km["landmark_months"])), out.bcells)
+    adcp = pd.read_parquet(inp.adcp)
+    params = [p for p in PARAM_ORDER if p in set(adcp["PARAMCD"])] + sorted(set(adcp["PARAMCD"]) - set(PARAM_ORDER))
+    write_ard(F.summarize_by_visit(adcp, adsl, levels=levels, analysis="phenotype", params=params), out.phenotype)
+
+
+def safety_ards(inp, out, par) -> None:
+    """Adverse events, syndromes, GVHD, laboratory tests, vital signs, concomitant treatments."""
+    adsl, _, levels = _subjects(inp, par)
     adae, icaht, adcm = pd.read_parquet(inp.adae), pd.read_parquet(inp.icaht), pd.read_parquet(inp.adcm)
-    safety = par.safety
+    adlb, safety = pd.read_parquet(inp.adlb), par.safety
     write_ard(S.summarize_safety_overview(adae, adsl, levels=levels), out.safety_overview)
     write_ard(S.summarize_ae_by_soc_pt(adae, adsl, levels=levels), out.ae_by_soc_pt)
     write_ard(S.summarize_ae_by_soc_pt(adae, adsl, levels=levels, flag="LDEMFL", analysis="ae_lymphodepletion"),
@@ -64,7 +89,7 @@ with job_log(snakemake.log[0], "ards"):  # noqa: F821
     write_ard(pd.concat([L.summarize_lab_shift(derive_worst_grades(adlb), levels=levels),
                          L.summarize_igg_shift(adlb, levels=levels)], ignore_index=True), out.lab_shift)
     write_ard(L.summarize_icaht(icaht, adsl, levels=levels), out.icaht)
-    advs, predeq = pd.read_parquet(inp.advs), adqs[adqs["PARAMCD"] == "PREDEQ"].reset_index(drop=True)
+    advs = pd.read_parquet(inp.advs)
     vs_params = [p for p in safety["vital_signs_by_visit"] if p in set(advs["PARAMCD"])]
     write_ard(F.summarize_by_visit(advs, adsl, levels=levels, analysis="vs_by_visit", params=vs_params),
               out.vs_by_visit)
@@ -76,28 +101,22 @@ with job_log(snakemake.log[0], "ards"):  # noqa: F821
                                        hypotension=90.0 if hypotension is None else hypotension), out.vs_early)
     write_ard(F.summarize_by_visit(adlb, adsl, levels=levels, analysis="lab_by_visit",
                                    params=list(safety["labs_by_visit"])), out.lab_by_visit)
-    predeq = predeq[(predeq["ANL01FL"] == "Y") | (predeq["ABLFL"] == "Y")]
-    write_ard(F.summarize_by_visit(predeq, adsl, levels=levels, analysis="steroid_taper", params=["PREDEQ"],
-                                   thresholds={"PREDEQ": {"le5": 5.0, "off": 0.0}}), out.steroid_taper)
     write_ard(M.summarize_cm_by_class(adcm, adsl, levels=levels), out.cm_by_class)
     write_ard(M.summarize_cm_special(adcm, adsl, levels=levels, groups=safety["cm_groups"]), out.cm_special)
+
+
+with job_log(snakemake.log[0], "ards"):  # noqa: F821
+    inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    run_forked([(efficacy_ards, (inp, out, par)), (safety_ards, (inp, out, par))], snakemake.threads)  # noqa: F821
+
+    # interim monitoring: toxicity stopping rule and the predictive probability of success (response rates)
+    adsl, _, _ = _subjects(inp, par)
+    safety = par.safety
     mon, eff = safety["monitoring"], safety["efficacy_monitoring"]
     tox = L.summarize_toxicity_monitoring(
-        adae, adsl, syndromes=list(mon["syndromes"]), min_grade=mon["min_grade"], prior=tuple(mon["prior"]),
-        threshold=mon["threshold"], cutoff=mon["cutoff"], planned_n=safety["planned_n"])
+        pd.read_parquet(inp.adae), adsl, syndromes=list(mon["syndromes"]), min_grade=mon["min_grade"],
+        prior=tuple(mon["prior"]), threshold=mon["threshold"], cutoff=mon["cutoff"], planned_n=safety["planned_n"])
     pp = L.summarize_predictive_probability(
         read_ard(out.response_rates), paramcd=par.primary["paramcd"], visit=par.primary["visits"][0],
         prior=tuple(eff["prior"]), p0=eff["p0"], cutoff=eff["cutoff"], planned_n=safety["planned_n"])
     write_ard(pd.concat([tox, pp], ignore_index=True), out.monitoring)
-    del adcm, advs, adqs, adrs
-
-    # cellular kinetics, cytokines, B cells, phenotype
-    k = par.kinetics
-    write_ard(K.summarize_kinetics(pd.read_parquet(inp.adpp), levels=levels), out.kinetics)
-    write_ard(K.summarize_cytokines(K.derive_cytokine_peaks(adlb, adsl, adae)), out.cytokines)
-    write_ard(K.summarize_bcells(pd.read_parquet(inp.adtte, filters=[("PARCAT1", "==", "B-CELL")]), adlb, adsl,
-                                 levels=levels, below=k["bcell_aplasia_below"], conf_type=par.km["conf_type"],
-                                 landmark_months=list(par.km["landmark_months"])), out.bcells)
-    adcp = pd.read_parquet(inp.adcp)
-    params = [p for p in PARAM_ORDER if p in set(adcp["PARAMCD"])] + sorted(set(adcp["PARAMCD"]) - set(PARAM_ORDER))
-    write_ard(F.summarize_by_visit(adcp, adsl, levels=levels, analysis="phenotype", params=params), out.phenotype)

@@ -19,7 +19,7 @@ rule ards:
         km=config["km"],
     conda:
         "../envs/cartrial.yaml"
-    threads: 1
+    threads: study_threads  # efficacy and safety ARDs side by side in a large study
     priority: job_priority("ards")
     resources:
         mem_mb=job_memory_mb,

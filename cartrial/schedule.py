@@ -59,7 +59,7 @@ MEMORY_PER_MB = 30
 
 
 def processes(size_mb: float, memory_mb: float) -> int:
-    """Processes for a study's read, ADaM, ARD, table, figure and export jobs: two for a study above
+    """Processes for a study's read, ingest, ADaM, ARD, table, figure and export jobs: two for a study above
     LARGE_STUDY_MB whose two processes' memory fits ``memory_mb`` (the machine's), one otherwise. A small
     study's jobs take a second or two, and a two-core job waits until both cores are free; a study too large
     for two copies of its data is better slow than stopped for want of memory."""

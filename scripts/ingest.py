@@ -24,9 +24,11 @@ with job_log(snakemake.log[0], "ingest") as log:  # noqa: F821
     reads = LazyReads({Path(f).stem.upper(): (f, m) for f, m in zip(inp.frames, inp.meta)})
     files = find_domain_files(par.folder)
     targets = {Path(path).stem.upper(): path for path in out.sdtm}
-    # each domain is read when its turn comes and written as soon as it is cut: one domain held at a time
+    # each domain is read when its turn comes and written as soon as it is cut: one domain held at a time (in
+    # each of the rule's processes)
     results = {r.domain: r for r in cut_domains(reads, cut=par.cut, settings=DataChecks.from_config(par.checks),
-                                                sink=lambda r: write_domain(r.frame, r.domain, targets[r.domain]))}
+                                                sink=lambda r: write_domain(r.frame, r.domain, targets[r.domain]),
+                                                workers=snakemake.threads)}  # noqa: F821
     issues = audit_rows([findings_frame(r.issues) for r in results.values()])
     recon = audit_rows([r.reconciliation for r in results.values()])
     ignored = ignored_files(files, recon)

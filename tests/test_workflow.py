@@ -274,7 +274,7 @@ def test_each_analysis_type_builds_its_own_outputs(tmp_path):
 
 
 def test_two_processes_per_job_write_the_same_files(two_runs, tmp_path):
-    """The read, ADaM, ARD, table, figure and export jobs of a large study work in two forked processes
+    """The read, ingest, ADaM, ARD, table, figure and export jobs of a large study work in two forked processes
     (cartrial.parallel): forced here on the demo study, every SDTM, ADaM, XPT, Dataset-JSON, ARD, table and
     figure file is the same as the one-process run's."""
     ws = tmp_path / "ws"
@@ -282,7 +282,7 @@ def test_two_processes_per_job_write_the_same_files(two_runs, tmp_path):
     out = ws / "results" / "cht101-sle" / "interim"
     parts = ("sdtm", "adam", "ard", "tables", "figures")
     before = {part: _checksums(out / part) for part in parts}
-    rules = ("read", "adam", "ards", "export", "tables_interim", "figures_interim")
+    rules = ("read", "ingest", "adam", "ards", "export", "tables_interim", "figures_interim")
     proc = _run(ws, "--forcerun", *rules, "--set-threads", *(f"{r}=2" for r in rules), "--",
                 "results/cht101-sle/interim/report.pdf", "results/cht101-sle/interim/adam/define.xml")
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -293,7 +293,7 @@ def ingest_domain(domain: str, read: ReadDomain, *, cut: str, subjects: pd.DataF
 
 def cut_domains(reads: Mapping[str, ReadDomain], *, cut: str, settings: DataChecks | None = None,
                 read_errors: dict[str, list[Finding]] | None = None,
-                sink: Callable[[DomainResult], None] | None = None) -> list[DomainResult]:
+                sink: Callable[[DomainResult], None] | None = None, workers: int = 1) -> list[DomainResult]:
     """Apply the data cut ``cut`` to every domain as read (DM first, then in alphabetical order: EX before PC,
     whose check uses the cut DM and EX) and run the data checks: the domains' results in that order. Stops
     with every error of every domain, in that order, with the ``read_errors`` of domains that could not be
@@ -301,41 +301,60 @@ def cut_domains(reads: Mapping[str, ReadDomain], *, cut: str, settings: DataChec
 
     Each domain is taken from ``reads`` once, when its turn comes (``reads`` may read it then). With ``sink``,
     each domain's result is handed to it as soon as it is cut (to be written) and kept without its frame, so
-    one domain's records are held at a time (and the cut DM and EX, which later checks use)."""
+    one domain's records are held at a time (and the cut DM and EX, which later checks use). With ``workers``
+    > 1, the domains after DM and EX are cut in that many forked processes (cartrial.parallel); each domain
+    sees the same cut DM and EX as when cut in turn."""
+    from cartrial.parallel import run_forked
+
     read_errors = read_errors or {}
-    errors: list[Finding] = list(read_errors.get("DM", []))
-    results: dict[str, DomainResult] = {}
-    context: dict[str, pd.DataFrame] = {}
-    subjects = None
-
-    def done(result: DomainResult) -> DomainResult:
-        if result.frame is not None and result.domain in ("DM", "EX"):
-            context[result.domain] = result.frame
-        if sink is None:
-            return result
-        sink(result)
-        return dataclasses.replace(result, frame=None)
-
+    found: dict[str, tuple[DomainResult | None, list[Finding]]] = {}
+    _CUT.clear()
+    _CUT.update(reads=reads, cut=cut, settings=settings, sink=sink, context={}, subjects=None)
     if "DM" in reads:
         try:
-            dm, subjects = ingest_dm(reads["DM"], cut=cut, settings=settings)
-            results["DM"] = done(dm)
+            dm, _CUT["subjects"] = ingest_dm(reads["DM"], cut=cut, settings=settings)
+            found["DM"] = (_done(dm), [])
         except InputDataError as err:
-            errors += err.findings
-    for domain in sorted((set(reads) | set(read_errors)) - {"DM"}):
-        if domain in read_errors:
-            errors += read_errors[domain]
-            continue
-        if subjects is None:
-            continue
-        try:
-            results[domain] = done(ingest_domain(domain, reads[domain], cut=cut, subjects=subjects,
-                                                 context=dict(context), settings=settings))
-        except InputDataError as err:
-            errors += err.findings
+            found["DM"] = (None, err.findings)
+    rest = sorted((set(reads) | set(read_errors)) - {"DM"})
+    if _CUT["subjects"] is not None:
+        todo = [d for d in rest if d not in read_errors]
+        first = [d for d in todo if d == "EX"]  # its cut frame is the context of the domains after it
+        for domain in first:
+            found[domain] = _cut_one(domain)
+        later = [d for d in todo if d not in first]
+        found.update(zip(later, run_forked([(_cut_one, (d,)) for d in later], workers)))
+    errors = list(read_errors.get("DM", [])) + found.get("DM", (None, []))[1]
+    for domain in rest:
+        errors += read_errors.get(domain, []) + found.get(domain, (None, []))[1]
     if errors:
         raise InputDataError(errors)
-    return list(results.values())
+    return [found[d][0] for d in ["DM", *rest] if d in found and found[d][0] is not None]
+
+
+#: the state of the cut being made (set before worker processes fork, so each inherits it)
+_CUT: dict = {}
+
+
+def _done(result: DomainResult) -> DomainResult:
+    """Keep the cut DM and EX for the later checks; hand the result to the sink, if any, and keep it without
+    its frame."""
+    if result.frame is not None and result.domain in ("DM", "EX"):
+        _CUT["context"][result.domain] = result.frame
+    if _CUT["sink"] is None:
+        return result
+    _CUT["sink"](result)
+    return dataclasses.replace(result, frame=None)
+
+
+def _cut_one(domain: str) -> tuple[DomainResult | None, list[Finding]]:
+    """One domain cut and checked (the cut DM, and EX for the domains after it, as context), or its errors."""
+    context = {d: frame for d, frame in _CUT["context"].items() if d == "DM" or d < domain}
+    try:
+        return _done(ingest_domain(domain, _CUT["reads"][domain], cut=_CUT["cut"], subjects=_CUT["subjects"],
+                                   context=context, settings=_CUT["settings"])), []
+    except InputDataError as err:
+        return None, err.findings
 
 
 def cut_study(reads: dict[str, ReadDomain], files: dict[str, Path], *, cut: str,

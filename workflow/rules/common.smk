@@ -123,7 +123,7 @@ MEMORY_MB = machine_memory_mb()
 
 
 def study_threads(wildcards):
-    """Processes (threads) for the read, ADaM, ARD, table, figure and export jobs of a study: two for a large study
+    """Processes (threads) for the read, ingest, ADaM, ARD, table, figure and export jobs of a study: two for a large study
     whose two processes fit the machine's memory, one otherwise (cartrial.schedule.processes)."""
     return processes(STUDY_DATA_MB[wildcards.study], MEMORY_MB)
 

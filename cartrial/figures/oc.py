@@ -16,7 +16,10 @@ def plot_operating_characteristics(table: pd.DataFrame, *, stem: str | Path) -> 
                                        (-0.17, "p_success", "P(success at the final analysis)", "#2166ac")):
         ax.barh(y + offset, table[col], height=0.32, color=colour, label=label)
         for yy, v in zip(y + offset, table[col]):
-            ax.text(min(v + 0.01, 0.93), yy, f"{v:.3f}", va="center", fontsize=7)
+            if v > 0.9:  # no room after the bar: the value inside its end, in white
+                ax.text(v - 0.01, yy, f"{v:.3f}", va="center", ha="right", fontsize=7, color="white")
+            else:
+                ax.text(v + 0.01, yy, f"{v:.3f}", va="center", fontsize=7)
     labels = [f"{r.scenario}\n(response {r.p_response:g}, toxicity {r.p_toxicity:g})" for r in table.itertuples()]
     ax.set_yticks(y, labels)
     ax.set_xlim(0, 1)

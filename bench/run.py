@@ -319,7 +319,7 @@ def targets(table: pd.DataFrame, per_rule: pd.DataFrame) -> pd.DataFrame:
     add("100,000 subjects cold <= 5 min", t100k, 300 if not failed else -1,
         f"{t100k:.1f} s" + (f": did not finish ({failed})" if failed else "") if t100k else "")
     big = per_rule[(per_rule["case"] == "n=100000") & (per_rule["run"] == "cold")]
-    peak = max([float(big["max_rss_mb"].max())] if len(big) else [], default=None)
+    peak = float(big["max_rss_mb"].max()) if len(big) else None
     if failed:  # the failed job has no benchmark file: the largest process of the run
         peak = max(peak or 0.0, get("n=100000", "cold", "peak_rss_mb"))
     peak = peak / 1024 if peak else None

@@ -94,43 +94,35 @@ def run_rule(smk, rule: str, workers: int = 1) -> list[Output]:
     ``snakemake`` object) with their builders; write tables as JSON, CSV and RTF and figures as PNG and SVG
     into the job's output folders. With ``workers`` > 1 the outputs are built in that many forked processes
     (cartrial.parallel), listings first (the longest to write); each keeps its own cache of the inputs read."""
+    import importlib
+
     par = smk.params
     settings = dict(par.settings)
     catalogue = study_catalogue(settings.get("outputs"))
     analysis = {"id": par.analysis, **settings["analyses"][par.analysis]}
+    inputs = {k: v for k, v in smk.input.items()}
+    root = Path(smk.output[0]).parents[1]
+    cache: dict = {}
     specs = catalogue.by_rule(rule, analysis["type"])
-    _JOB.clear()
-    _JOB.update(specs={spec.id: spec for spec in specs}, settings=settings, shared=dict(par.shared),
-                analysis=analysis, catalogue=catalogue, inputs={k: v for k, v in smk.input.items()},
-                root=Path(smk.output[0]).parents[1], header=rtf_header(smk.wildcards.study, analysis), cache={})
-    if workers > 1:
-        specs = sorted(specs, key=lambda spec: spec.kind != "listing")  # stable: catalogue order otherwise
-    run_forked([(_build, (spec.id,)) for spec in specs], workers)
-    return list(_JOB["specs"].values())
 
+    def build(spec: Output) -> None:
+        builder = getattr(importlib.import_module(spec.module), spec.function, None)
+        if builder is None:
+            raise AttributeError(f"catalogue output {spec.id}: no builder {spec.function!r} in {spec.module}")
+        ctx = OutputContext(spec, inputs=inputs, settings=settings, shared=dict(par.shared), analysis=analysis,
+                            catalogue=catalogue, cache=cache)
+        stem = root / spec.folder / spec.id
+        if spec.kind == "figure":
+            builder(ctx, stem=stem)
+        else:
+            from cartrial.tables.display import write_table
 
-#: the state of the job being built (set before its worker processes fork, so each inherits it)
-_JOB: dict = {}
+            write_table(finish_table(builder(ctx), spec, ctx), stem,
+                        header=rtf_header(smk.wildcards.study, analysis))
 
-
-def _build(spec_id: str) -> None:
-    """Build and write one catalogue output of the job in ``_JOB``."""
-    import importlib
-
-    job = _JOB
-    spec = job["specs"][spec_id]
-    builder = getattr(importlib.import_module(spec.module), spec.function, None)
-    if builder is None:
-        raise AttributeError(f"catalogue output {spec.id}: no builder {spec.function!r} in {spec.module}")
-    ctx = OutputContext(spec, inputs=job["inputs"], settings=job["settings"], shared=job["shared"],
-                        analysis=job["analysis"], catalogue=job["catalogue"], cache=job["cache"])
-    stem = job["root"] / spec.folder / spec.id
-    if spec.kind == "figure":
-        builder(ctx, stem=stem)
-    else:
-        from cartrial.tables.display import write_table
-
-        write_table(finish_table(builder(ctx), spec, ctx), stem, header=job["header"])
+    order = sorted(specs, key=lambda spec: spec.kind != "listing") if workers > 1 else specs  # stable sort
+    run_forked([(build, (spec,)) for spec in order], workers)
+    return specs
 
 
 def rtf_header(study: str, analysis: dict) -> dict:

@@ -29,10 +29,10 @@ from cartrial.parallel import run_forked
 from cartrial.sdtm.errors import findings_frame
 
 
-def efficacy_datasets(inp, out, par, rules) -> list[str]:
+def efficacy_datasets(inp, out, par, rules, adsl) -> list[str]:
     """ADQS and ADRS: disease activity and responder flags by visit window (NRI)."""
     adqs, adrs, issues, skipped = build_efficacy(
-        read_sdtm(inp.efficacy, columns=efficacy_columns), pd.read_parquet(out.adsl), version=par.sledai_version,
+        read_sdtm(inp.efficacy, columns=efficacy_columns), adsl, version=par.sledai_version,
         windows=make_month_windows(list(par.months)), rules=rules, cut=par.cut)
     write_parquet(adqs, out.adqs)
     write_parquet(adrs, out.adrs)
@@ -42,10 +42,10 @@ def efficacy_datasets(inp, out, par, rules) -> list[str]:
     return [f"ADQS {len(adqs)} records, ADRS {len(adrs)} records ({imputed} imputed)"]
 
 
-def safety_and_kinetics_datasets(inp, out, par, rules) -> list[str]:
+def safety_and_kinetics_datasets(inp, out, par, rules, adsl) -> list[str]:
     """ADAE, ADLB, ADCM, ADVS and the per-subject cytopenia dataset (ICAHT, prolonged cytopenia); ADPC, ADPP
     (non-compartmental parameters) and ADCP (CAR-T cell phenotype)."""
-    adsl, safety, k = pd.read_parquet(out.adsl), par.safety, par.kinetics
+    safety, k = par.safety, par.kinetics
     adae = build_adae(pd.read_parquet(inp.ae), adsl, cut=par.cut, aesi_terms=list(safety["aesi_terms"]),
                       aesi_socs=list(safety["aesi_socs"]), related_terms=tuple(safety["related_terms"]))
     write_parquet(adae, out.adae)
@@ -78,15 +78,16 @@ with job_log(snakemake.log[0], "adam") as log:  # noqa: F821
                       age_breaks=list(par.age_breaks), monitoring=dict(par.safety["monitoring"]))
     write_parquet(adsl, out.adsl)
     log.info("ADSL: %d subjects, %d infused", len(adsl), int((adsl["SAFFL"] == "Y").sum()))
-    del adsl
+    adsl = pd.read_parquet(out.adsl)  # as every later step, and a reader of the package, sees it
 
-    parts = [(safety_and_kinetics_datasets, (inp, out, par, rules)), (efficacy_datasets, (inp, out, par, rules))]
+    parts = [(safety_and_kinetics_datasets, (inp, out, par, rules, adsl)),
+             (efficacy_datasets, (inp, out, par, rules, adsl))]
     for notes in run_forked(parts, snakemake.threads):  # noqa: F821
         for note in notes:
             log.info("%s", note)
 
     # ADTTE: the declarative time-to-event parameters and the time to B-cell recovery
-    adtte, skipped = build_adtte(pd.read_parquet(out.adsl), pd.read_parquet(out.adrs), [dict(s) for s in par.tte_specs],
+    adtte, skipped = build_adtte(adsl, pd.read_parquet(out.adrs), [dict(s) for s in par.tte_specs],
                                  adlb=pd.read_parquet(out.adlb, filters=[("PARAMCD", "==", "BCELL")]),
                                  bcell_below=par.kinetics["bcell_aplasia_below"])
     write_parquet(adtte, out.adtte)

@@ -23,15 +23,10 @@ from cartrial.summaries.tte import summarize_time_to_event
 
 
 
-def _subjects(inp, par):
-    adsl = pd.read_parquet(inp.adsl)
-    return adsl, list(par.arm_order), arm_levels(adsl, arm_order=list(par.arm_order))
-
-
-def efficacy_ards(inp, out, par) -> None:
+def efficacy_ards(inp, out, par, adsl, levels) -> None:
     """Populations, disposition and baseline; efficacy; time to event; steroid taper; kinetics, cytokines,
     B cells and phenotype."""
-    adsl, order, levels = _subjects(inp, par)
+    order = list(par.arm_order)
     write_ard(summarize_disposition(adsl, arm_order=order), out.disposition)
     write_ard(summarize_baseline(adsl, arm_order=order), out.demographics)
     write_ard(summarize_populations(adsl, arm_order=order), out.populations)
@@ -69,9 +64,8 @@ def efficacy_ards(inp, out, par) -> None:
     write_ard(F.summarize_by_visit(adcp, adsl, levels=levels, analysis="phenotype", params=params), out.phenotype)
 
 
-def safety_ards(inp, out, par) -> None:
+def safety_ards(inp, out, par, adsl, levels) -> None:
     """Adverse events, syndromes, GVHD, laboratory tests, vital signs, concomitant treatments."""
-    adsl, _, levels = _subjects(inp, par)
     adae, icaht, adcm = pd.read_parquet(inp.adae), pd.read_parquet(inp.icaht), pd.read_parquet(inp.adcm)
     adlb, safety = pd.read_parquet(inp.adlb), par.safety
     write_ard(S.summarize_safety_overview(adae, adsl, levels=levels), out.safety_overview)
@@ -107,10 +101,12 @@ def safety_ards(inp, out, par) -> None:
 
 with job_log(snakemake.log[0], "ards"):  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
-    run_forked([(efficacy_ards, (inp, out, par)), (safety_ards, (inp, out, par))], snakemake.threads)  # noqa: F821
+    adsl = pd.read_parquet(inp.adsl)
+    levels = arm_levels(adsl, arm_order=list(par.arm_order))
+    run_forked([(efficacy_ards, (inp, out, par, adsl, levels)), (safety_ards, (inp, out, par, adsl, levels))],
+               snakemake.threads)  # noqa: F821
 
     # interim monitoring: toxicity stopping rule and the predictive probability of success (response rates)
-    adsl, _, _ = _subjects(inp, par)
     safety = par.safety
     mon, eff = safety["monitoring"], safety["efficacy_monitoring"]
     tox = L.summarize_toxicity_monitoring(

@@ -308,53 +308,45 @@ def cut_domains(reads: Mapping[str, ReadDomain], *, cut: str, settings: DataChec
 
     read_errors = read_errors or {}
     found: dict[str, tuple[DomainResult | None, list[Finding]]] = {}
-    _CUT.clear()
-    _CUT.update(reads=reads, cut=cut, settings=settings, sink=sink, context={}, subjects=None)
+    context: dict[str, pd.DataFrame] = {}  # the cut DM and EX
+    subjects = None
+
+    def done(result: DomainResult) -> DomainResult:
+        if result.frame is not None and result.domain in ("DM", "EX"):
+            context[result.domain] = result.frame
+        if sink is None:
+            return result
+        sink(result)
+        return dataclasses.replace(result, frame=None)
+
+    def cut_one(domain: str) -> tuple[DomainResult | None, list[Finding]]:
+        """One domain cut and checked (the cut DM, and EX for the domains after it), or its errors."""
+        seen = {d: frame for d, frame in context.items() if d == "DM" or d < domain}
+        try:
+            return done(ingest_domain(domain, reads[domain], cut=cut, subjects=subjects, context=seen,
+                                      settings=settings)), []
+        except InputDataError as err:
+            return None, err.findings
+
     if "DM" in reads:
         try:
-            dm, _CUT["subjects"] = ingest_dm(reads["DM"], cut=cut, settings=settings)
-            found["DM"] = (_done(dm), [])
+            dm, subjects = ingest_dm(reads["DM"], cut=cut, settings=settings)
+            found["DM"] = (done(dm), [])
         except InputDataError as err:
             found["DM"] = (None, err.findings)
     rest = sorted((set(reads) | set(read_errors)) - {"DM"})
-    if _CUT["subjects"] is not None:
+    if subjects is not None:
         todo = [d for d in rest if d not in read_errors]
-        first = [d for d in todo if d == "EX"]  # its cut frame is the context of the domains after it
-        for domain in first:
-            found[domain] = _cut_one(domain)
-        later = [d for d in todo if d not in first]
-        found.update(zip(later, run_forked([(_cut_one, (d,)) for d in later], workers)))
+        if "EX" in todo:  # its cut frame is the context of the domains after it
+            found["EX"] = cut_one("EX")
+        later = [d for d in todo if d != "EX"]
+        found.update(zip(later, run_forked([(cut_one, (d,)) for d in later], workers)))
     errors = list(read_errors.get("DM", [])) + found.get("DM", (None, []))[1]
     for domain in rest:
         errors += read_errors.get(domain, []) + found.get(domain, (None, []))[1]
     if errors:
         raise InputDataError(errors)
     return [found[d][0] for d in ["DM", *rest] if d in found and found[d][0] is not None]
-
-
-#: the state of the cut being made (set before worker processes fork, so each inherits it)
-_CUT: dict = {}
-
-
-def _done(result: DomainResult) -> DomainResult:
-    """Keep the cut DM and EX for the later checks; hand the result to the sink, if any, and keep it without
-    its frame."""
-    if result.frame is not None and result.domain in ("DM", "EX"):
-        _CUT["context"][result.domain] = result.frame
-    if _CUT["sink"] is None:
-        return result
-    _CUT["sink"](result)
-    return dataclasses.replace(result, frame=None)
-
-
-def _cut_one(domain: str) -> tuple[DomainResult | None, list[Finding]]:
-    """One domain cut and checked (the cut DM, and EX for the domains after it, as context), or its errors."""
-    context = {d: frame for d, frame in _CUT["context"].items() if d == "DM" or d < domain}
-    try:
-        return _done(ingest_domain(domain, _CUT["reads"][domain], cut=_CUT["cut"], subjects=_CUT["subjects"],
-                                   context=context, settings=_CUT["settings"])), []
-    except InputDataError as err:
-        return None, err.findings
 
 
 def cut_study(reads: dict[str, ReadDomain], files: dict[str, Path], *, cut: str,

@@ -245,12 +245,11 @@ def _encode(table: DisplayTable, orientation: str, size: float, header: dict) ->
     n = len(table.rows)
     if n <= BLOCK_ROWS:
         return _block(table, orientation, size, header, widths)
-    spans = [(start, min(n, start + BLOCK_ROWS)) for start in range(0, n, BLOCK_ROWS)]
-    bounds_of = [(max(0, start - 1), min(n, end + 1)) for start, end in spans]
-    encoded = [_block(dataclasses.replace(table, rows=table.rows[lo:hi]), orientation, size, header, widths)
-               for lo, hi in bounds_of]
     rows, prefix, suffix = [], "", ""
-    for (start, end), (lo, hi), (text, nheader) in zip(spans, bounds_of, encoded):
+    for start in range(0, n, BLOCK_ROWS):  # one block's text held at a time
+        end = min(n, start + BLOCK_ROWS)
+        lo, hi = max(0, start - 1), min(n, end + 1)
+        text, nheader = _block(dataclasses.replace(table, rows=table.rows[lo:hi]), orientation, size, header, widths)
         marks = [m.start() for m in re.finditer(r"\\trowd", text)]
         first, last = nheader, nheader + (hi - lo)  # the body's rows among the table rows of this block
         bounds = marks + [len(text)]

@@ -20,14 +20,18 @@ rule all:
 # deliverables and get errors.csv; the console ends with one line per analysis (cartrial/runstate.py).
 onstart:
     from cartrial.runstate import start_run
+    from cartrial.worker import start_server
 
     start_run(".")
+    start_server(workflow)  # a warm process runs the small jobs of a local run (cartrial/worker.py)
 
 
 onsuccess:
     from cartrial.runstate import finish_run
     from cartrial.schedule import cancel_pending_timers
+    from cartrial.worker import stop_server
 
+    stop_server()
     print(finish_run(STUDIES, log=log))
     cancel_pending_timers()  # the run ends now, not a timespan later (cartrial/schedule.py)
 
@@ -35,6 +39,8 @@ onsuccess:
 onerror:
     from cartrial.runstate import finish_run
     from cartrial.schedule import cancel_pending_timers
+    from cartrial.worker import stop_server
 
+    stop_server()
     print(finish_run(STUDIES, log=log))
     cancel_pending_timers()  # the run ends now, not a timespan later (cartrial/schedule.py)

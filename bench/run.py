@@ -37,6 +37,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
+BASE_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 MEASURE = """
 import json, resource, subprocess, sys, time
 t = time.perf_counter()
@@ -60,9 +61,10 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None, may_fail: bool =
     """One timed run. A failed run is an error, unless ``may_fail`` (a cold run at a size the machine may not
     hold): then its figures are returned with ``failed`` naming the failed jobs (from Snakemake's log) and the
     case's other runs are skipped."""
-    # the workspace's own copy of the library is imported (PYTHONPATH), so a code change there is a real one
+    # the workspace's own copy of the library is imported (PYTHONPATH), so a code change there is a real one;
+    # compiled modules are cached (__pycache__) as on a user's machine, even where the environment says not to
     out = subprocess.run([PY, "-c", MEASURE, *cmd], cwd=cwd, capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(cwd), **(env or {})})
+                         env={**BASE_ENV, "PYTHONPATH": str(cwd), **(env or {})})
     result = json.loads(out.stdout.strip().splitlines()[-1])
     if result["rc"] != 0:
         if not may_fail:
@@ -284,7 +286,10 @@ def main(argv: list[str] | None = None) -> None:
                     max_rss_mb=("max_rss_mb", "max")).round(1).sort_values(["case", "wall_s"], ascending=[True, False]))
     print(summary.to_string())
     machine = {"python": platform.python_version(), "cpu": _cpu(), "cores": os.cpu_count(),
-               "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+               "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+               # Snakemake imports every installed executor plugin at each start (the SLURM one: 0.4 s, pandas)
+               "slurm_plugin_installed": _installed("snakemake-executor-plugin-slurm"),
+               "harfbuzz_subset": _harfbuzz_subset()}
     (args.out / "machine.json").write_text(json.dumps({**machine, "import_floor_s": floor}, indent=1) + "\n")
 
 
@@ -335,6 +340,23 @@ def targets(table: pd.DataFrame, per_rule: pd.DataFrame) -> pd.DataFrame:
                      "measured": ", ".join(f"{k} x{v}" for k, v in sorted(ran.items())) +
                      f" ({float(rerun['wall_s'].iloc[0]):.1f} s)", "status": "NOT MET" if other else "met"})
     return pd.DataFrame(rows)
+
+
+def _installed(distribution: str) -> bool:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        version(distribution)
+    except PackageNotFoundError:
+        return False
+    return True
+
+
+def _harfbuzz_subset() -> bool:
+    """Whether WeasyPrint finds HarfBuzz's subsetter (it then embeds fonts without fontTools)."""
+    out = subprocess.run([PY, "-c", "from weasyprint.text.ffi import harfbuzz_subset; print(bool(harfbuzz_subset))"],
+                         capture_output=True, text=True)
+    return out.stdout.strip() == "True"
 
 
 def _cpu() -> str:

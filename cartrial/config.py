@@ -36,7 +36,7 @@ def dates_to_text(obj):
 def check_config(config: dict, *, root: str | Path = ".") -> list[str]:
     """Problems a schema cannot see: missing data folders and impossible dates."""
     problems = []
-    from cartrial.sdtm.checks import problems as check_problems
+    from cartrial.sdtm.checksettings import problems as check_problems
 
     for study, settings in config.get("studies", {}).items():
         problems += [f"studies.{study}.{p}" for p in check_problems(settings.get("data_checks"))]
@@ -81,7 +81,7 @@ def effective_config(config: dict, study: str) -> dict:
     (limits, ratios, actions) written out."""
     import copy
 
-    from cartrial.sdtm.checks import DataChecks
+    from cartrial.sdtm.checksettings import DataChecks
 
     settings = copy.deepcopy(dict(config["studies"][study]))
     settings["data_checks"] = DataChecks.from_config(settings.get("data_checks")).effective()

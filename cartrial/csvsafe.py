@@ -34,6 +34,8 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
         col = frame[name]
         if col.dtype != object and not isinstance(col.dtype, pd.StringDtype):
             continue
+        if not any(len(text) > 1 and text.startswith(_TRIGGERS) for text in map(str, pd.unique(col))):
+            continue  # no distinct text could start a formula (most columns): nothing to test further
         safe = per_distinct(col, _neutralise_values)
         if safe.equals(col):
             continue

@@ -92,8 +92,6 @@ def _error_list(files: list[Path]):
 def finish_run(studies: dict, *, root: str | Path = ".", log=None) -> str:
     """Remove the deliverables of the analyses that failed in this run, write their error lists and
     return the summary for the console. ``log`` is Snakemake's log file (or a list of them)."""
-    from cartrial.csvsafe import write_csv
-
     root = Path(root)
     analyses = {s: list(cfg.get("analyses", {})) for s, cfg in studies.items()}
     logs = [log] if isinstance(log, (str, Path)) else list(log or [])
@@ -110,6 +108,8 @@ def finish_run(studies: dict, *, root: str | Path = ".", log=None) -> str:
                         shutil.rmtree(path, ignore_errors=True)
                     elif path.exists():
                         path.unlink()
+                from cartrial.csvsafe import write_csv  # pandas: only when a job failed
+
                 errors = _error_list(failed[(study, name)])
                 if out.is_dir():
                     write_csv(errors, out / "errors.csv")

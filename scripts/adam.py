@@ -7,6 +7,10 @@ sees exactly what the next job (and a reader of the package) sees. After ADSL, t
 safety and kinetics datasets do not read each other: in a large study (the rule's threads) they are built in
 two forked processes; ADTTE, which reads ADRS and ADLB, comes last.
 """
+from cartrial.worker import run_in_worker
+
+run_in_worker(snakemake)  # noqa: F821  (small jobs run in the run's warm job server: cartrial/worker.py)
+
 import json
 from pathlib import Path
 

@@ -4,6 +4,10 @@ event; safety (adverse events, syndromes, GVHD, laboratory tests, vital signs, c
 interim monitoring); kinetics, cytokines, B cells and phenotype. One job, so its start-up is paid once; the
 monitoring ARD, last, reads the response rates back from their file. In a large study (the rule's threads) the
 efficacy, time-to-event and kinetics ARDs and the safety ARDs are built in two forked processes."""
+from cartrial.worker import run_in_worker
+
+run_in_worker(snakemake)  # noqa: F821  (small jobs run in the run's warm job server: cartrial/worker.py)
+
 import pandas as pd
 
 from cartrial.adam.adcp import PARAM_ORDER

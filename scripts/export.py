@@ -1,5 +1,9 @@
 """Rule export: the ADaM datasets of one analysis as XPT v5 and Dataset-JSON v1.1 (each dataset read once,
 largest first, in the rule's threads), and their define.xml."""
+from cartrial.worker import run_in_worker
+
+run_in_worker(snakemake)  # noqa: F821  (small jobs run in the run's warm job server: cartrial/worker.py)
+
 import os
 
 from cartrial.adam.define import write_define

@@ -1,5 +1,9 @@
 """Rule ingest: an analysis's data cut applied to every domain of its study as read, the data checks on the
 records kept, and the study's data_issues.csv and reconciliation.csv."""
+from cartrial.worker import run_in_worker
+
+run_in_worker(snakemake)  # noqa: F821  (small jobs run in the run's warm job server: cartrial/worker.py)
+
 from pathlib import Path
 
 import pandas as pd

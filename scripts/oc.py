@@ -1,5 +1,9 @@
 """Rule oc: simulate the trials of every scenario chunk by chunk (each chunk seeded from the study's seed and
 its number), then one table and one figure of the operating characteristics."""
+from cartrial.worker import run_in_worker
+
+run_in_worker(snakemake)  # noqa: F821  (small jobs run in the run's warm job server: cartrial/worker.py)
+
 from pathlib import Path
 
 import pandas as pd

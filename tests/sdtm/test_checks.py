@@ -1,8 +1,9 @@
-"""Data checks of the input (cartrial/sdtm/checks.py): every expected value is worked out by hand."""
+"""Data checks of the input (cartrial/sdtm/checks.py, settings in checksettings.py): every expected value is worked out by hand."""
 import pandas as pd
 import pytest
 
-from cartrial.sdtm.checks import DataChecks, check_dm, check_findings, normalise_numbers, problems
+from cartrial.sdtm.checks import DataChecks, check_dm, check_findings, normalise_numbers
+from cartrial.sdtm.checksettings import problems
 from cartrial.sdtm.terms import normalise_column
 from cartrial.sdtm.contract import DOMAINS
 

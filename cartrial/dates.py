@@ -11,7 +11,9 @@ References
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -37,31 +39,38 @@ def classify_dtc(values: pd.Series) -> pd.DataFrame:
     return per_distinct(values, _classify)
 
 
+_ISO8601 = re.compile(ISO8601_PATTERN, re.ASCII)  # ISO 8601 digits are ASCII digits
+#: the first and last calendar days a ``datetime64[ns]`` holds (pandas' Timestamp.min and max fall within
+#: 1677-09-21 and 2262-04-11): a date outside cannot be analysed and is classed ``impossible``
+FIRST_DAY, LAST_DAY = dt.date(1677, 9, 22), dt.date(2262, 4, 11)
+_CLASS_COLUMNS = ("year", "month", "day", "status")
+
+
+def _classify_one(value) -> tuple:
+    """(year, month, day, status) of one ``--DTC`` value (see :func:`classify_dtc`)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None, None, None, "missing"
+    text = str(value).strip()
+    if not text:
+        return None, None, None, "missing"
+    match = _ISO8601.match(text)
+    if match is None:
+        return None, None, None, "invalid"
+    year, month, day, *clock = (int(v) if v is not None else None for v in match.group("y", "m", "d", "H", "M", "S"))
+    if day is None:
+        status = "partial" if month is None or 1 <= month <= 12 else "impossible"
+    else:
+        status = "full" if _held(year, month, day) else "impossible"
+    if any(v is not None and v > hi for v, hi in zip(clock, (23, 59, 59))):
+        status = "impossible"  # a time part must be a real clock time
+    return year, month, day, status
+
+
 def _classify(values: pd.Series) -> pd.DataFrame:
-    s = values.astype("string").str.strip()
-    parts = s.str.extract(ISO8601_PATTERN)
-    out = pd.DataFrame(index=values.index)
-    for col, key in (("year", "y"), ("month", "m"), ("day", "d")):
-        out[col] = pd.to_numeric(parts[key], errors="coerce").astype("Int64")
-    status = pd.Series("invalid", index=values.index, dtype="object")
-    blank = s.isna() | (s == "")
-    matched = parts["y"].notna()
-    has_day = out["day"].notna()
-    status[matched & ~has_day] = "partial"
-    full_str = (
-        out["year"].astype("string") + "-" + parts["m"].astype("string") + "-" + parts["d"].astype("string")
-    )
-    parsed = pd.to_datetime(full_str.where(has_day), format="%Y-%m-%d", errors="coerce")
-    status[matched & has_day & parsed.notna()] = "full"
-    status[matched & has_day & parsed.isna()] = "impossible"
-    bad_month = matched & out["month"].notna() & ~out["month"].between(1, 12)
-    status[bad_month & ~has_day] = "impossible"
-    # a time part must be a real clock time
-    for key, hi in (("H", 23), ("M", 59), ("S", 59)):
-        comp = pd.to_numeric(parts[key], errors="coerce")
-        status[comp.notna() & (comp > hi)] = "impossible"
-    status[blank] = "missing"
-    out["status"] = status
+    out = pd.DataFrame([_classify_one(v) for v in values], columns=list(_CLASS_COLUMNS), index=values.index,
+                       dtype="object")
+    for col in ("year", "month", "day"):
+        out[col] = out[col].astype("Int64")
     return out
 
 
@@ -82,30 +91,34 @@ def dtc_to_date(values: pd.Series, *, impute: str | None = None) -> pd.Series:
     return per_distinct(values, lambda v: _to_date(v, impute)).rename(values.name)
 
 
+def _date_one(year, month, day, status: str, impute: str | None):
+    """The date of one classified value: a full date as it is, a partial one completed as ``impute`` says
+    (the first or the last day it can be), anything else (or a date a ``datetime64[ns]`` cannot hold)
+    missing."""
+    if status == "partial" and impute is not None:
+        month = month or (1 if impute == "first" else 12)
+        if impute == "first":
+            day = 1
+        elif _held(year, month, 1):
+            day = calendar.monthrange(year, month)[1]
+        else:
+            return pd.NaT
+    elif status != "full":
+        return pd.NaT
+    return pd.Timestamp(year, month, day) if _held(year, month, day) else pd.NaT
+
+
+def _held(year: int, month: int, day: int) -> bool:
+    """Whether the day exists and a ``datetime64[ns]`` holds it."""
+    try:
+        return FIRST_DAY <= dt.date(year, month, day) <= LAST_DAY
+    except ValueError:
+        return False
+
+
 def _to_date(values: pd.Series, impute: str | None) -> pd.Series:
-    parts = _classify(values)
-    ok = parts["status"].isin(["full", "partial"])
-    year = parts["year"].where(ok)
-    month = parts["month"]
-    day = parts["day"]
-    if impute is None:
-        keep = parts["status"] == "full"
-        year, month, day = year.where(keep), month.where(keep), day.where(keep)
-    elif impute == "first":
-        month = month.fillna(1)
-        day = day.fillna(1)
-    else:
-        month = month.fillna(12)
-        first = pd.to_datetime(
-            pd.DataFrame({"year": year, "month": month, "day": 1}).astype("float"), errors="coerce"
-        )
-        last_day = (first + pd.offsets.MonthEnd(0)).dt.day.astype("Int64")
-        day = day.fillna(last_day)
-    frame = pd.DataFrame({"year": year, "month": month, "day": day}).astype("float")
-    frame = frame.where(frame.notna().all(axis=1))
-    with np.errstate(invalid="ignore"):
-        dates = pd.to_datetime(frame, errors="coerce")
-    return dates.astype("datetime64[ns]").rename(values.name)
+    dates = [_date_one(*_classify_one(v), impute) for v in values]
+    return pd.Series(dates, index=values.index, dtype="datetime64[ns]", name=values.name)
 
 
 def imputation_flag(parts: pd.DataFrame) -> np.ndarray:

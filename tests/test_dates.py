@@ -28,3 +28,21 @@ def test_study_day_has_no_day_zero():
     ref = pd.Series(pd.to_datetime(["2025-03-10"] * 3))
     d = pd.Series(pd.to_datetime(["2025-03-10", "2025-03-09", "2025-03-11"]))
     assert study_day(d, ref).tolist() == [1, -1, 2]
+
+
+def test_iso_digits_and_the_days_a_dataset_date_can_hold():
+    # ISO 8601 digits are ASCII; datetime64[ns] holds 1677-09-22 to 2262-04-11 (pandas Timestamp.min/max:
+    # 1677-09-21 00:12:43 and 2262-04-11 23:47:16), so a day outside cannot be analysed
+    s = pd.Series(["\u0662\u0660\u0662\u0665-\u0660\u0663-\u0661\u0664", "1677-09-21", "1677-09-22", "2262-04-11",
+                   "2262-04-12"])
+    assert classify_dtc(s)["status"].tolist() == ["invalid", "impossible", "full", "full", "impossible"]
+
+
+def test_partial_dates_completed_beyond_the_days_a_dataset_date_can_hold_are_missing():
+    # year 204 (a placeholder) is not 2040-10-01; the last day of April 2262 is past 2262-04-11
+    first = dtc_to_date(pd.Series(["0204", "1677-09", "1677-10"]), impute="first")
+    assert first.isna().tolist() == [True, True, False]
+    assert first.iloc[2] == pd.Timestamp("1677-10-01")
+    last = dtc_to_date(pd.Series(["2262-04", "2262-03", "1677"]), impute="last")
+    assert last.isna().tolist() == [True, False, False]
+    assert last.iloc[1:].dt.strftime("%Y-%m-%d").tolist() == ["2262-03-31", "1677-12-31"]

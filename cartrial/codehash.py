@@ -12,11 +12,13 @@ import hashlib
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 
 
+@lru_cache(maxsize=None)
 def _module_file(name: str) -> Path | None:
     """The file of module ``cartrial.x.y`` (a package's ``__init__.py``), None for other modules."""
     parts = name.split(".")
@@ -31,7 +33,20 @@ def _module_file(name: str) -> Path | None:
 
 def _imports(path: Path) -> tuple[Path, ...]:
     """The cartrial module files ``path`` imports anywhere in its body (also inside functions), with the
-    ``__init__.py`` of every package on the way; remembered by the file's content (:func:`_import_names`)."""
+    ``__init__.py`` of every package on the way; remembered by the file's content (:func:`_import_names`)
+    and, within a process, by the file's size and modification time (a workflow start hashes the code of
+    eleven rules, which share most modules)."""
+    stat = path.stat()
+    key = (path, stat.st_size, stat.st_mtime_ns)
+    if key not in _seen_files:
+        _seen_files[key] = _parse_imports(path)
+    return _seen_files[key]
+
+
+_seen_files: dict[tuple[Path, int, int], tuple[Path, ...]] = {}
+
+
+def _parse_imports(path: Path) -> tuple[Path, ...]:
     files = set()
     for name in _import_names(path.read_bytes()):
         parts = name.split(".")

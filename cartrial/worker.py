@@ -13,10 +13,11 @@ jobs share no state. A job whose process is stopped (Snakemake cancelling it) st
 A job runs in its own process as before when:
 - the run is not local (a cluster executor), a dry run, or ``CARTRIAL_WORKER=off`` is set;
 - the server cannot be reached;
-- its input files add up to more than :data:`JOB_INPUT_MB`: then its start-up is small beside its work,
-  and Snakemake's benchmark of the job measures the job's own memory and CPU (for a job the server runs,
-  the benchmark's wall time is the job's, but its memory and CPU are those of the small process that
-  waited for it).
+- it belongs to a large study (it has more than one thread: :mod:`cartrial.schedule`), or its input files
+  add up to more than :data:`JOB_INPUT_MB` (as CSV: Parquet counts five times its size). Then its start-up
+  is small beside its work, and Snakemake's benchmark of the job measures the job's own memory and CPU
+  (for a job the server runs, the benchmark's wall time is the job's, but its memory and CPU are those of
+  the small process that waited for it).
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ import sys
 ADDRESS = "CARTRIAL_WORKER"
 #: set in the server's forks, so that the script run there does not hand itself over again
 IN_FORK = "CARTRIAL_WORKER_JOB"
-#: a job whose input files add up to more than this many megabytes runs in its own process
+#: a job whose input files add up to more than this many megabytes (as CSV) runs in its own process
 JOB_INPUT_MB = 50
 #: what the server imports, in the order a run's jobs need them (one group between two looks for jobs).
 #: Not polars (rtflite's tables): importing it starts threads, which a fork must not inherit.
@@ -51,7 +52,8 @@ def run_in_worker(job) -> None:
     """Run this job script in the run's server and exit with its status; return at once (the script then
     runs here) when there is no server, the script already runs in the server, or the job is large."""
     address = os.environ.get(ADDRESS, "")
-    if not address or address == "off" or os.environ.get(IN_FORK) or _input_mb(job) > JOB_INPUT_MB:
+    if (not address or address == "off" or os.environ.get(IN_FORK) or getattr(job, "threads", 1) > 1
+            or _input_mb(job) > JOB_INPUT_MB):
         return
     try:
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -74,10 +76,13 @@ def run_in_worker(job) -> None:
 
 
 def _input_mb(job) -> float:
+    """Megabytes of the job's input files, about as CSV (the measure of :func:`cartrial.schedule.data_size_mb`)."""
+    from cartrial.schedule import COMPRESSION
+
     total = 0
     for path in job.input:
         try:
-            total += os.stat(path).st_size
+            total += os.stat(path).st_size * COMPRESSION.get(os.path.splitext(path)[1].lower(), 1)
         except (OSError, TypeError):
             pass
     return total / 1e6

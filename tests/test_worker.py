@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 JOB = textwrap.dedent("""
     import json, os, sys
     from types import SimpleNamespace
-    snakemake = SimpleNamespace(input=sys.argv[2:], rule="demo", log=[])
+    snakemake = SimpleNamespace(input=sys.argv[2:], rule="demo", log=[],
+                                threads=int(os.environ.get("CARTRIAL_TEST_THREADS", "1")))
     __file__ = {script!r}
     exec(compile(open(__file__).read(), __file__, "exec"))
 """)
@@ -114,10 +115,17 @@ def test_without_a_server_or_for_a_large_job_the_job_runs_in_its_own_process(ser
     assert done.returncode == 0 and not report["pandas_ready"]
     done, report = run_job(job_dir, str(tmp_path / "no-such.sock"))
     assert done.returncode == 0 and not report["pandas_ready"]
-    big = tmp_path / "big.bin"
+    small = tmp_path / "small.parquet"  # counted as five times its size, as CSV
+    with open(small, "wb") as f:
+        f.truncate(int(worker.JOB_INPUT_MB / 6 * 1e6))
+    done, report = run_job(job_dir, server, str(small))
+    assert done.returncode == 0 and report["pandas_ready"]
+    big = tmp_path / "big.parquet"
     with open(big, "wb") as f:
-        f.truncate(int((worker.JOB_INPUT_MB + 1) * 1e6))
+        f.truncate(int(worker.JOB_INPUT_MB / 4 * 1e6))
     done, report = run_job(job_dir, server, str(big))
+    assert done.returncode == 0 and not report["pandas_ready"]
+    done, report = run_job(job_dir, server, CARTRIAL_TEST_THREADS="2")  # a large study's job
     assert done.returncode == 0 and not report["pandas_ready"]
 
 

@@ -11,7 +11,8 @@ the library as it is on disk, as a new process would; and each job is a process 
 jobs share no state. A job whose process is stopped (Snakemake cancelling it) stops its fork too.
 
 A job runs in its own process as before when:
-- the run is not local (a cluster executor), a dry run, or ``CARTRIAL_WORKER=off`` is set;
+- the run is not local (a cluster executor), a dry run, runs its jobs in conda environments or containers
+  (``--software-deployment-method``), or ``CARTRIAL_WORKER=off`` is set;
 - the server cannot be reached;
 - it belongs to a large study (it has more than one thread: :mod:`cartrial.schedule`), or its input files
   add up to more than :data:`JOB_INPUT_MB` (as CSV: Parquet counts five times its size). Then its start-up
@@ -109,9 +110,10 @@ def start_server(workflow) -> str | None:
     import tempfile
     import time
 
+    settings = getattr(workflow, "deployment_settings", None)
     if (os.environ.get(ADDRESS) == "off" or not hasattr(socket, "AF_UNIX") or not workflow.local_exec
-            or workflow.dryrun or _SERVER):
-        return None
+            or workflow.dryrun or _SERVER or (settings is not None and settings.deployment_method)):
+        return None  # jobs in a conda environment or a container run in that environment, not here
     folder = tempfile.mkdtemp(prefix="cartrial-jobs-")
     address = os.path.join(folder, "server.sock")
     process = subprocess.Popen([sys.executable, "-m", "cartrial.worker", address], stdin=subprocess.DEVNULL)
@@ -151,30 +153,46 @@ def serve(address: str) -> None:
     import importlib
     import select
 
+    server = os.getpid()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
     listener.listen(128)
     parent = os.getppid()
     groups = list(PRELOAD)
-    while True:
-        ready, _, _ = select.select([listener], [], [], 0 if groups else 1.0)
-        _reap()
-        if ready:
-            conn, _ = listener.accept()
-            if os.fork() == 0:
-                listener.close()
-                _run_job(conn)  # does not return
-            conn.close()
-        elif groups:
-            for name in groups.pop(0):
-                try:
-                    importlib.import_module(name)
-                except ImportError:
-                    pass  # not installed: the jobs that use it fail, or do without it, as they would anyway
-                if name == "matplotlib":
-                    sys.modules["matplotlib"].use("Agg")
-        elif os.getppid() != parent:
-            return
+    try:
+        while True:
+            ready, _, _ = select.select([listener], [], [], 0 if groups else 1.0)
+            _reap()
+            if ready:
+                conn, _ = listener.accept()
+                if os.fork() == 0:
+                    listener.close()
+                    _run_job(conn)  # does not return
+                conn.close()
+            elif groups:
+                for name in groups.pop(0):
+                    try:
+                        importlib.import_module(name)
+                    except ImportError:
+                        pass  # not installed: the jobs that use it fail, or do without it, as they would anyway
+                    if name == "matplotlib":
+                        sys.modules["matplotlib"].use("Agg")
+            elif os.getppid() != parent:
+                return  # the run ended without stopping the server (killed)
+    finally:
+        if os.getpid() == server:  # not in a job's fork
+            _remove(address)
+
+
+def _remove(address: str) -> None:
+    """Remove the server's socket and its folder (made by :func:`start_server`)."""
+    try:
+        os.unlink(address)
+        folder = os.path.dirname(address)
+        if os.path.basename(folder).startswith("cartrial-jobs-"):
+            os.rmdir(folder)
+    except OSError:
+        pass
 
 
 def _reap() -> None:

@@ -149,6 +149,8 @@ def test_the_workflow_starts_a_server_only_for_a_local_run(monkeypatch):
     monkeypatch.delenv(worker.ADDRESS, raising=False)
     assert worker.start_server(SimpleNamespace(local_exec=False, dryrun=False)) is None
     assert worker.start_server(SimpleNamespace(local_exec=True, dryrun=True)) is None
+    conda = SimpleNamespace(deployment_method={"conda"})  # the jobs' own environment, not the server's
+    assert worker.start_server(SimpleNamespace(local_exec=True, dryrun=False, deployment_settings=conda)) is None
     monkeypatch.setenv(worker.ADDRESS, "off")
     assert worker.start_server(SimpleNamespace(local_exec=True, dryrun=False)) is None
     monkeypatch.delenv(worker.ADDRESS)
@@ -161,3 +163,28 @@ def test_the_workflow_starts_a_server_only_for_a_local_run(monkeypatch):
         worker.stop_server()
     assert process.poll() is not None
     assert worker.ADDRESS not in os.environ and not os.path.exists(os.path.dirname(address))
+
+
+def test_the_server_ends_and_removes_its_socket_when_the_run_is_killed(tmp_path):
+    folder = tmp_path / "cartrial-jobs-test"
+    folder.mkdir()
+    address = folder / "server.sock"
+    # a stand-in for Snakemake: starts the server, prints its pid, then waits to be killed
+    run = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import subprocess, sys, time
+        server = subprocess.Popen([sys.executable, "-m", "cartrial.worker", {str(address)!r}])
+        print(server.pid, flush=True)
+        time.sleep(120)
+    """)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+    server = int(run.stdout.readline())
+    deadline = time.monotonic() + 20
+    while not address.exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    run.kill()
+    run.wait()
+    deadline = time.monotonic() + 15
+    while Path(f"/proc/{server}").exists() and Path(f"/proc/{server}/stat").read_text().split()[2] != "Z":
+        assert time.monotonic() < deadline, "the server outlived the run"
+        time.sleep(0.1)
+    assert not folder.exists()

@@ -56,14 +56,17 @@ def run_in_worker(job) -> None:
     if (not address or address == "off" or os.environ.get(IN_FORK) or getattr(job, "threads", 1) > 1
             or _input_mb(job) > JOB_INPUT_MB):
         return
+    import __main__
+
+    script = getattr(__main__, "__file__", "")
+    if not os.path.isfile(script):
+        return  # a script Snakemake fetched from elsewhere (a URL): the server could not read it
     try:
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         conn.connect(address)
     except OSError:
         return  # no server (it stopped, or never started): the job runs in this process
-    import __main__
-
-    payload = pickle.dumps({"script": __main__.__file__, "job": job, "cwd": os.getcwd(), "env": dict(os.environ),
+    payload = pickle.dumps({"script": script, "job": job, "cwd": os.getcwd(), "env": dict(os.environ),
                             "path": list(sys.path), "argv": list(sys.argv)}, protocol=pickle.HIGHEST_PROTOCOL)
     sys.stdout.flush()
     sys.stderr.flush()

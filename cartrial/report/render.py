@@ -93,7 +93,7 @@ def build_report_context(*, study: dict, analysis: dict, sections: list[dict], p
         "generated": generated,
         "sections": sections,
         "methods": methods,
-        "reconciliation": reconciliation.astype(object).fillna("").to_dict(orient="records"),
+        "reconciliation": _blank_missing(reconciliation).to_dict(orient="records"),
         "issues": [] if too_many else issues.fillna("").to_dict(orient="records"),
         "issues_omitted": (f"{len(issues)} findings, delivered as sdtm/data_issues.csv and adam/efficacy_issues.csv "
                            f"(more than {max_listing_rows} rows are not printed in the report)") if too_many else "",
@@ -101,6 +101,13 @@ def build_report_context(*, study: dict, analysis: dict, sections: list[dict], p
         "n_issues": len(issues),
         "provenance": provenance,
     }
+
+
+def _blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with missing cells blank, each column typed as pandas infers it after (pandas' documented
+    way to keep fillna's result when it stops inferring types by itself)."""
+    with pd.option_context("future.no_silent_downcasting", True):
+        return frame.astype(object).fillna("").infer_objects(copy=False)
 
 
 def render_html(context: dict, *, template_dir: str | Path, template: str = "report.html.j2") -> str:

@@ -194,8 +194,7 @@ def _result(domain: str, frame: pd.DataFrame | None, read: ReadDomain, recon_row
     if recon_row is not None:
         rows.append({**recon_row, "sha256": read.sha256, "status": "read"})
     recon = pd.DataFrame(rows + read.supp_rows, columns=RECONCILIATION_COLUMNS)
-    counts = ["read", "removed_not_enrolled", "removed_after_cut", "kept", "removed_by_checks"]
-    recon[counts] = recon[counts].astype("Int64")  # whole numbers, blank where a SUPP-- row has none
+    recon[COUNT_COLUMNS] = recon[COUNT_COLUMNS].astype("Int64")  # whole numbers, blank where a SUPP-- row has none
     return DomainResult(domain, frame, issues, recon)
 
 
@@ -203,6 +202,8 @@ def _result(domain: str, frame: pd.DataFrame | None, read: ReadDomain, recon_row
 #: places
 RECONCILIATION_COLUMNS = ["domain", "file", "read", "removed_not_enrolled", "removed_after_cut", "kept", "sha256",
                           "status", "removed_by_checks"]
+#: the record counts of a reconciliation row (whole numbers, blank where there is none)
+COUNT_COLUMNS = ["read", "removed_not_enrolled", "removed_after_cut", "kept", "removed_by_checks"]
 
 
 def check_studyid(frame: pd.DataFrame, domain: str, *, file: str, studyid: str | None) -> None:
@@ -364,7 +365,9 @@ def ignored_files(files: dict[str, Path], reconciliation: pd.DataFrame) -> pd.Da
     taken = {name for cell in reconciliation["file"].dropna() for name in str(cell).split(", ")}
     rows = [{"domain": d, "file": p.name, "sha256": sha256(p), "status": "ignored (not in contract)"}
             for d, p in sorted(files.items()) if p.name not in taken]
-    return pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS)
+    frame = pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS)
+    frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].astype("Int64")  # typed as the domains' rows it is stacked under
+    return frame
 
 
 def stack_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -84,8 +84,10 @@ def _clean_text(col: pd.Series) -> pd.Series:
     """Text without surrounding blanks, blank = missing; worked out once per distinct value."""
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     text = as_text(pd.Series(uniques, dtype=col.dtype if len(uniques) else "object"))
-    text = text.where(text.isna(), text.astype(str).str.strip()).replace("", np.nan).astype("object")
-    values = np.append(text.to_numpy(dtype=object), np.nan)
+    text = text.where(text.isna(), text.astype(str).str.strip())
+    cells = text.to_numpy(dtype=object)  # blank -> missing, without pandas' replace (which would downcast)
+    cells[(text == "").to_numpy(dtype=bool)] = np.nan
+    values = np.append(cells, np.nan)
     return pd.Series(values[np.where(codes < 0, len(uniques), codes)], index=col.index, dtype="object")
 
 

@@ -101,6 +101,7 @@ def run_rule(smk, rule: str, workers: int = 1) -> list[Output]:
     catalogue = study_catalogue(settings.get("outputs"))
     analysis = {"id": par.analysis, **settings["analyses"][par.analysis]}
     inputs = {k: v for k, v in smk.input.items()}
+    shared, header = dict(par.shared), rtf_header(smk.wildcards.study, analysis)
     root = Path(smk.output[0]).parents[1]
     cache: dict = {}
     specs = catalogue.by_rule(rule, analysis["type"])
@@ -109,7 +110,7 @@ def run_rule(smk, rule: str, workers: int = 1) -> list[Output]:
         builder = getattr(importlib.import_module(spec.module), spec.function, None)
         if builder is None:
             raise AttributeError(f"catalogue output {spec.id}: no builder {spec.function!r} in {spec.module}")
-        ctx = OutputContext(spec, inputs=inputs, settings=settings, shared=dict(par.shared), analysis=analysis,
+        ctx = OutputContext(spec, inputs=inputs, settings=settings, shared=shared, analysis=analysis,
                             catalogue=catalogue, cache=cache)
         stem = root / spec.folder / spec.id
         if spec.kind == "figure":
@@ -117,8 +118,7 @@ def run_rule(smk, rule: str, workers: int = 1) -> list[Output]:
         else:
             from cartrial.tables.display import write_table
 
-            write_table(finish_table(builder(ctx), spec, ctx), stem,
-                        header=rtf_header(smk.wildcards.study, analysis))
+            write_table(finish_table(builder(ctx), spec, ctx), stem, header=header)
 
     order = sorted(specs, key=lambda spec: spec.kind != "listing") if workers > 1 else specs  # stable sort
     run_forked([(build, (spec,)) for spec in order], workers)

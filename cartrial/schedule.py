@@ -42,13 +42,24 @@ def remaining_work(rule: str, kinds: list[str]) -> float:
 COMPRESSION = {".parquet": 5}
 
 
+def files_size_mb(paths) -> float:
+    """Megabytes of files as CSV, about: their sizes, Parquet counted five times; a path that is not a file
+    counts nothing."""
+    total = 0
+    for path in map(Path, paths):
+        try:
+            if path.is_file():
+                total += path.stat().st_size * COMPRESSION.get(path.suffix.lower(), 1)
+        except (OSError, TypeError):
+            pass
+    return total / 1e6
+
+
 def data_size_mb(folder: str | Path) -> float:
-    """Megabytes of a study's raw tables as CSV, about: the files' sizes, Parquet counted five times
-    (0 when the folder is missing: the read job reports that)."""
+    """Megabytes of a study's raw tables as CSV, about (:func:`files_size_mb`; 0 when the folder is missing:
+    the read job reports that)."""
     folder = Path(folder)
-    if not folder.is_dir():
-        return 0.0
-    return sum(f.stat().st_size * COMPRESSION.get(f.suffix.lower(), 1) for f in folder.iterdir() if f.is_file()) / 1e6
+    return files_size_mb(folder.iterdir()) if folder.is_dir() else 0.0
 
 
 #: raw tables (as CSV) above which a job's independent pieces run in two processes (about 150 subjects)

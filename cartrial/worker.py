@@ -80,16 +80,10 @@ def run_in_worker(job) -> None:
 
 
 def _input_mb(job) -> float:
-    """Megabytes of the job's input files, about as CSV (the measure of :func:`cartrial.schedule.data_size_mb`)."""
-    from cartrial.schedule import COMPRESSION
+    """Megabytes of the job's input files, about as CSV (:func:`cartrial.schedule.files_size_mb`)."""
+    from cartrial.schedule import files_size_mb
 
-    total = 0
-    for path in job.input:
-        try:
-            total += os.stat(path).st_size * COMPRESSION.get(os.path.splitext(path)[1].lower(), 1)
-        except (OSError, TypeError):
-            pass
-    return total / 1e6
+    return files_size_mb(job.input)
 
 
 def _receive(conn: socket.socket, size: int) -> bytes | None:

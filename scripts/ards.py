@@ -26,7 +26,6 @@ from cartrial.summaries.efficacy import (arm_levels, summarize_change_from_basel
 from cartrial.summaries.tte import summarize_time_to_event
 
 
-
 def efficacy_ards(inp, out, par, adsl, levels) -> None:
     """Populations, disposition and baseline; efficacy; time to event; steroid taper; kinetics, cytokines,
     B cells and phenotype."""

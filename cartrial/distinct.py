@@ -6,13 +6,30 @@ import numpy as np
 import pandas as pd
 
 
+def distinct_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, uniques)``: the distinct non-missing values of ``values`` (an object array) and, per record,
+    the position of its value among them (-1 where missing). A categorical column (text read
+    dictionary-encoded) gives its own codes and the categories that occur in it, with no work per record
+    beyond one count; any other column is factorized (uniques in order of appearance)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        categories = values.cat.categories.to_numpy(dtype=object)
+        seen = np.bincount(codes.astype(np.int64) + 1, minlength=len(categories) + 1)[1:] > 0
+        if seen.all():
+            return codes, categories
+        renumbered = np.append(np.cumsum(seen) - 1, -1)  # an unused category gives no code; -1 stays -1
+        return renumbered[codes], categories[seen]
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # typed values: no object copy of the column
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def per_distinct(values: pd.Series, fn):
     """Apply ``fn`` to the distinct values of ``values`` and spread the result back.
 
     ``fn`` receives an object Series of the distinct non-missing values followed by one missing value
     (NaN) and returns a Series or DataFrame with one row each; the result is aligned on ``values.index``.
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # typed values: no object copy of the column
+    codes, uniques = distinct_codes(values)
     distinct = pd.Series(list(uniques) + [np.nan], dtype="object", name=values.name)
     result = fn(distinct)
     taken = result.iloc[np.where(codes < 0, len(uniques), codes)]

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cartrial.adam.xpt import DATASET_LABELS, LABELS, text_length
+from cartrial.adam.xpt import DATASET_LABELS, LABELS, text_codes, utf8_length
 from cartrial.distinct import per_distinct
 
 VERSION = "1.1.0"
@@ -43,26 +43,30 @@ def _finite(col: pd.Series) -> pd.Series:
 
 
 def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, callable]:
-    """The variable's metadata and the function that gives the JSON text of each value of a slice of the
-    column (as :func:`json.dumps` writes them)."""
+    """The variable's metadata and the function that gives the JSON text of each value of the rows
+    ``first:stop`` of the column (as :func:`json.dumps` writes them)."""
     meta = {"itemOID": f"IT.{dataset}.{name}", "name": name, "label": LABELS.get(name, name)}
     if pd.api.types.is_datetime64_any_dtype(col):
         has_time = bool(((col.dropna() - col.dropna().dt.normalize()) != pd.Timedelta(0)).any())
         fmt = "%Y-%m-%dT%H:%M:%S" if has_time else "%Y-%m-%d"
         meta["dataType"] = "datetime" if has_time else "date"
-        return meta, lambda part: _encoded(part, lambda v: f'"{v.strftime(fmt)}"')
+        return meta, lambda first, stop: _encoded(col.iloc[first:stop], lambda v: f'"{v.strftime(fmt)}"')
     if pd.api.types.is_bool_dtype(col):
         meta["dataType"] = "boolean"
-        return meta, lambda part: _encoded(part.astype(object), lambda v: "true" if v else "false")
+        return meta, lambda first, stop: _encoded(col.iloc[first:stop].astype(object),
+                                                  lambda v: "true" if v else "false")
     if pd.api.types.is_integer_dtype(col):
         meta["dataType"] = "integer"
-        return meta, lambda part: _encoded(part, lambda v: str(int(v)))
+        return meta, lambda first, stop: _encoded(col.iloc[first:stop], lambda v: str(int(v)))
     if pd.api.types.is_numeric_dtype(col):
         meta["dataType"] = "double"
-        return meta, lambda part: _encoded(_finite(part), lambda v: json.dumps(float(v)))
+        return meta, lambda first, stop: _encoded(_finite(col.iloc[first:stop]), lambda v: json.dumps(float(v)))
+    # text: each distinct value encoded once for the whole column, each record's code taken per slice
+    codes, texts = text_codes(col)  # missing: the last text
     meta["dataType"] = "string"
-    meta["length"] = text_length(col)
-    return meta, lambda part: _encoded(part.astype(object), lambda v: json.dumps(str(v), ensure_ascii=False))
+    meta["length"] = utf8_length(texts[:-1])
+    encoded = np.array([json.dumps(t, ensure_ascii=False) for t in texts[:-1]] + ["null"], dtype=object)
+    return meta, lambda first, stop: encoded[codes[first:stop]].tolist()
 
 
 def _version() -> str:
@@ -110,8 +114,7 @@ def write_dataset_json(frame: pd.DataFrame, path: str | Path, *, study: str, cre
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(doc, ensure_ascii=False)[:-1] + ', "rows": [\n')
         for first in range(0, len(frame) if encoders else 0, CHUNK_ROWS):
-            part = frame.iloc[first:first + CHUNK_ROWS]
-            values = [encode(part.iloc[:, i]) for i, encode in enumerate(encoders)]
+            values = [encode(first, first + CHUNK_ROWS) for encode in encoders]
             if first:
                 handle.write(",\n")
             handle.write(",\n".join("[" + ", ".join(row) + "]" for row in zip(*values)))

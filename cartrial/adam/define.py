@@ -16,11 +16,13 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cartrial.adam.datasetjson import KEYS
 from cartrial.adam.methods import Method, derivation_methods
-from cartrial.adam.xpt import DATASET_LABELS, LABELS, text_length
+from cartrial.adam.xpt import DATASET_LABELS, LABELS, distinct_texts, text_length
+from cartrial.distinct import distinct_codes
 from cartrial.sdtm.contract import DOMAINS
 
 ODM = "http://www.cdisc.org/ns/odm/v1.3"
@@ -76,22 +78,40 @@ def _coded(var: str) -> bool:
     return var in CODED or var.endswith("FL")
 
 
+def _parameters(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(PARAMCD, PARAM, DataType of AVAL) of each parameter of a BDS dataset, in PARAMCD order: PARAM is the
+    parameter's first non-missing one (else its code); AVAL is integer when its values for the parameter
+    are all whole (and there is one), float otherwise, text when AVAL is text."""
+    codes, uniques = distinct_codes(frame["PARAMCD"])
+    named = frame["PARAM"] if "PARAM" in frame else frame["PARAMCD"]
+    has_name = (codes >= 0) & named.notna().to_numpy()
+    first = np.full(len(uniques), -1)
+    at = np.flatnonzero(has_name)[::-1]  # the first record of each code wins: written last
+    first[codes[at]] = at
+    aval = frame["AVAL"]
+    if pd.api.types.is_numeric_dtype(aval) or pd.api.types.is_bool_dtype(aval):
+        values = aval.to_numpy(dtype="float64", na_value=np.nan)
+        present = (codes >= 0) & ~np.isnan(values)
+        counted = np.bincount(codes[present], minlength=len(uniques))
+        fractional = np.bincount(codes[present & (values != np.round(values))], minlength=len(uniques))
+        kinds = np.where((counted > 0) & (fractional == 0), "integer", "float")
+    else:
+        kinds = np.full(len(uniques), "text")
+    return [(str(uniques[k]), str(named.iloc[first[k]]) if first[k] >= 0 else str(uniques[k]), str(kinds[k]))
+            for k in sorted(range(len(uniques)), key=lambda k: uniques[k])]
+
+
 def describe_dataset(frame: pd.DataFrame) -> dict:
     """All Define-XML needs of a dataset, so a large one can be read, described and released one at a time:
     ``variables`` (name, DataType, Length, display format), ``parameters`` (PARAMCD, PARAM, DataType of
     AVAL for that parameter) of a BDS dataset, and ``codes`` (variable -> its sorted values) of the coded
     variables."""
     variables = [(str(var), *_item_type(frame[var])) for var in frame.columns]
-    parameters = []
-    if {"PARAMCD", "AVAL"} <= set(frame.columns) and len(frame):
-        named = frame["PARAM"] if "PARAM" in frame else frame["PARAMCD"]
-        for code, group in frame.groupby("PARAMCD", sort=True):
-            parameters.append((str(code), str(named.loc[group.index].dropna().iloc[0]) if named.loc[
-                group.index].notna().any() else str(code), _item_type(group["AVAL"])[0]))
+    parameters = _parameters(frame) if {"PARAMCD", "AVAL"} <= set(frame.columns) and len(frame) else []
     codes = {}
     for var in frame.columns:
         if _coded(str(var)) and not pd.api.types.is_numeric_dtype(frame[var]):
-            values = sorted({str(v) for v in pd.unique(frame[var].dropna()) if str(v) != ""})
+            values = sorted({text for text in distinct_texts(frame[var]) if text != ""})
             if 0 < len(values) <= MAX_CODES:
                 codes[str(var)] = values
     return {"variables": variables, "parameters": parameters, "codes": codes}

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cartrial.distinct import per_distinct
+from cartrial.distinct import distinct_codes
 
 #: dataset labels (ADaMIG v1.3 naming; at most 40 characters for XPT v5)
 DATASET_LABELS = {
@@ -101,22 +101,39 @@ for _i in range(1, 7):
     LABELS[f"CRIT{_i}FL"] = f"Criterion {_i} Evaluation Result Flag"
 
 
+def _is_text(col: pd.Series) -> bool:
+    return col.dtype == object or isinstance(col.dtype, (pd.CategoricalDtype, pd.StringDtype))
+
+
+def distinct_texts(col: pd.Series) -> list[str]:
+    """The distinct non-missing values of a column as text (each converted once; categories that occur,
+    for a column read dictionary-encoded)."""
+    return [str(v) for v in distinct_codes(col)[1]]
+
+
+def utf8_length(texts) -> int:
+    """The longest of ``texts`` in UTF-8 bytes, at least 1: the length of a text variable in Define-XML and
+    Dataset-JSON."""
+    return max([len(t.encode("utf-8")) for t in texts] + [1])
+
+
 def text_length(col: pd.Series) -> int:
-    """The length of a text variable: its longest value in UTF-8 bytes (at least 1), each distinct value
-    measured once (the length Define-XML and Dataset-JSON give)."""
-    text = pd.Series(pd.unique(col.dropna()), dtype=object).astype(str)
-    return max(int(text.str.encode("utf-8").str.len().max()) if len(text) else 1, 1)
+    """The length of a text variable (:func:`utf8_length`), each distinct value measured once."""
+    return utf8_length(distinct_texts(col))
 
 
-def check_v5(frame: pd.DataFrame, labels: dict[str, str], *, name: str) -> None:
+def check_v5(frame: pd.DataFrame, labels: dict[str, str], *, name: str,
+             texts: dict[str, list[str]] | None = None) -> None:
+    """Stop on what XPT v5 cannot hold: long names, labels or text values. ``texts``: the distinct texts of
+    each text variable, when the caller has them (else worked out from ``frame``)."""
     problems = [f"variable name {c!r} longer than 8 characters" for c in frame.columns if len(c) > 8]
     problems += [f"label of {c} longer than 40 characters" for c in frame.columns if len(labels.get(c, "")) > 40]
-    for c in frame.columns:
-        if frame[c].dtype == object:
-            text = pd.Series(pd.unique(frame[c].dropna()), dtype=object).astype(str)  # each distinct value once
-            text = text[text.str.len() > 50]  # a UTF-8 character is at most 4 bytes: only these can exceed 200
-            if text.str.encode("utf-8").str.len().gt(200).any():
-                problems.append(f"{c} has values longer than 200 bytes")
+    if texts is None:
+        texts = {c: distinct_texts(frame[c]) for c in frame.columns if _is_text(frame[c])}
+    for c, distinct in texts.items():
+        # a UTF-8 character is at most 4 bytes: only values over 50 characters can exceed 200 bytes
+        if any(len(t) > 50 and len(t.encode("utf-8")) > 200 for t in distinct):
+            problems.append(f"{c} has values longer than 200 bytes")
     if problems:
         raise ValueError(f"{name}: not exportable as XPT v5: " + "; ".join(problems))
 
@@ -144,9 +161,11 @@ def stamp_xpt(path: str | Path, when: dt.datetime) -> None:
         handle.write(STAMP.sub(text, head))  # same length: a date-time stamp replaces a date-time stamp
 
 
-def _as_text(col: pd.Series) -> pd.Series:
-    """Text for a character variable (missing as blank), converted once per distinct value."""
-    return per_distinct(col, lambda v: v.map(str).where(v.notna(), ""))
+def text_codes(col: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """A character variable as the text of each distinct value (missing as blank, last) and each record's
+    position in that list: converted once per distinct value, no Python string per record."""
+    codes, uniques = distinct_codes(col)
+    return np.where(codes < 0, len(uniques), codes), [str(v) for v in uniques] + [""]
 
 
 RECORD = 80
@@ -194,46 +213,51 @@ def _widths(header: bytes) -> list[tuple[int, int]]:
     return fields
 
 
-def _text_block(values: pd.Series, width: int) -> np.ndarray:
-    """Text values as a (rows, width) byte matrix, UTF-8, blank-padded; each distinct value encoded once."""
-    codes, uniques = pd.factorize(values)
-    encoded = np.array([str(v).encode("utf-8").ljust(width, b" ") for v in uniques] or [b" " * width],
-                       dtype=f"S{width}")
-    return encoded[codes].view(np.uint8).reshape(len(values), width)
+def _text_block(codes: np.ndarray, encoded: np.ndarray, width: int) -> np.ndarray:
+    """Text values as a (rows, width) byte matrix: ``encoded`` holds each distinct text in UTF-8,
+    blank-padded to ``width``."""
+    return encoded[codes].view(np.uint8).reshape(len(codes), width)
 
 
-def _observations(frame: pd.DataFrame, fields: list[tuple[int, int]], handle) -> None:
-    """Write the observations of ``frame`` (text already as text, dates and flags as numbers), then blank
-    padding to the end of the 80-byte record."""
+def _observations(frame: pd.DataFrame, text: dict[str, tuple[np.ndarray, list[str]]],
+                  fields: list[tuple[int, int]], handle) -> None:
+    """Write the observations of ``frame`` (numbers as numbers, dates and flags already converted; each text
+    variable as its codes and distinct texts in ``text``), then blank padding to the end of the 80-byte
+    record."""
     row_width = sum(width for _, width in fields)
+    encoded = {c: np.array([t.encode("utf-8").ljust(width, b" ") for t in text[c][1]], dtype=f"S{width}")
+               for c, (kind, width) in zip(frame.columns, fields) if kind != 1}
     written = 0
     for first in range(0, len(frame), CHUNK_ROWS):
-        part = frame.iloc[first:first + CHUNK_ROWS]
-        block = np.empty((len(part), row_width), dtype=np.uint8)
+        stop = min(first + CHUNK_ROWS, len(frame))
+        block = np.empty((stop - first, row_width), dtype=np.uint8)
         at = 0
-        for col, (kind, width) in zip(part.columns, fields):
+        for col, (kind, width) in zip(frame.columns, fields):
             if kind == 1:
-                block[:, at:at + width] = ibm_float(part[col].astype("float64").to_numpy()).view(np.uint8).reshape(
-                    len(part), 8)[:, :width]
+                values = frame[col].iloc[first:stop].astype("float64").to_numpy()
+                block[:, at:at + width] = ibm_float(values).view(np.uint8).reshape(stop - first, 8)[:, :width]
             else:
-                block[:, at:at + width] = _text_block(part[col], width)
+                block[:, at:at + width] = _text_block(text[col][0][first:stop], encoded[col], width)
             at += width
         handle.write(block.tobytes())
         written += block.size
     handle.write(b" " * (-written % RECORD))
 
 
-def _header_sample(frame: pd.DataFrame) -> pd.DataFrame:
-    """The records that hold each text variable's longest value (in bytes and in characters): pyreadstat
-    sizes a text variable by its longest value, so their header is the header of the whole frame."""
+def _header_sample(frame: pd.DataFrame, text: dict[str, tuple[np.ndarray, list[str]]]) -> pd.DataFrame:
+    """The records that hold each text variable's longest value (in bytes and in characters), with their
+    text: pyreadstat sizes a text variable by its longest value, so their header is the header of the whole
+    frame."""
     rows = {0} if len(frame) else set()
-    for c in frame.columns:
-        if frame[c].dtype == object and len(frame):
-            codes, uniques = pd.factorize(frame[c])
-            distinct = pd.Series(uniques, dtype=object)
-            for lengths in (distinct.str.encode("utf-8").str.len(), distinct.str.len()):
-                rows.add(int(np.argmax(codes == int(lengths.to_numpy().argmax()))))
-    return frame.iloc[sorted(rows)]
+    for codes, texts in text.values():
+        if len(frame):
+            for lengths in ([len(t.encode("utf-8")) for t in texts], [len(t) for t in texts]):
+                rows.add(int(np.argmax(codes == int(np.argmax(lengths)))))
+    rows = sorted(rows)
+    sample = frame.iloc[rows].copy()
+    for c, (codes, texts) in text.items():
+        sample[c] = pd.Series([texts[k] for k in codes[rows]], index=sample.index, dtype=object)
+    return sample
 
 
 def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timestamp: dt.datetime | None = None) -> None:
@@ -241,7 +265,7 @@ def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timesta
     import pyreadstat
 
     out = frame.copy(deep=False)  # converted columns replace, never change, the caller's
-    formats = {}
+    formats, text = {}, {}
     for c in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[c]):
             # SAS dates: days since 1960-01-01, numeric even when every value is missing
@@ -250,10 +274,10 @@ def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timesta
         elif pd.api.types.is_bool_dtype(out[c]):
             out[c] = out[c].astype("float64")
         elif not pd.api.types.is_numeric_dtype(out[c]):  # text (object, string or categorical)
-            out[c] = _as_text(out[c])
+            text[c] = text_codes(out[c])
     labels = {c: LABELS.get(c, c) for c in out.columns}
-    check_v5(out, labels, name=table_name)
-    pyreadstat.write_xport(_header_sample(out), str(path), file_format_version=5,
+    check_v5(out, labels, name=table_name, texts={c: texts[:-1] for c, (_, texts) in text.items()})
+    pyreadstat.write_xport(_header_sample(out, text), str(path), file_format_version=5,
                            table_name=table_name[:8].upper(), file_label=DATASET_LABELS.get(table_name.upper(), ""),
                            column_labels=[labels[c] for c in out.columns], variable_format=formats)
     with open(path, "r+b") as handle:
@@ -261,6 +285,6 @@ def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timesta
         end = written.index(OBS_HEADER) + RECORD
         handle.seek(end)
         handle.truncate()
-        _observations(out, _widths(written[:end]), handle)
+        _observations(out, text, _widths(written[:end]), handle)
     if timestamp is not None:
         stamp_xpt(path, timestamp)

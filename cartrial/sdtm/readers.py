@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cartrial.io import read_parquet_text_encoded
 from cartrial.outputs import FORMATS
 from cartrial.sdtm.errors import Finding, InputDataError
 
@@ -91,18 +92,6 @@ def _clean_text(col: pd.Series) -> pd.Series:
     return pd.Series(values[np.where(codes < 0, len(uniques), codes)], index=col.index, dtype="object")
 
 
-def _read_parquet_encoded(path: Path) -> pd.DataFrame:
-    """A Parquet file with its text columns read dictionary-encoded (pandas categoricals): each distinct
-    text is held once, so a domain of tens of millions of records is read without one Python string per
-    cell; :func:`_clean_text` turns the codes back into (shared) text."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = pq.read_schema(path)
-    text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-    return pq.read_table(path, read_dictionary=text).to_pandas()
-
-
 def _check_csv_shape(path: Path, domain: str) -> None:
     """Stop on rows whose field count differs from the header (a truncated line)."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -137,7 +126,7 @@ def read_domain(path: str | Path) -> pd.DataFrame:
 
             frame, _ = pyreadstat.read_xport(str(path))
         elif kind == "parquet":
-            frame = _read_parquet_encoded(path)
+            frame = read_parquet_text_encoded(path)  # :func:`_clean_text` turns the codes into text
         else:
             raise ValueError(f"{path.name}: unsupported format {path.suffix!r}")
     except UnicodeDecodeError as exc:

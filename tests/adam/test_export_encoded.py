@@ -1,0 +1,87 @@
+"""The export reads each ADaM dataset with its text dictionary-encoded (pandas categoricals). The files must
+not depend on how the text is held: a categorical column whose categories are out of order and include a
+value no record holds gives the bytes of the plain text column (XPT: the file pyreadstat writes itself), and
+the lengths and code lists describe the records only."""
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+
+import cartrial.adam.xpt as xpt
+from cartrial.adam.datasetjson import write_dataset_json
+from cartrial.adam.define import describe_dataset
+from cartrial.io import read_parquet_text_encoded
+
+WHEN = dt.datetime(2026, 3, 31, tzinfo=dt.timezone.utc)
+UNUSED = "an unused category far longer than any value a record holds"
+
+
+def _frames():
+    """The same dataset with plain text and with categorical text (unused, longer category; reversed
+    order)."""
+    plain = pd.DataFrame({
+        "USUBJID": ["S-2", "S-1", "S-1", None, "S-3", "S-2"],
+        "PARAMCD": ["NEUT", "HGB", "NEUT", "HGB", "NEUT", "HCG"],
+        "PARAM": [None, "Haemoglobin (g/L)", "Neutrophils (10^9/L)", "Hemoglobin", "Neutrophils", None],
+        "AVAL": [1.5, 120.0, 2.0, np.nan, 0.25, np.nan],
+        "ANRIND": ["LOW", "NORMAL", None, "NORMAL", "Élevé", None],
+    })
+    encoded = plain.copy()
+    for col in ("USUBJID", "PARAMCD", "PARAM", "ANRIND"):
+        values = sorted(plain[col].dropna().unique(), reverse=True)
+        encoded[col] = pd.Categorical(plain[col], categories=values + [UNUSED])
+    return plain, encoded
+
+
+def _pyreadstat_bytes(frame, path):
+    import pyreadstat
+
+    text = frame.copy()
+    for col in ("USUBJID", "PARAMCD", "PARAM", "ANRIND"):
+        text[col] = text[col].fillna("")  # XPT has no missing text: a blank
+    pyreadstat.write_xport(text, str(path), file_format_version=5, table_name="ADLB",
+                           file_label=xpt.DATASET_LABELS["ADLB"],
+                           column_labels=[xpt.LABELS.get(c, c) for c in frame.columns])
+    return xpt.STAMP.sub(b"X", path.read_bytes())
+
+
+def test_xpt_of_categorical_text_is_pyreadstats_file_of_the_plain_text(tmp_path):
+    plain, encoded = _frames()
+    xpt.write_xpt(encoded, tmp_path / "adlb.xpt", table_name="adlb")
+    assert xpt.STAMP.sub(b"X", (tmp_path / "adlb.xpt").read_bytes()) == _pyreadstat_bytes(plain, tmp_path / "r.xpt")
+
+
+def test_dataset_json_of_categorical_text_is_that_of_the_plain_text(tmp_path):
+    plain, encoded = _frames()
+    for name, frame in (("a", plain), ("b", encoded)):
+        (tmp_path / name).mkdir()
+        write_dataset_json(frame, tmp_path / name / "adlb.json", study="S", created=WHEN)
+    assert (tmp_path / "a" / "adlb.json").read_bytes() == (tmp_path / "b" / "adlb.json").read_bytes()
+    doc = json.loads((tmp_path / "b" / "adlb.json").read_text(encoding="utf-8"))
+    lengths = {c["name"]: c.get("length") for c in doc["columns"]}
+    assert lengths["PARAM"] == len("Neutrophils (10^9/L)") and lengths["ANRIND"] == len("Élevé".encode())
+    assert doc["rows"][4] == ["S-3", "NEUT", "Neutrophils", 0.25, "Élevé"]
+
+
+def test_description_counts_the_records_only():
+    plain, encoded = _frames()
+    # by hand: parameters in code order; PARAM the first one given for the code; AVAL whole for HGB only
+    # (HCG has no value: float); ANRIND's code list as the records hold it
+    expected_parameters = [("HCG", "HCG", "float"), ("HGB", "Haemoglobin (g/L)", "integer"),
+                           ("NEUT", "Neutrophils (10^9/L)", "float")]
+    for frame in (plain, encoded):
+        described = describe_dataset(frame)
+        assert described["parameters"] == expected_parameters
+        assert described["codes"] == {"ANRIND": ["LOW", "NORMAL", "Élevé"]}
+        assert dict((v[0], v[2]) for v in described["variables"]) == {
+            "USUBJID": 3, "PARAMCD": 4, "PARAM": 20, "AVAL": 8, "ANRIND": 7}  # Élevé: 7 bytes
+
+
+def test_parquet_text_is_read_as_categories_of_the_same_values(tmp_path):
+    plain, _ = _frames()
+    plain.to_parquet(tmp_path / "adlb.parquet", index=False)
+    back = read_parquet_text_encoded(tmp_path / "adlb.parquet")
+    assert isinstance(back["PARAM"].dtype, pd.CategoricalDtype) and back["AVAL"].dtype == "float64"
+    for col in plain.columns:
+        assert [None if pd.isna(v) else v for v in back[col]] == [None if pd.isna(v) else v for v in plain[col]]

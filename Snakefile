@@ -44,3 +44,13 @@ onerror:
     stop_server()
     print(finish_run(STUDIES, log=log))
     cancel_pending_timers()  # the run ends now, not a timespan later (cartrial/schedule.py)
+
+
+# What the workflow has loaded lives as long as the run: Python's cycle collector stops scanning it (0.1 s
+# less in every start), and the run ends without Python's collection of its objects (cartrial/worker.py).
+import gc
+
+from cartrial.worker import exit_without_collection
+
+gc.freeze()
+exit_without_collection()

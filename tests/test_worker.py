@@ -188,3 +188,24 @@ def test_the_server_ends_and_removes_its_socket_when_the_run_is_killed(tmp_path)
         assert time.monotonic() < deadline, "the server outlived the run"
         time.sleep(0.1)
     assert not folder.exists()
+
+
+def test_a_process_ends_without_a_collection_but_with_its_exit_handlers_and_status(tmp_path):
+    """The objects are frozen out of the collector before any other exit handler runs; the handlers still run
+    (a log written through logging is complete) and the exit status is the script's."""
+    script = textwrap.dedent(f"""
+        import atexit, gc, logging, sys
+        from pathlib import Path
+        atexit.register(lambda: Path({str(tmp_path / "frozen")!r}).write_text(str(gc.get_freeze_count())))
+        log = logging.getLogger("t")
+        log.addHandler(logging.FileHandler({str(tmp_path / "job.log")!r}))
+        from cartrial.worker import exit_without_collection
+        exit_without_collection()
+        exit_without_collection()
+        log.warning("last line")
+        sys.exit(3)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 3, done.stderr
+    assert int((tmp_path / "frozen").read_text()) > 1000  # the interpreter's objects, frozen before this ran
+    assert (tmp_path / "job.log").read_text() == "last line\n"

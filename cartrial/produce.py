@@ -18,6 +18,11 @@ from cartrial.catalogue import Catalogue, Output, study_catalogue
 from cartrial.parallel import run_forked
 from cartrial.tables.format import fmt_num
 
+#: with more than one process, a listing longer than this is written as JSON and CSV where it is built and its
+#: RTF encoded by all the job's processes together once every output is built (rtflite's encoding is most of
+#: the time of a long listing, which would otherwise keep one process busy while the others wait)
+SHARED_RTF_ROWS = 5000
+
 
 class OutputContext:
     """What a builder may read: its ARDs and ADaM datasets (by name), the study's and the shared settings,
@@ -93,7 +98,9 @@ def run_rule(smk, rule: str, workers: int = 1) -> list[Output]:
     """Build the catalogue outputs of ``rule`` the job's analysis type holds (``smk``: a Snakemake job's
     ``snakemake`` object) with their builders; write tables as JSON, CSV and RTF and figures as PNG and SVG
     into the job's output folders. With ``workers`` > 1 the outputs are built in that many forked processes
-    (cartrial.parallel), listings first (the longest to write); each keeps its own cache of the inputs read."""
+    (cartrial.parallel), listings first (the longest to write); each keeps its own cache of the inputs read.
+    Then the RTF of each listing longer than :data:`SHARED_RTF_ROWS` is encoded by that many processes
+    together (from this process, which runs no builder and so has not started rtflite's threads)."""
     import importlib
 
     par = smk.params
@@ -106,7 +113,7 @@ def run_rule(smk, rule: str, workers: int = 1) -> list[Output]:
     cache: dict = {}
     specs = catalogue.by_rule(rule, analysis["type"])
 
-    def build(spec: Output) -> None:
+    def build(spec: Output):
         builder = getattr(importlib.import_module(spec.module), spec.function, None)
         if builder is None:
             raise AttributeError(f"catalogue output {spec.id}: no builder {spec.function!r} in {spec.module}")
@@ -115,13 +122,20 @@ def run_rule(smk, rule: str, workers: int = 1) -> list[Output]:
         stem = root / spec.folder / spec.id
         if spec.kind == "figure":
             builder(ctx, stem=stem)
-        else:
-            from cartrial.tables.display import write_table
+            return None
+        from cartrial.tables.display import write_table
 
-            write_table(finish_table(builder(ctx), spec, ctx), stem, header=header)
+        table = finish_table(builder(ctx), spec, ctx)
+        rtf_later = workers > 1 and spec.kind == "listing" and len(table.rows) > SHARED_RTF_ROWS
+        write_table(table, stem, header=header, rtf=not rtf_later)
+        return (table, stem) if rtf_later else None
 
     order = sorted(specs, key=lambda spec: spec.kind != "listing") if workers > 1 else specs  # stable sort
-    run_forked([(build, (spec,)) for spec in order], workers)
+    for later in run_forked([(build, (spec,)) for spec in order], workers):
+        if later is not None:
+            from cartrial.tables.display import write_rtf
+
+            write_rtf(later[0], later[1], header=header, workers=workers)
     return specs
 
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 from contextlib import contextmanager
 
+from cartrial.parallel import run_forked
 from cartrial.tables.display import DisplayTable
 
 #: rtflite's font number of Arial
@@ -234,19 +236,13 @@ def _block(part: DisplayTable, orientation: str, size: float, header: dict, widt
     return doc.rtf_encode(), nheader
 
 
-def _encode(table: DisplayTable, orientation: str, size: float, header: dict) -> tuple[str, int]:
-    """The RTF text of one table (or panel) and its number of column header rows.
-
-    A body longer than ``BLOCK_ROWS`` is encoded in blocks at the whole table's type size and column widths;
-    each block is encoded with one neighbouring row on either side, which is dropped, so every row is written
-    exactly as in one document (the first and last rows of a body carry its top and bottom rules). The text
-    before the first body row comes from the first block, the text after the last from the last."""
-    size, widths = _layout(table, orientation, size)
+def _blocks(table: DisplayTable, orientation: str, size: float, header: dict, widths, starts) -> tuple:
+    """The body rows of the blocks that begin at ``starts`` (each ``BLOCK_ROWS`` rows, encoded with one
+    neighbouring row on either side, which is dropped); the text before the first body row when the first
+    block begins the body, the text after the last when the last block ends it; and the column header rows."""
     n = len(table.rows)
-    if n <= BLOCK_ROWS:
-        return _block(table, orientation, size, header, widths)
-    rows, prefix, suffix = [], "", ""
-    for start in range(0, n, BLOCK_ROWS):  # one block's text held at a time
+    rows, prefix, suffix, nheader = [], None, None, 0
+    for start in starts:  # one block's text held at a time
         end = min(n, start + BLOCK_ROWS)
         lo, hi = max(0, start - 1), min(n, end + 1)
         text, nheader = _block(dataclasses.replace(table, rows=table.rows[lo:hi]), orientation, size, header, widths)
@@ -263,7 +259,44 @@ def _encode(table: DisplayTable, orientation: str, size: float, header: dict) ->
         if end == n:
             suffix = text[bounds[last]:]
         rows += segments
-    return prefix + "".join(rows) + suffix, nheader
+    return rows, prefix, suffix, nheader
+
+
+def _encode(table: DisplayTable, orientation: str, size: float, header: dict) -> tuple[str, int]:
+    """The RTF text of one table (or panel) and its number of column header rows.
+
+    A body longer than ``BLOCK_ROWS`` is encoded in blocks at the whole table's type size and column widths;
+    each block is encoded with one neighbouring row on either side, which is dropped, so every row is written
+    exactly as in one document (the first and last rows of a body carry its top and bottom rules). The text
+    before the first body row comes from the first block, the text after the last from the last."""
+    size, widths = _layout(table, orientation, size)
+    if len(table.rows) <= BLOCK_ROWS:
+        return _block(table, orientation, size, header, widths)
+    return _joined([_blocks(table, orientation, size, header, widths, range(0, len(table.rows), BLOCK_ROWS))])
+
+
+def _joined(parts: list[tuple]) -> tuple[str, int]:
+    """One body from the parts :func:`_blocks` gave for consecutive runs of blocks, in order."""
+    return parts[0][1] + "".join(row for part in parts for row in part[0]) + parts[-1][2], parts[0][3]
+
+
+def _laid_out_blocks(table: DisplayTable, orientation: str, size: float, header: dict, starts) -> tuple:
+    """:func:`_blocks` in a process of its own: the layout worked out and rtflite's conversions remembered
+    there."""
+    with _remembered_conversions():
+        size, widths = _layout(table, orientation, size)
+        return _blocks(table, orientation, size, header, widths, starts)
+
+
+def _encode_forked(table: DisplayTable, orientation: str, size: float, header: dict,
+                   workers: int) -> tuple[str, int]:
+    """:func:`_encode` with the blocks shared, in runs of consecutive blocks, among ``workers`` forked
+    processes (:mod:`cartrial.parallel`): the same text. This process neither imports nor runs rtflite, whose
+    table library (polars) starts threads that a forked process must not inherit."""
+    starts = list(range(0, len(table.rows), BLOCK_ROWS))
+    runs = [starts[k * len(starts) // workers:(k + 1) * len(starts) // workers] for k in range(workers)]
+    return _joined(run_forked([(_laid_out_blocks, (table, orientation, size, header, run)) for run in runs if run],
+                              workers))
 
 
 def _closing_brace(text: str, start: int) -> int:
@@ -304,18 +337,23 @@ def _mark_headers(text: str, n: int) -> str:
                               for k, p in enumerate(parts[1:]))
 
 
-def render_rtf(table: DisplayTable, header: dict | None = None) -> str:
+def render_rtf(table: DisplayTable, header: dict | None = None, *, workers: int = 1) -> str:
     """The RTF text of ``table``, set as the report sets it (portrait, landscape, smaller type to 7 pt, then
     column panels; :func:`cartrial.report.layout.plan_table`) on US Letter pages; ``header``: study,
     analysis and cut for the running page header.
 
     A table on one set of columns has its titles and column headers in the running page header (so every page
     shows them in any reader). Column panels follow each other on new pages of one file, each headed "Panel k
-    of n" with its own column header rows marked to repeat (``\\trhdr``), the titles in the page header."""
+    of n" with its own column header rows marked to repeat (``\\trhdr``), the titles in the page header.
+    ``workers`` > 1: a long body on one set of columns is encoded in that many forked processes
+    (:func:`_encode_forked`), unless this process has already loaded rtflite's table library (polars, whose
+    threads a forked process must not inherit); the text is the same."""
     from cartrial.report.layout import plan_table
 
     header = header or {}
     plans = plan_table(table, WIDTH)
+    if workers > 1 and len(plans) == 1 and len(plans[0][0].rows) > BLOCK_ROWS and "polars" not in sys.modules:
+        return _repeat_headers(*_encode_forked(*plans[0], header, workers))
     with _remembered_conversions():
         if len(plans) == 1:
             return _repeat_headers(*_encode(*plans[0], header))

@@ -1,8 +1,10 @@
 """Submission-style RTF (rtflite): running header and page numbers, titles and column headers on every page,
 widths from the content so that no word is broken, rows kept whole, column panels for wide tables."""
+import json
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -106,7 +108,7 @@ def test_libreoffice_opens_table_and_listing_with_headers_on_each_page(tmp_path)
                 assert word in text, word       # never broken inside a cell
 
 
-def test_long_body_is_encoded_in_blocks_byte_for_byte(monkeypatch):
+def test_long_body_is_encoded_in_blocks_byte_for_byte(monkeypatch, tmp_path):
     """Above BLOCK_ROWS rows the body is encoded in blocks (rtflite's time grows with the square of the rows);
     the text is the same as one document's, first and last rows (their rules), groups and indents included."""
     import cartrial.tables.rtf as R
@@ -127,6 +129,18 @@ def test_long_body_is_encoded_in_blocks_byte_for_byte(monkeypatch):
         for block in (4, 5, 27):  # blocks of 4 and 5 rows, and one block (27 rows in all)
             monkeypatch.setattr(R, "BLOCK_ROWS", block)
             assert R.render_rtf(t, header) == whole, (remember, block)
+    monkeypatch.setattr(R, "BLOCK_ROWS", 4)
+    # this process has run rtflite: no fork (polars' threads), one process, the same text
+    assert R.render_rtf(t, header, workers=2) == whole
+    # a process that has not: the 7 blocks of 4 rows shared among 2 and 3 forked processes
+    (tmp_path / "t.json").write_text(json.dumps(t.to_dict()), encoding="utf-8")
+    for workers in (2, 3):
+        script = (f"import json, sys; import cartrial.tables.rtf as R; from cartrial.tables.display import "
+                  f"read_table; R.BLOCK_ROWS = 4; text = R.render_rtf(read_table({str(tmp_path / 't.json')!r}), "
+                  f"{header!r}, workers={workers}); assert 'polars' not in sys.modules; sys.stdout.write(text)")
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == whole, workers
 
 
 def test_remembered_conversions_keep_rtflites_bytes_on_a_long_listing(monkeypatch):

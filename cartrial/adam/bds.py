@@ -31,10 +31,11 @@ def attach_subjects(records: pd.DataFrame, adsl: pd.DataFrame) -> pd.DataFrame:
     """Records of infused subjects with ARM (actual), TRTP/TRTA, TRTSDT, LDSTDT, PARAMN and ADY."""
     saf = adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRT01A", "TRTSDT", "LDSTDT"]].rename(columns={"TRT01A": "ARM"})
     out = records.merge(saf, on="USUBJID", how="inner", validate="many_to_one")
-    out = out.assign(**treatment_columns(out["USUBJID"], adsl))
+    for name, values in treatment_columns(out["USUBJID"], adsl).items():  # added in place: no copy of the frame
+        out[name] = values
     out["PARAMN"] = parameter_numbers(out["PARAMCD"])
     out["ADY"] = study_day(out["ADT"], out["TRTSDT"])
-    return out.sort_values(["USUBJID", "PARAMCD", "ADT"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["USUBJID", "PARAMCD", "ADT"], kind="stable", ignore_index=True)
 
 
 def derive_baseline(out: pd.DataFrame, copies: dict[str, str]) -> pd.DataFrame:
@@ -45,17 +46,22 @@ def derive_baseline(out: pd.DataFrame, copies: dict[str, str]) -> pd.DataFrame:
     base_idx = pre.groupby(key).tail(1).index
     out["ABLFL"] = ""
     out.loc[base_idx, "ABLFL"] = "Y"
-    base = out.loc[base_idx, key + ["ADT", "AVAL", *copies]].rename(columns={"ADT": "_BASEDT", "AVAL": "BASE",
-                                                                           **copies})
-    out = out.merge(base, on=key, how="left", validate="many_to_one")
-    after = out["ADT"] > out["_BASEDT"]
+    # each record's baseline record (-1: none), taken column by column (a merge would copy the whole frame)
+    group = out.groupby(key, sort=False, dropna=False).ngroup().to_numpy()
+    rows = out.index.get_indexer(base_idx)
+    baseline_of_group = np.full(group.max() + 1 if len(group) else 0, -1)
+    baseline_of_group[group[rows]] = rows
+    at = baseline_of_group[group]
+    for source, name in {"AVAL": "BASE", **copies}.items():
+        out[name] = out[source].array.take(at, allow_fill=True)
+    after = out["ADT"] > pd.Series(out["ADT"].array.take(at, allow_fill=True), index=out.index)
     out["CHG"] = (out["AVAL"] - out["BASE"]).where(after)
     out["PCHG"] = (out["CHG"] / out["BASE"].where(out["BASE"] != 0) * 100).where(after)
     out["ONTRTFL"] = np.where(out["ADY"] >= 2, "Y", "")
     for name in copies.values():
         if out[name].dtype == object:
             out[name] = out[name].fillna("")
-    return out.drop(columns="_BASEDT")
+    return out
 
 
 def column(frame: pd.DataFrame, name: str, dtype: str = "object") -> pd.Series:

@@ -278,16 +278,18 @@ def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, vers
 def _finish(frame: pd.DataFrame, adsl: pd.DataFrame, studyid: str, order: list[str], sort: list[str]) -> pd.DataFrame:
     if not len(frame):
         return pd.DataFrame({c: pd.Series(dtype="object") for c in order})
-    out = frame.copy()
+    out = frame.copy(deep=False)  # columns are added and replaced, never changed in place: no copy of the data
     out["STUDYID"] = studyid
     out["ARM"] = out["USUBJID"].map(adsl.set_index("USUBJID")["TRT01A"])
-    out = out.assign(**treatment_columns(out["USUBJID"], adsl), PARAMN=parameter_numbers(out["PARAMCD"]))
+    for name, values in treatment_columns(out["USUBJID"], adsl).items():
+        out[name] = values
+    out["PARAMN"] = parameter_numbers(out["PARAMCD"])
     if "TRTSDT" not in out:
         out["TRTSDT"] = out["USUBJID"].map(adsl.set_index("USUBJID")["TRTSDT"])
     for col in order:
         if col not in out:
             out[col] = None
-    out = out[order].sort_values(sort, kind="stable").reset_index(drop=True)
+    out = out[order].sort_values(sort, kind="stable", ignore_index=True)
     for col in out.columns:
         if out[col].dtype == object:
             out[col] = out[col].where(out[col].notna(), None)

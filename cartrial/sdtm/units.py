@@ -58,8 +58,12 @@ VS_UNITS: dict[str, tuple[str, dict[str, tuple[float, float]]]] = {
 def _factors(tests: pd.Series, units: pd.Series, table: dict) -> tuple[pd.Series, pd.Series]:
     """Factor and offset of each record (NaN factor: unit not known for its test), worked out once per
     distinct (test, unit) pair."""
-    pairs = pd.MultiIndex.from_arrays([tests.to_numpy(object), units.to_numpy(object)])
-    codes, uniques = pd.factorize(pairs)
+    # each column factorized (a missing test or unit is a value of its own), then the pairs of codes
+    test_codes, test_values = pd.factorize(tests.to_numpy(object), use_na_sentinel=False)
+    unit_codes, unit_values = pd.factorize(units.to_numpy(object), use_na_sentinel=False)
+    codes, pair_codes = pd.factorize(test_codes.astype(np.int64) * max(len(unit_values), 1) + unit_codes)
+    uniques = [(test_values[k // max(len(unit_values), 1)], unit_values[k % max(len(unit_values), 1)])
+               for k in pair_codes]
     factor, offset = np.full(len(uniques), np.nan), np.zeros(len(uniques))
     for k, (test, unit) in enumerate(uniques):
         std, others = table.get(test, (None, {}))

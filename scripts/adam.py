@@ -28,7 +28,7 @@ from cartrial.adam.efficacy import build_efficacy, sdtm_columns as efficacy_colu
 from cartrial.adam.visits import make_month_windows
 from cartrial.csvsafe import write_csv
 from cartrial.endpoints.rules import EndpointRules
-from cartrial.io import job_log, read_sdtm, write_parquet
+from cartrial.io import job_log, read_sdtm, release_frames, write_parquet
 from cartrial.parallel import run_forked
 from cartrial.sdtm.errors import findings_frame
 
@@ -54,11 +54,15 @@ def safety_and_kinetics_datasets(inp, out, par, rules, adsl) -> list[str]:
                       aesi_socs=list(safety["aesi_socs"]), related_terms=tuple(safety["related_terms"]))
     write_parquet(adae, out.adae)
     notes = [f"ADAE {len(adae)} records ({int((adae['TRTEMFL'] == 'Y').sum())} treatment-emergent)"]
+    rows = len(adae)
     del adae
+    release_frames(rows)  # each large dataset freed before the next is built
     adlb = build_adlb(pd.read_parquet(inp.lb), adsl)
     write_parquet(adlb, out.adlb)
     write_parquet(derive_icaht(adlb), out.icaht)
+    rows = len(adlb)
     del adlb
+    release_frames(rows)
     write_parquet(build_adcm(read_sdtm([inp.cm]).get("CM"), adsl, factors=rules.steroid_factors,
                              frequencies=rules.steroid_frequencies, routes=list(rules.steroid_routes)), out.adcm)
     write_parquet(build_advs(read_sdtm([inp.vs]).get("VS"), adsl, limits=dict(safety["vital_sign_limits"])),

@@ -84,3 +84,30 @@ def test_domain_as_read_round_trips(tmp_path):
     absent = ReadDomain(None, [], "", [], [])
     io.write_read_domain(absent, "PC", frame=tmp_path / "pc.parquet", meta=tmp_path / "pc.json")
     assert io.read_read_domain(tmp_path / "pc.parquet", tmp_path / "pc.json").frame is None
+
+
+def test_a_large_steps_frames_in_reference_cycles_are_freed_before_the_next_step():
+    """pandas frames in a reference cycle outlive their step until the cycle collector runs; a large step's
+    are freed at once, a small step pays for no collection."""
+    import gc
+    import weakref
+
+    from cartrial.io import RELEASE_ROWS, release_frames
+
+    class Step:  # a frame held in a reference cycle, as pandas' caches hold them
+        pass
+
+    def left_behind():
+        step = Step()
+        step.frame, step.me = pd.DataFrame({"A": [1.0]}), step
+        return weakref.ref(step)
+
+    gc.disable()
+    try:
+        small, large = left_behind(), left_behind()
+        release_frames(RELEASE_ROWS - 1)
+        assert small() is not None  # no collection for a small step
+        release_frames(RELEASE_ROWS)
+        assert small() is None and large() is None
+    finally:
+        gc.enable()

@@ -11,18 +11,25 @@ from pathlib import Path
 from cartrial.adam.datasetjson import write_dataset_json
 from cartrial.adam.define import describe_dataset
 from cartrial.adam.xpt import write_xpt
-from cartrial.io import read_parquet_text_encoded
+from cartrial.io import read_parquet_text_encoded, release_frames
 from cartrial.parallel import run_forked
 
 
 def _export_xpt(source: str, xpt: str, timestamp: dt.datetime) -> dict:
     frame = read_parquet_text_encoded(source)
     write_xpt(frame, xpt, table_name=Path(source).stem, timestamp=timestamp)
-    return describe_dataset(frame)
+    described, rows = describe_dataset(frame), len(frame)
+    del frame
+    release_frames(rows)  # freed before the process's next dataset
+    return described
 
 
 def _export_json(source: str, json_path: str, study: str, timestamp: dt.datetime) -> None:
-    write_dataset_json(read_parquet_text_encoded(source), json_path, study=study, created=timestamp)
+    frame = read_parquet_text_encoded(source)
+    write_dataset_json(frame, json_path, study=study, created=timestamp)
+    rows = len(frame)
+    del frame
+    release_frames(rows)
 
 
 def export_datasets(jobs: list[tuple[str, str, str]], *, study: str, timestamp: dt.datetime,

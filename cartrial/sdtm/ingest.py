@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cartrial.io import release_frames
 from cartrial.sdtm.checks import ROW, DataChecks, check_dm, check_findings, normalise_numbers, record_rows
 from cartrial.sdtm.contract import REQUIRED_DOMAINS, group_domain_files
 from cartrial.sdtm.datacut import cut_domain, enrolled_subjects, in_cut
@@ -318,7 +319,10 @@ def cut_domains(reads: Mapping[str, ReadDomain], *, cut: str, settings: DataChec
         if sink is None:
             return result
         sink(result)
-        return dataclasses.replace(result, frame=None)
+        rows, kept = len(result.frame) if result.frame is not None else 0, dataclasses.replace(result, frame=None)
+        del result
+        release_frames(rows)
+        return kept
 
     def cut_one(domain: str) -> tuple[DomainResult | None, list[Finding]]:
         """One domain cut and checked (the cut DM, and EX for the domains after it), or its errors."""

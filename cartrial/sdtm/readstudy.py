@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from cartrial.io import write_read_domain
+from cartrial.io import release_frames, write_read_domain
 from cartrial.parallel import run_forked
 from cartrial.sdtm.checks import DataChecks
 from cartrial.sdtm.contract import group_domain_files
@@ -41,6 +41,9 @@ def _read_one(domain: str, files: dict[str, Path], checks: dict | None, studyid:
     write_read_domain(read, domain, frame=partial[0], meta=partial[1])
     for done, path in zip(partial, (frame, meta)):  # the JSON last: an entry with both files is whole
         os.replace(done, path)
+    rows = len(read.frame) if read.frame is not None else 0
+    del read
+    release_frames(rows)
     return None
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from cartrial.adam.datasetjson import KEYS
 from cartrial.adam.methods import Method, derivation_methods
-from cartrial.adam.xpt import DATASET_LABELS, LABELS, distinct_texts, text_length
+from cartrial.adam.xpt import DATASET_LABELS, LABELS, distinct_texts, utf8_length
 from cartrial.distinct import distinct_codes
 from cartrial.sdtm.contract import DOMAINS
 
@@ -57,15 +57,20 @@ def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     return el
 
 
-def _item_type(col: pd.Series) -> tuple[str, int | None, str | None]:
-    """(Define-XML DataType, Length, display format) of a variable as the XPT file stores it."""
+def _is_number(col: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)
+
+
+def _item_type(col: pd.Series, texts: list[str] | None = None) -> tuple[str, int | None, str | None]:
+    """(Define-XML DataType, Length, display format) of a variable as the XPT file stores it; ``texts``: a
+    text variable's distinct values, when the caller has them."""
     if pd.api.types.is_datetime64_any_dtype(col):
         return "integer", 8, "DATE9."
-    if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+    if _is_number(col):
         values = col.dropna().astype("float64")
         whole = bool(len(values)) and bool((values == values.round()).all())
         return ("integer" if whole else "float"), 8, None
-    return "text", text_length(col), None
+    return "text", utf8_length(distinct_texts(col) if texts is None else texts), None
 
 
 #: text variables with a closed list of values in the data: described by a code list of those values
@@ -106,12 +111,15 @@ def describe_dataset(frame: pd.DataFrame) -> dict:
     ``variables`` (name, DataType, Length, display format), ``parameters`` (PARAMCD, PARAM, DataType of
     AVAL for that parameter) of a BDS dataset, and ``codes`` (variable -> its sorted values) of the coded
     variables."""
-    variables = [(str(var), *_item_type(frame[var])) for var in frame.columns]
+    # the distinct values of each text variable (for its length) and of each coded variable, found once
+    texts = {var: distinct_texts(frame[var]) for var in frame.columns if not _is_number(frame[var])
+             and (_coded(str(var)) or not pd.api.types.is_datetime64_any_dtype(frame[var]))}
+    variables = [(str(var), *_item_type(frame[var], texts.get(var))) for var in frame.columns]
     parameters = _parameters(frame) if {"PARAMCD", "AVAL"} <= set(frame.columns) and len(frame) else []
     codes = {}
-    for var in frame.columns:
-        if _coded(str(var)) and not pd.api.types.is_numeric_dtype(frame[var]):
-            values = sorted({text for text in distinct_texts(frame[var]) if text != ""})
+    for var, distinct in texts.items():
+        if _coded(str(var)):
+            values = sorted({text for text in distinct if text != ""})
             if 0 < len(values) <= MAX_CODES:
                 codes[str(var)] = values
     return {"variables": variables, "parameters": parameters, "codes": codes}

@@ -61,9 +61,9 @@ def _factors(tests: pd.Series, units: pd.Series, table: dict) -> tuple[pd.Series
     # each column factorized (a missing test or unit is a value of its own), then the pairs of codes
     test_codes, test_values = pd.factorize(tests.to_numpy(object), use_na_sentinel=False)
     unit_codes, unit_values = pd.factorize(units.to_numpy(object), use_na_sentinel=False)
-    codes, pair_codes = pd.factorize(test_codes.astype(np.int64) * max(len(unit_values), 1) + unit_codes)
-    uniques = [(test_values[k // max(len(unit_values), 1)], unit_values[k % max(len(unit_values), 1)])
-               for k in pair_codes]
+    width = max(len(unit_values), 1)
+    codes, pair_codes = pd.factorize(test_codes.astype(np.int64) * width + unit_codes)
+    uniques = [(test_values[k // width], unit_values[k % width]) for k in pair_codes]
     factor, offset = np.full(len(uniques), np.nan), np.zeros(len(uniques))
     for k, (test, unit) in enumerate(uniques):
         std, others = table.get(test, (None, {}))

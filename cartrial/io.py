@@ -88,30 +88,30 @@ def empty_domain(domain: str) -> pd.DataFrame:
 def read_sdtm(paths: list[str | Path], columns=None) -> dict[str, pd.DataFrame]:
     """Read the cut SDTM parquet files; domains absent from the input (see :func:`write_domain_audit`) are
     left out. ``columns(domain)`` may name the columns to read (None: all); names a file lacks are skipped."""
-    import pyarrow.parquet as pq
-
     out = {}
     for path in paths:
         domain = Path(path).stem.upper()
-        wanted = columns(domain) if columns else None
-        if wanted is not None:
-            present = set(pq.read_schema(path).names)
-            wanted = [c for c in wanted if c in present]
-        frame = pd.read_parquet(path, columns=wanted)
+        frame = read_records(path, columns(domain) if columns else None)
         if not frame.attrs.get("absent"):
             out[domain] = frame
     return out
 
 
-def read_records(path: str | Path, column: str, values) -> pd.DataFrame:
-    """The records of a Parquet file whose ``column`` is one of ``values``, filtered while reading (a
-    job that needs the cytokines of a 20-million-record LB domain never holds the rest)."""
+def read_records(path: str | Path, columns=None, *, column: str = "PARAMCD", values=None) -> pd.DataFrame:
+    """Part of a Parquet file, selected while reading: of ``columns`` (None: all) those the file has, and with
+    ``values`` only the records whose ``column`` is one of them, in the file's order. A job that summarises
+    the cytokines of a 20-million-record ADLB never holds the rest. Every variable a caller tests for
+    (``"ONTRTFL" in frame``) belongs in ``columns``: the test then sees what the file has."""
     import pyarrow.parquet as pq
 
     schema = pq.read_schema(path)
+    if columns is not None:
+        columns = [c for c in dict.fromkeys(columns) if c in schema.names]
+    if values is None:
+        return pd.read_parquet(path, columns=columns)
     if column in schema.names and str(schema.field(column).type) in ("string", "large_string"):
-        return pd.read_parquet(path, filters=[(column, "in", list(values))])
-    frame = pd.read_parquet(path)  # no such column, or no text in it (a domain without records)
+        return pd.read_parquet(path, columns=columns, filters=[(column, "in", sorted(set(values)))])
+    frame = pd.read_parquet(path, columns=columns)  # no such column, or no text in it (no records)
     return frame[frame[column].isin(list(values))].reset_index(drop=True) if column in frame else frame
 
 

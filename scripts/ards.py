@@ -11,9 +11,9 @@ run_in_worker(snakemake)  # noqa: F821  (small jobs run in the run's warm job se
 import pandas as pd
 
 from cartrial.adam.adcp import PARAM_ORDER
-from cartrial.adam.adlb import derive_worst_grades
+from cartrial.adam.adlb import CTCAE_HIGH, CTCAE_LOW, CYTOKINES, derive_worst_grades
 from cartrial.ard import read_ard, write_ard
-from cartrial.io import job_log
+from cartrial.io import job_log, read_records
 from cartrial.parallel import run_forked
 from cartrial.summaries import findings as F
 from cartrial.summaries import kinetics as K
@@ -25,6 +25,12 @@ from cartrial.summaries.efficacy import (arm_levels, summarize_change_from_basel
                                          summarize_response_rates)
 from cartrial.summaries.tte import summarize_time_to_event
 
+#: the variables of the findings, questionnaire and response datasets that the ARDs use: each is read with
+#: these alone (and ADLB with the parameters a process summarises), because a 100,000-subject ADLB holds
+#: 20 million records of 34 variables. ARM and ONTRTFL are tested for (cartrial/summaries/findings.py).
+BDS_VARIABLES = ("USUBJID", "ARM", "PARAMCD", "AVISIT", "AVISITN", "ADT", "ADY", "AVAL", "AVALC", "CHG", "ABLFL",
+                 "ONTRTFL", "ANL01FL", "DTYPE", "BNRIND", "ANRLO", "ANRHI", "ATOXGRN")
+
 
 def efficacy_ards(inp, out, par, adsl, levels) -> None:
     """Populations, disposition and baseline; efficacy; time to event; steroid taper; kinetics, cytokines,
@@ -34,7 +40,8 @@ def efficacy_ards(inp, out, par, adsl, levels) -> None:
     write_ard(summarize_baseline(adsl, arm_order=order), out.demographics)
     write_ard(summarize_populations(adsl, arm_order=order), out.populations)
 
-    adqs, adrs, adlb = pd.read_parquet(inp.adqs), pd.read_parquet(inp.adrs), pd.read_parquet(inp.adlb)
+    adqs, adrs = read_records(inp.adqs, BDS_VARIABLES), read_records(inp.adrs, BDS_VARIABLES)
+    adlb = read_records(inp.adlb, BDS_VARIABLES, values=[*F.SEROLOGY, *CYTOKINES, K.BCELL])
     write_ard(summarize_response_rates(adrs, levels=levels), out.response_rates)
     write_ard(summarize_response_rates(adrs, levels=levels, observed_only=True), out.response_rates_oc)
     write_ard(summarize_response_differences(adrs, levels=levels), out.response_differences)
@@ -62,7 +69,7 @@ def efficacy_ards(inp, out, par, adsl, levels) -> None:
     write_ard(K.summarize_bcells(pd.read_parquet(inp.adtte, filters=[("PARCAT1", "==", "B-CELL")]), adlb, adsl,
                                  levels=levels, below=k["bcell_aplasia_below"], conf_type=par.km["conf_type"],
                                  landmark_months=list(par.km["landmark_months"])), out.bcells)
-    adcp = pd.read_parquet(inp.adcp)
+    adcp = read_records(inp.adcp, BDS_VARIABLES)
     params = [p for p in PARAM_ORDER if p in set(adcp["PARAMCD"])] + sorted(set(adcp["PARAMCD"]) - set(PARAM_ORDER))
     write_ard(F.summarize_by_visit(adcp, adsl, levels=levels, analysis="phenotype", params=params), out.phenotype)
 
@@ -70,7 +77,9 @@ def efficacy_ards(inp, out, par, adsl, levels) -> None:
 def safety_ards(inp, out, par, adsl, levels) -> None:
     """Adverse events, syndromes, GVHD, laboratory tests, vital signs, concomitant treatments."""
     adae, icaht, adcm = pd.read_parquet(inp.adae), pd.read_parquet(inp.icaht), pd.read_parquet(inp.adcm)
-    adlb, safety = pd.read_parquet(inp.adlb), par.safety
+    safety = par.safety
+    adlb = read_records(inp.adlb, BDS_VARIABLES,
+                        values=[*CTCAE_LOW, *CTCAE_HIGH, L.IGG, *safety["labs_by_visit"]])
     write_ard(S.summarize_safety_overview(adae, adsl, levels=levels), out.safety_overview)
     write_ard(S.summarize_ae_by_soc_pt(adae, adsl, levels=levels), out.ae_by_soc_pt)
     write_ard(S.summarize_ae_by_soc_pt(adae, adsl, levels=levels, flag="LDEMFL", analysis="ae_lymphodepletion"),
@@ -86,7 +95,7 @@ def safety_ards(inp, out, par, adsl, levels) -> None:
     write_ard(pd.concat([L.summarize_lab_shift(derive_worst_grades(adlb), levels=levels),
                          L.summarize_igg_shift(adlb, levels=levels)], ignore_index=True), out.lab_shift)
     write_ard(L.summarize_icaht(icaht, adsl, levels=levels), out.icaht)
-    advs = pd.read_parquet(inp.advs)
+    advs = read_records(inp.advs, BDS_VARIABLES)
     vs_params = [p for p in safety["vital_signs_by_visit"] if p in set(advs["PARAMCD"])]
     write_ard(F.summarize_by_visit(advs, adsl, levels=levels, analysis="vs_by_visit", params=vs_params),
               out.vs_by_visit)

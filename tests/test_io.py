@@ -111,3 +111,21 @@ def test_a_large_steps_frames_in_reference_cycles_are_freed_before_the_next_step
         assert small() is None and large() is None
     finally:
         gc.enable()
+
+
+def test_records_are_selected_while_reading_in_the_files_order(tmp_path):
+    path = tmp_path / "adlb.parquet"
+    frame = pd.DataFrame({"USUBJID": ["S3", "S1", "S2", "S1", "S3"], "PARAMCD": ["IL6", "CRP", "IL6", "IL6", "ALT"],
+                          "AVAL": [5.0, 1.0, 4.0, 2.0, 9.0], "PARAM": ["i", "c", "i", "i", "a"]})
+    frame.to_parquet(path, index=False)
+    got = io.read_records(path, ["USUBJID", "AVAL", "ONTRTFL", "PARAMCD"], values=["IL6", "CRP"])
+    # the variables asked for that the file has, in the order asked; the records in the file's order
+    assert list(got.columns) == ["USUBJID", "AVAL", "PARAMCD"]
+    assert got["AVAL"].tolist() == [5.0, 1.0, 4.0, 2.0]
+    assert list(got.index) == [0, 1, 2, 3]
+    assert list(io.read_records(path).columns) == ["USUBJID", "PARAMCD", "AVAL", "PARAM"]
+    # the selecting variable need not be read, and a file whose text column has no text is filtered after
+    assert io.read_records(path, ["AVAL"], values=["ALT"])["AVAL"].tolist() == [9.0]
+    empty = tmp_path / "empty.parquet"
+    pd.DataFrame({"PARAMCD": pd.Series([], dtype="float64"), "AVAL": pd.Series([], dtype="float64")}).to_parquet(empty)
+    assert len(io.read_records(empty, ["PARAMCD", "AVAL"], values=["IL6"])) == 0

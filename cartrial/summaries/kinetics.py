@@ -11,6 +11,8 @@ from cartrial.stats.binomial import summarize_proportion
 from cartrial.stats.nca import summarize_geometric
 from cartrial.summaries.tte import summarize_time_to_event
 
+#: the B-cell count of ADLB (aplasia and its recovery)
+BCELL = "BCELL"
 GEOMETRIC = ("CMAX", "AUCINT", "AUCINTLN", "LAMZHL")
 
 
@@ -86,7 +88,7 @@ def summarize_bcells(adtte: pd.DataFrame, adlb: pd.DataFrame, adsl: pd.DataFrame
                      below: float, conf_type: str, landmark_months: list[int]) -> pd.DataFrame:
     """B-cell aplasia rate (CP CI) among infused subjects with a post-infusion B-cell count, and Kaplan-Meier
     time to recovery (ADTTE TTBREC: the subjects with aplasia)."""
-    counts = adlb.loc[adlb["PARAMCD"] == "BCELL", ["USUBJID", "ADT"]].merge(
+    counts = adlb.loc[adlb["PARAMCD"] == BCELL, ["USUBJID", "ADT"]].merge(
         adsl.loc[adsl["SAFFL"] == "Y", ["USUBJID", "TRTSDT", "TRT01A"]], on="USUBJID")
     counted = counts[counts["ADT"] > counts["TRTSDT"]].drop_duplicates("USUBJID").rename(columns={"TRT01A": "ARM"})
     tte = adtte[adtte["PARAMCD"] == "TTBREC"]

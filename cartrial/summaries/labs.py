@@ -36,6 +36,8 @@ def summarize_lab_shift(worst: pd.DataFrame, *, levels: list[str], grades: int =
     return make_ard(rows)
 
 
+#: serum IgG in ADLB (hypogammaglobulinaemia)
+IGG = "IGG"
 #: IgG categories (not CTCAE, which grades hypogammaglobulinaemia clinically): 0 at or above the LLN, 1 below
 #: the LLN, 2 below the replacement threshold
 IGG_SEVERE = 4.0
@@ -51,14 +53,14 @@ def igg_category(value, lln) -> np.ndarray:
 def summarize_igg_shift(adlb: pd.DataFrame, *, levels: list[str]) -> pd.DataFrame:
     """IgG: subjects by baseline category and lowest post-infusion category (the lab_shift layout, variable
     IGG, stats ``n_worst0``-``n_worst2``)."""
-    igg = adlb[adlb["PARAMCD"] == "IGG"]
+    igg = adlb[adlb["PARAMCD"] == IGG]
     if not len(igg):
         return make_ard([])
     cat = igg.assign(CAT=igg_category(igg["AVAL"], igg["ANRLO"]))
     base = cat[cat["ABLFL"] == "Y"].set_index("USUBJID")["CAT"].rename("BTOXGRN")
     worst = cat[cat["ONTRTFL"] == "Y"].groupby("USUBJID")["CAT"].max().rename("WTOXGRN")
     arm = cat.groupby("USUBJID")["ARM"].first()
-    frame = pd.concat([arm, base, worst], axis=1).reset_index().assign(PARAMCD="IGG")
+    frame = pd.concat([arm, base, worst], axis=1).reset_index().assign(PARAMCD=IGG)
     return summarize_lab_shift(frame, levels=levels, grades=3,
                                method=f"IgG category (0 >= LLN, 1 < LLN, 2 < {IGG_SEVERE:g} g/L); lowest post-infusion")
 

@@ -76,6 +76,10 @@ def _segments(visits: pd.DataFrame) -> list[tuple[float, float]]:
     return [(a / MONTH_DAYS, b / MONTH_DAYS) for a, b in segs]
 
 
+#: the states a swimmer bar shows, from ADRS: low disease activity (hatched) and remission (dark)
+SWIMMER_STATES = {"LLDAS": {"color": "white", "hatch": "////"}, "DORIS": {"color": "#303030"}}
+
+
 def plot_swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, rescue: pd.Series, flares: pd.Series, *, stem,
                  max_subjects: int = 100) -> None:
     """One bar per infused subject from infusion to last contact, sorted by follow-up."""
@@ -88,10 +92,10 @@ def plot_swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, rescue: pd.Series, flar
     subj["FU"] = ((end - subj["TRTSDT"]).dt.days + 1) / MONTH_DAYS
     subj = subj.sort_values(["FU", "USUBJID"], ascending=[True, True]).reset_index(drop=True)
     fig, ax = new_figure(7.0, min(9.5, 1.2 + 0.16 * len(subj)))
-    obs = adrs[(adrs["DTYPE"].fillna("") == "") & adrs["ADY"].notna()].sort_values("ADY")
+    obs = adrs[(adrs["DTYPE"].fillna("") == "") & adrs["ADY"].notna()].sort_values("ADY", kind="stable")
     for y, r in subj.iterrows():
         ax.barh(y, r["FU"], color="#e6e6e6", edgecolor="black", linewidth=0.3, height=0.7)
-        for param, style in (("LLDAS", {"color": "white", "hatch": "////"}), ("DORIS", {"color": "#303030"})):
+        for param, style in SWIMMER_STATES.items():
             v = obs[(obs["USUBJID"] == r["USUBJID"]) & (obs["PARAMCD"] == param)]
             for a, b in _segments(v):
                 ax.barh(y, max(b - a, 0.15), left=a, height=0.45, edgecolor="black", linewidth=0.3, **style)
@@ -127,7 +131,8 @@ def km_curves(ctx, *, stem) -> None:
 
 
 def swimmer(ctx, *, stem) -> None:
-    adsl, adrs, adtte = ctx.adam("adsl"), ctx.adam("adrs"), ctx.adam("adtte")
+    adsl, adtte = ctx.adam("adsl"), ctx.adam("adtte")
+    adrs = ctx.adam("adrs", filters=[("PARAMCD", "in", list(SWIMMER_STATES))])
     flare = adtte[(adtte["PARAMCD"] == "TTFLARE") & (adtte["CNSR"] == 0)].set_index("USUBJID")["ADT"]
     plot_swimmer(adsl, adrs, adsl.set_index("USUBJID")["RESCDT"].dropna(), flare, stem=stem,
                  max_subjects=ctx.shared["report"]["max_subjects_per_figure"])

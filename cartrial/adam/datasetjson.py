@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.adam.xpt import DATASET_LABELS, LABELS, text_codes, utf8_length
-from cartrial.distinct import per_distinct
+from cartrial.distinct import distinct_codes
 
 VERSION = "1.1.0"
 #: key variables of each dataset, in order (Dataset-JSON keySequence)
@@ -28,13 +28,7 @@ KEYS = {"ADSL": ["USUBJID"], "ADAE": ["USUBJID", "AESEQ"], "ADCM": ["USUBJID", "
         "ADVS": ["USUBJID", "PARAMCD", "ADT", "SRCSEQ"], "ADCP": ["USUBJID", "PARAMCD", "ADT", "SRCSEQ"]}
 
 
-CHUNK_ROWS = 100_000  # rows encoded at a time (bounded memory)
-
-
-def _encoded(col: pd.Series, encode) -> list[str]:
-    """The JSON text of each value of ``col`` (``null`` when missing), ``encode`` applied once per distinct
-    value: a column of a million records holds a few thousand distinct values."""
-    return per_distinct(col, lambda v: v.map(lambda x: "null" if pd.isna(x) else encode(x))).tolist()
+CHUNK_ROWS = 100_000  # rows joined at a time (bounded memory)
 
 
 def _finite(col: pd.Series) -> pd.Series:
@@ -42,31 +36,59 @@ def _finite(col: pd.Series) -> pd.Series:
     return pd.Series(np.where(np.isfinite(arr), arr, np.nan))
 
 
-def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, callable]:
-    """The variable's metadata and the function that gives the JSON text of each value of the rows
-    ``first:stop`` of the column (as :func:`json.dumps` writes them)."""
+def _coded(codes: np.ndarray, texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Codes in the smallest integer type that holds them (a column of 20 million records coded in one byte
+    each where it has fewer than 128 distinct values)."""
+    return codes.astype(np.min_scalar_type(-len(texts))), texts
+
+
+def _encoded(values: pd.Series, encode) -> tuple[np.ndarray, list[str]]:
+    """Each record's code and the JSON text of each code: ``encode`` applied once per distinct non-missing
+    value, ``null`` (the last text) for a missing one. A column of a million records holds a few thousand
+    distinct values."""
+    codes, uniques = distinct_codes(values)
+    return _coded(np.where(codes < 0, len(uniques), codes), [encode(v) for v in uniques] + ["null"])
+
+
+def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, tuple[np.ndarray, list[str]]]:
+    """The variable's metadata, each record's code and the JSON text of each code (as :func:`json.dumps`
+    writes the value)."""
     meta = {"itemOID": f"IT.{dataset}.{name}", "name": name, "label": LABELS.get(name, name)}
     if pd.api.types.is_datetime64_any_dtype(col):
         has_time = bool(((col.dropna() - col.dropna().dt.normalize()) != pd.Timedelta(0)).any())
         fmt = "%Y-%m-%dT%H:%M:%S" if has_time else "%Y-%m-%d"
         meta["dataType"] = "datetime" if has_time else "date"
-        return meta, lambda first, stop: _encoded(col.iloc[first:stop], lambda v: f'"{v.strftime(fmt)}"')
+        return meta, _encoded(col, lambda v: f'"{v.strftime(fmt)}"')
     if pd.api.types.is_bool_dtype(col):
         meta["dataType"] = "boolean"
-        return meta, lambda first, stop: _encoded(col.iloc[first:stop].astype(object),
-                                                  lambda v: "true" if v else "false")
+        return meta, _encoded(col.astype(object), lambda v: "true" if v else "false")
     if pd.api.types.is_integer_dtype(col):
         meta["dataType"] = "integer"
-        return meta, lambda first, stop: _encoded(col.iloc[first:stop], lambda v: str(int(v)))
+        return meta, _encoded(col, lambda v: str(int(v)))
     if pd.api.types.is_numeric_dtype(col):
         meta["dataType"] = "double"
-        return meta, lambda first, stop: _encoded(_finite(col.iloc[first:stop]), lambda v: json.dumps(float(v)))
-    # text: each distinct value encoded once for the whole column, each record's code taken per slice
+        return meta, _encoded(_finite(col), lambda v: json.dumps(float(v)))
     codes, texts = text_codes(col)  # missing: the last text
     meta["dataType"] = "string"
     meta["length"] = utf8_length(texts[:-1])
-    encoded = np.array([json.dumps(t, ensure_ascii=False) for t in texts[:-1]] + ["null"], dtype=object)
-    return meta, lambda first, stop: encoded[codes[first:stop]].tolist()
+    return meta, _coded(codes, [json.dumps(t, ensure_ascii=False) for t in texts[:-1]] + ["null"])
+
+
+def _rows(columns: list[tuple[np.ndarray, list[str]]]):
+    """The UTF-8 bytes of the rows, :data:`CHUNK_ROWS` at a time, each row ``[v1, v2, ...]`` followed by
+    ``,\\n``. Each record's texts are taken by code and joined by Arrow, not by Python per record."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    last = len(columns) - 1
+    texts = [pa.array([("[" if i == 0 else "") + t + ("],\n" if i == last else "") for t in words],
+                      type=pa.large_string()) for i, (_, words) in enumerate(columns)]
+    records = len(columns[0][0]) if columns else 0
+    for first in range(0, records, CHUNK_ROWS):
+        taken = [pc.take(t, pa.array(codes[first:first + CHUNK_ROWS])) for t, (codes, _) in zip(texts, columns)]
+        rows = pc.binary_join_element_wise(*taken, pa.scalar(", ", pa.large_string()))
+        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64, count=len(rows) + 1, offset=8 * rows.offset)
+        yield memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]
 
 
 def _version() -> str:
@@ -79,16 +101,16 @@ def _version() -> str:
 
 
 def _document(frame: pd.DataFrame, *, name: str, study: str, created: dt.datetime) -> tuple[dict, list]:
-    """The Dataset-JSON v1.1 document of one dataset without its rows, and each column's value encoder."""
+    """The Dataset-JSON v1.1 document of one dataset without its rows, and each column's codes and texts."""
     dataset = name.upper()
-    columns, encoders = [], []
+    columns, coded = [], []
     keys = KEYS.get(dataset, [])
     for col in frame.columns:
-        meta, encode = _column(str(col), frame[col], dataset)
+        meta, values = _column(str(col), frame[col], dataset)
         if col in keys:
             meta["keySequence"] = keys.index(col) + 1
         columns.append(meta)
-        encoders.append(encode)
+        coded.append(values)
     stamp = created.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     return {
         "datasetJSONCreationDateTime": stamp,
@@ -104,21 +126,21 @@ def _document(frame: pd.DataFrame, *, name: str, study: str, created: dt.datetim
         "name": dataset,
         "label": DATASET_LABELS.get(dataset, dataset),
         "columns": columns,
-    }, encoders
+    }, coded
 
 
 def write_dataset_json(frame: pd.DataFrame, path: str | Path, *, study: str, created: dt.datetime) -> None:
     """Write one dataset as Dataset-JSON (UTF-8, one row per line, deterministic bytes: each row as
     ``json.dumps`` writes a list), :data:`CHUNK_ROWS` rows at a time."""
-    doc, encoders = _document(frame, name=Path(path).stem, study=study, created=created)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(doc, ensure_ascii=False)[:-1] + ', "rows": [\n')
-        for first in range(0, len(frame) if encoders else 0, CHUNK_ROWS):
-            values = [encode(first, first + CHUNK_ROWS) for encode in encoders]
-            if first:
-                handle.write(",\n")
-            handle.write(",\n".join("[" + ", ".join(row) + "]" for row in zip(*values)))
-        handle.write("\n]}\n")
+    doc, coded = _document(frame, name=Path(path).stem, study=study, created=created)
+    with open(path, "wb") as handle:
+        handle.write((json.dumps(doc, ensure_ascii=False)[:-1] + ', "rows": [\n').encode("utf-8"))
+        tail = b""  # the separator after a row is written once the next row follows it
+        for chunk in _rows(coded):
+            handle.write(tail)
+            handle.write(chunk[:-2])
+            tail = bytes(chunk[-2:])
+        handle.write(b"\n]}\n")
 
 
 def read_dataset_json(path: str | Path) -> pd.DataFrame:

@@ -58,3 +58,17 @@ def test_rows_written_in_chunks_are_the_rows_of_the_frame(tmp_path, rows, monkey
                 for i in range(rows)]
     assert doc["records"] == rows and doc["rows"] == expected
     assert path.read_text(encoding="utf-8").count("\n") == max(rows, 1) + 2  # one row per line (none: one blank)
+
+
+def test_a_single_column_of_any_type_gives_json_dumps_rows(tmp_path):
+    # one variable is both the first and the last of its row; text beyond ASCII is written as UTF-8
+    columns = {"AVALC": ["Süß", None, "日本", "Süß"], "ANL01FL": [True, False, True, True],
+               "AVAL": pd.array([3, None, 12, 3], dtype="Int64"), "CHG": [0.1, np.inf, -2.5, np.nan]}
+    expected = {"AVALC": ["Süß", None, "日本", "Süß"], "ANL01FL": [True, False, True, True],
+                "AVAL": [3, None, 12, 3], "CHG": [0.1, None, -2.5, None]}
+    for name, values in columns.items():
+        path = tmp_path / f"{name}.json"
+        write_dataset_json(pd.DataFrame({name: values}), path, study="S", created=WHEN)
+        text = path.read_text(encoding="utf-8")
+        rows = text[text.index('"rows": [\n') + len('"rows": [\n'):-len("\n]}\n")]
+        assert rows == ",\n".join(json.dumps([v], ensure_ascii=False) for v in expected[name])

@@ -18,11 +18,6 @@ from cartrial.catalogue import Catalogue, Output, study_catalogue
 from cartrial.parallel import run_forked
 from cartrial.tables.format import fmt_num
 
-#: with more than one process, a listing longer than this is written as JSON and CSV where it is built and its
-#: RTF encoded by all the job's processes together once every output is built (rtflite's encoding is most of
-#: the time of a long listing, which would otherwise keep one process busy while the others wait)
-SHARED_RTF_ROWS = 5000
-
 
 class OutputContext:
     """What a builder may read: its ARDs and ADaM datasets (by name), the study's and the shared settings,
@@ -98,9 +93,7 @@ def run_rule(smk, rule: str, workers: int = 1) -> list[Output]:
     """Build the catalogue outputs of ``rule`` the job's analysis type holds (``smk``: a Snakemake job's
     ``snakemake`` object) with their builders; write tables as JSON, CSV and RTF and figures as PNG and SVG
     into the job's output folders. With ``workers`` > 1 the outputs are built in that many forked processes
-    (cartrial.parallel), listings first (the longest to write); each keeps its own cache of the inputs read.
-    Then the RTF of each listing longer than :data:`SHARED_RTF_ROWS` is encoded by that many processes
-    together (from this process, which runs no builder and so has not started rtflite's threads)."""
+    (cartrial.parallel), listings first (the longest to write); each keeps its own cache of the inputs read."""
     import importlib
 
     par = smk.params
@@ -125,17 +118,10 @@ def run_rule(smk, rule: str, workers: int = 1) -> list[Output]:
             return None
         from cartrial.tables.display import write_table
 
-        table = finish_table(builder(ctx), spec, ctx)
-        rtf_later = workers > 1 and spec.kind == "listing" and len(table.rows) > SHARED_RTF_ROWS
-        write_table(table, stem, header=header, rtf=not rtf_later)
-        return (table, stem) if rtf_later else None
+        write_table(finish_table(builder(ctx), spec, ctx), stem, header=header)
 
     order = sorted(specs, key=lambda spec: spec.kind != "listing") if workers > 1 else specs  # stable sort
-    for later in run_forked([(build, (spec,)) for spec in order], workers):
-        if later is not None:
-            from cartrial.tables.display import write_rtf
-
-            write_rtf(later[0], later[1], header=header, workers=workers)
+    run_forked([(build, (spec,)) for spec in order], workers)
     return specs
 
 

@@ -78,20 +78,18 @@ def ard_builder(build, ard_name: str):
     return builder
 
 
-def write_rtf(table: DisplayTable, stem: str | Path, *, header: dict | None = None, workers: int = 1) -> None:
-    """Write ``<stem>.rtf`` (:func:`cartrial.tables.rtf.render_rtf`; ``workers``: processes for a long body)."""
+def write_rtf(table: DisplayTable, stem: str | Path, *, header: dict | None = None) -> None:
+    """Write ``<stem>.rtf`` (:func:`cartrial.tables.rtf.render_rtf`)."""
     from cartrial.tables.rtf import render_rtf
 
-    Path(stem).with_suffix(".rtf").write_text(render_rtf(table, header, workers=workers), encoding="ascii")
+    Path(stem).with_suffix(".rtf").write_text(render_rtf(table, header), encoding="ascii")
 
 
-def write_table(table: DisplayTable, stem: str | Path, *, header: dict | None = None, rtf: bool = True) -> None:
-    """Write ``<stem>.json``, ``<stem>.csv`` and (unless ``rtf`` is false: :func:`write_rtf` later)
-    ``<stem>.rtf`` (the HTML comes from the report template); ``header``: the RTF's running header (study,
-    analysis, cut)."""
+def write_table(table: DisplayTable, stem: str | Path, *, header: dict | None = None) -> None:
+    """Write ``<stem>.json``, ``<stem>.csv`` and ``<stem>.rtf`` (the HTML comes from the report template);
+    ``header``: the RTF's running header (study, analysis, cut)."""
     stem = Path(stem)
-    if rtf:
-        write_rtf(table, stem, header=header)
+    write_rtf(table, stem, header=header)
     stem.with_suffix(".json").write_text(json.dumps(table.to_dict(), indent=1, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
     write_csv(table.to_frame(), stem.with_suffix(".csv"))

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sys
 from contextlib import contextmanager
 
-from cartrial.parallel import run_forked
-from cartrial.tables.display import DisplayTable
+from cartrial.tables.display import DisplayTable, Row
 
 #: rtflite's font number of Arial
 ARIAL = 4
@@ -96,6 +94,11 @@ def _first_cell(row) -> str:
     return indent + (f"{{\\b {text}}}" if row.kind == "group" else text)
 
 
+def _cell_texts(row) -> list[str]:
+    """The text of each cell of a body row as rtflite receives it: escaped here, written without conversion."""
+    return [_first_cell(row)] + [_escape(c, keep_hyphens=True) for c in row.cells]
+
+
 def _layout(table: DisplayTable, orientation: str, size: float) -> tuple[float, list[float]]:
     """The type size and column widths of ``table`` on pages of ``orientation``: a listing's own size and widths
     measured from its words, a table's at ``size`` as the report sets them."""
@@ -122,9 +125,9 @@ def _document(table: DisplayTable, orientation: str, size: float, header: dict, 
     # a row's indent and a group's bold type are written into its first cell (rtflite sets the cell's paragraph
     # first; a later \li overrides it), so every body attribute is one value per column: rtflite re-validates a
     # per-row attribute for every cell, which costs rows x cells x rows
-    frame = pl.DataFrame({f"c{i}": [_first_cell(r) if i == 0 else _escape(r.cells[i - 1], keep_hyphens=True)
-                                    for r in table.rows] or [""]
-                          for i in range(ncol)}, schema={f"c{i}": pl.String for i in range(ncol)})
+    texts = [_cell_texts(r) for r in table.rows]
+    frame = pl.DataFrame({f"c{i}": [t[i] for t in texts] or [""] for i in range(ncol)},
+                         schema={f"c{i}": pl.String for i in range(ncol)})
     justify = ["l"] + ["l" if listing else "c"] * (ncol - 1)
     # RTF type sizes are whole points here (rtflite): a half size is set a half point smaller
     text = {"text_font": [ARIAL], "text_font_size": [int(size)], "text_convert": [False]}
@@ -224,79 +227,52 @@ def _remembered_conversions():
         attributes.get_string_width = pagination.get_string_width = measure
 
 
-#: rows encoded per rtflite document: rtflite's encoding time grows with the square of a body's rows, so a long
-#: body is encoded in blocks whose rows are joined (:func:`_encode`)
+#: a body longer than this is written from rtflite's text of one model row (:func:`_templated`)
 BLOCK_ROWS = 250
+#: the text of cell ``k`` of the model row: characters that no display text holds, which rtflite writes as given
+_SLOT = "\x01{}\x02"
+_SLOTS = re.compile("\x01(\\d+)\x02")
 
 
 def _block(part: DisplayTable, orientation: str, size: float, header: dict, widths) -> tuple[str, int]:
-    """The RTF text of a document of ``part`` (a table with some of the body rows), and its column header
-    rows."""
+    """The RTF text of a document of ``part`` (a table, or its first row, a model row and its last row), and
+    its column header rows."""
     doc, nheader = _document(part, orientation, size, header, widths)
     return doc.rtf_encode(), nheader
 
 
-def _blocks(table: DisplayTable, orientation: str, size: float, header: dict, widths, starts) -> tuple:
-    """The body rows of the blocks that begin at ``starts`` (each ``BLOCK_ROWS`` rows, encoded with one
-    neighbouring row on either side, which is dropped); the text before the first body row when the first
-    block begins the body, the text after the last when the last block ends it; and the column header rows."""
-    n = len(table.rows)
-    rows, prefix, suffix, nheader = [], None, None, 0
-    for start in starts:  # one block's text held at a time
-        end = min(n, start + BLOCK_ROWS)
-        lo, hi = max(0, start - 1), min(n, end + 1)
-        text, nheader = _block(dataclasses.replace(table, rows=table.rows[lo:hi]), orientation, size, header, widths)
-        marks = [m.start() for m in re.finditer(r"\\trowd", text)]
-        first, last = nheader, nheader + (hi - lo)  # the body's rows among the table rows of this block
-        bounds = marks + [len(text)]
-        segments = [text[bounds[i]:bounds[i + 1]] for i in range(first, last)]
-        if lo < start:
-            segments = segments[1:]
-        if hi > end:
-            segments = segments[:-1]
-        if start == 0:
-            prefix = text[:marks[first]]
-        if end == n:
-            suffix = text[bounds[last]:]
-        rows += segments
-    return rows, prefix, suffix, nheader
+def _templated(table: DisplayTable, orientation: str, size: float, header: dict, widths) -> tuple[str, int]:
+    """The RTF text of a table with a long body, from rtflite's document of three body rows: the table's first
+    row, a model row and its last row. Every body attribute is one value per column (:func:`_document`) and a
+    cell's text is written as given, so a row between the first and the last differs from the model row only
+    in its cells' texts: it is the model row's text with its own texts in place of the model's. rtflite's time
+    per row grows with the rows of a document and it models every cell; this takes each row's texts only (the
+    same bytes as rtflite's one document: tests/tables/test_rtf.py)."""
+    ncol = len(table.columns) + 1
+    model = Row(_SLOT.format(0), [_SLOT.format(k) for k in range(1, ncol)])
+    rows = table.rows
+    text, nheader = _block(dataclasses.replace(table, rows=[rows[0], model, rows[-1]]), orientation, size, header,
+                           widths)
+    marks = [m.start() for m in re.finditer(r"\\trowd", text)] + [len(text)]
+    middle = text[marks[nheader + 1]:marks[nheader + 2]]
+    if [int(k) for k in _SLOTS.findall(middle)] != list(range(ncol)):
+        raise ValueError(f"{table.id}: rtflite did not write the model row's cells once each, in order")
+    pieces = _SLOTS.split(middle)[::2]  # the text around the cells
+    body = []
+    for row in rows[1:-1]:
+        body.append(pieces[0])
+        for cell, after in zip(_cell_texts(row), pieces[1:]):
+            body += (cell, after)
+    return text[:marks[nheader + 1]] + "".join(body) + text[marks[nheader + 2]:], nheader
 
 
 def _encode(table: DisplayTable, orientation: str, size: float, header: dict) -> tuple[str, int]:
-    """The RTF text of one table (or panel) and its number of column header rows.
-
-    A body longer than ``BLOCK_ROWS`` is encoded in blocks at the whole table's type size and column widths;
-    each block is encoded with one neighbouring row on either side, which is dropped, so every row is written
-    exactly as in one document (the first and last rows of a body carry its top and bottom rules). The text
-    before the first body row comes from the first block, the text after the last from the last."""
+    """The RTF text of one table (or panel) and its number of column header rows, at its layout's type size and
+    column widths; a body longer than ``BLOCK_ROWS`` rows from one model row (:func:`_templated`)."""
     size, widths = _layout(table, orientation, size)
     if len(table.rows) <= BLOCK_ROWS:
         return _block(table, orientation, size, header, widths)
-    return _joined([_blocks(table, orientation, size, header, widths, range(0, len(table.rows), BLOCK_ROWS))])
-
-
-def _joined(parts: list[tuple]) -> tuple[str, int]:
-    """One body from the parts :func:`_blocks` gave for consecutive runs of blocks, in order."""
-    return parts[0][1] + "".join(row for part in parts for row in part[0]) + parts[-1][2], parts[0][3]
-
-
-def _laid_out_blocks(table: DisplayTable, orientation: str, size: float, header: dict, starts) -> tuple:
-    """:func:`_blocks` in a process of its own: the layout worked out and rtflite's conversions remembered
-    there."""
-    with _remembered_conversions():
-        size, widths = _layout(table, orientation, size)
-        return _blocks(table, orientation, size, header, widths, starts)
-
-
-def _encode_forked(table: DisplayTable, orientation: str, size: float, header: dict,
-                   workers: int) -> tuple[str, int]:
-    """:func:`_encode` with the blocks shared, in runs of consecutive blocks, among ``workers`` forked
-    processes (:mod:`cartrial.parallel`): the same text. This process neither imports nor runs rtflite, whose
-    table library (polars) starts threads that a forked process must not inherit."""
-    starts = list(range(0, len(table.rows), BLOCK_ROWS))
-    runs = [starts[k * len(starts) // workers:(k + 1) * len(starts) // workers] for k in range(workers)]
-    return _joined(run_forked([(_laid_out_blocks, (table, orientation, size, header, run)) for run in runs if run],
-                              workers))
+    return _templated(table, orientation, size, header, widths)
 
 
 def _closing_brace(text: str, start: int) -> int:
@@ -337,23 +313,18 @@ def _mark_headers(text: str, n: int) -> str:
                               for k, p in enumerate(parts[1:]))
 
 
-def render_rtf(table: DisplayTable, header: dict | None = None, *, workers: int = 1) -> str:
+def render_rtf(table: DisplayTable, header: dict | None = None) -> str:
     """The RTF text of ``table``, set as the report sets it (portrait, landscape, smaller type to 7 pt, then
     column panels; :func:`cartrial.report.layout.plan_table`) on US Letter pages; ``header``: study,
     analysis and cut for the running page header.
 
     A table on one set of columns has its titles and column headers in the running page header (so every page
     shows them in any reader). Column panels follow each other on new pages of one file, each headed "Panel k
-    of n" with its own column header rows marked to repeat (``\\trhdr``), the titles in the page header.
-    ``workers`` > 1: a long body on one set of columns is encoded in that many forked processes
-    (:func:`_encode_forked`), unless this process has already loaded rtflite's table library (polars, whose
-    threads a forked process must not inherit); the text is the same."""
+    of n" with its own column header rows marked to repeat (``\\trhdr``), the titles in the page header."""
     from cartrial.report.layout import plan_table
 
     header = header or {}
     plans = plan_table(table, WIDTH)
-    if workers > 1 and len(plans) == 1 and len(plans[0][0].rows) > BLOCK_ROWS and "polars" not in sys.modules:
-        return _repeat_headers(*_encode_forked(*plans[0], header, workers))
     with _remembered_conversions():
         if len(plans) == 1:
             return _repeat_headers(*_encode(*plans[0], header))

@@ -108,9 +108,10 @@ def test_libreoffice_opens_table_and_listing_with_headers_on_each_page(tmp_path)
                 assert word in text, word       # never broken inside a cell
 
 
-def test_long_body_is_encoded_in_blocks_byte_for_byte(monkeypatch, tmp_path):
-    """Above BLOCK_ROWS rows the body is encoded in blocks (rtflite's time grows with the square of the rows);
-    the text is the same as one document's, first and last rows (their rules), groups and indents included."""
+def test_long_body_is_written_from_a_model_row_byte_for_byte(monkeypatch):
+    """Above BLOCK_ROWS rows the body's rows are rtflite's text of one model row with each row's own texts
+    (rtflite's time grows with the square of the rows); the text is the same as rtflite's one document, first
+    and last rows (their rules), groups, indents, empty cells and escaped text included."""
     import cartrial.tables.rtf as R
 
     t = DisplayTable("l16_2_7_1", "16.2.7.1", "Listing of adverse events", "Safety set", ["Arm", "Term", "Grade"],
@@ -119,28 +120,24 @@ def test_long_body_is_encoded_in_blocks_byte_for_byte(monkeypatch, tmp_path):
     for i in range(23):
         if i % 6 == 0:
             t.add(f"Group {i}")
-        t.add(f"S-{i:03d}", ["Low", f"Term {i % 4}", str(i % 5)], level=i % 2)
+        t.add(f"S-{i:03d}", ["Low" if i % 4 else "", f"Term {i % 4} {{x}} \\ Ödem", str(i % 5)], level=i % 2)
     header = {"study": "X", "analysis": "Final", "cut": "2026-01-01"}
     monkeypatch.setattr(R, "BLOCK_ROWS", 10 ** 6)
     monkeypatch.setattr(R, "REMEMBER", False)  # rtflite as released, one document
     whole = R.render_rtf(t, header)
+    assert whole.count("\\intbl\\row") >= 27 and "\x01" not in whole
     for remember in (False, True):  # and with its conversions remembered
         monkeypatch.setattr(R, "REMEMBER", remember)
-        for block in (4, 5, 27):  # blocks of 4 and 5 rows, and one block (27 rows in all)
+        for block in (3, 5, 26):  # every length from three body rows on is written from the model row
             monkeypatch.setattr(R, "BLOCK_ROWS", block)
             assert R.render_rtf(t, header) == whole, (remember, block)
-    monkeypatch.setattr(R, "BLOCK_ROWS", 4)
-    # this process has run rtflite: no fork (polars' threads), one process, the same text
-    assert R.render_rtf(t, header, workers=2) == whole
-    # a process that has not: the 7 blocks of 4 rows shared among 2 and 3 forked processes
-    (tmp_path / "t.json").write_text(json.dumps(t.to_dict()), encoding="utf-8")
-    for workers in (2, 3):
-        script = (f"import json, sys; import cartrial.tables.rtf as R; from cartrial.tables.display import "
-                  f"read_table; R.BLOCK_ROWS = 4; text = R.render_rtf(read_table({str(tmp_path / 't.json')!r}), "
-                  f"{header!r}, workers={workers}); assert 'polars' not in sys.modules; sys.stdout.write(text)")
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stderr
-        assert done.stdout == whole, workers
+    for rows in (3, 4):  # the shortest bodies written from the model row: nothing, and one row, between the ends
+        short = DisplayTable(t.id, t.number, t.title, t.population, t.columns, rows=t.rows[:rows],
+                             stub_header=t.stub_header, kind="listing", orientation="landscape")
+        monkeypatch.setattr(R, "BLOCK_ROWS", 10 ** 6)
+        expected = R.render_rtf(short, header)
+        monkeypatch.setattr(R, "BLOCK_ROWS", 2)
+        assert R.render_rtf(short, header) == expected, rows
 
 
 def test_remembered_conversions_keep_rtflites_bytes_on_a_long_listing(monkeypatch):

@@ -112,7 +112,7 @@ def _layout(table: DisplayTable, orientation: str, size: float) -> tuple[float, 
 
 
 def _document(table: DisplayTable, orientation: str, size: float, header: dict, widths: list[float]):
-    """One rtflite document: ``table`` (or a column panel of it, or a block of its rows) on pages of
+    """One rtflite document: ``table`` (or a column panel of it, or three rows of its body) on pages of
     ``orientation`` at ``size`` pt with the column ``widths`` (:func:`_layout`).
 
     The word processor breaks the pages: the titles and the column header rows are in the running page header

@@ -15,6 +15,7 @@ import pandas as pd
 
 from cartrial.ard import ALL, read_ard
 from cartrial.catalogue import Catalogue, Output, study_catalogue
+from cartrial.io import read_records
 from cartrial.parallel import run_forked
 from cartrial.tables.format import fmt_num
 
@@ -38,13 +39,14 @@ class OutputContext:
             self._cache[key] = read_ard(self._inputs[name])
         return self._cache[key]
 
-    def adam(self, name: str, **read) -> pd.DataFrame:
-        """An ADaM dataset this output declares in the catalogue (``adam``); ``read``: pandas.read_parquet
-        arguments (columns, filters)."""
+    def adam(self, name: str, *, params=None, columns=None) -> pd.DataFrame:
+        """An ADaM dataset this output declares in the catalogue (``adam``); with ``params`` only the records of
+        these parameters (PARAMCD), with ``columns`` only these variables, selected while reading
+        (:func:`cartrial.io.read_records`)."""
         if name not in self.spec.adam:
             raise KeyError(f"{self.spec.id}: ADaM {name!r} is not among its catalogue adam {list(self.spec.adam)}")
-        if read:
-            return pd.read_parquet(self._inputs[name], **read)
+        if params is not None or columns is not None:
+            return read_records(self._inputs[name], columns, values=params)
         key = ("adam", name)
         if key not in self._cache:
             self._cache[key] = pd.read_parquet(self._inputs[name])

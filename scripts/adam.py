@@ -28,7 +28,7 @@ from cartrial.adam.efficacy import build_efficacy, sdtm_columns as efficacy_colu
 from cartrial.adam.visits import make_month_windows
 from cartrial.csvsafe import write_csv
 from cartrial.endpoints.rules import EndpointRules
-from cartrial.io import job_log, read_sdtm, release_frames, write_parquet
+from cartrial.io import job_log, read_records, read_sdtm, release_frames, write_parquet
 from cartrial.parallel import run_forked
 from cartrial.sdtm.errors import findings_frame
 
@@ -96,7 +96,7 @@ with job_log(snakemake.log[0], "adam") as log:  # noqa: F821
 
     # ADTTE: the declarative time-to-event parameters and the time to B-cell recovery
     adtte, skipped = build_adtte(adsl, pd.read_parquet(out.adrs), [dict(s) for s in par.tte_specs],
-                                 adlb=pd.read_parquet(out.adlb, filters=[("PARAMCD", "==", "BCELL")]),
+                                 adlb=read_records(out.adlb, values=["BCELL"]),
                                  bcell_below=par.kinetics["bcell_aplasia_below"])
     write_parquet(adtte, out.adtte)
     Path(out.tte_notes).write_text(json.dumps({"skipped": skipped}, indent=1) + "\n", encoding="utf-8")

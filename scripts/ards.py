@@ -50,7 +50,7 @@ def efficacy_ards(inp, out, par, adsl, levels) -> None:
     write_ard(F.summarize_serology(adlb, adsl, levels=levels, visits=visits), out.serology)
 
     # time to event, on the efficacy set (the catalogue's population of Table 14.2.6 and Figure 14.2.5)
-    adtte = pd.read_parquet(inp.adtte, filters=[("PARCAT1", "==", "EFFICACY")])
+    adtte = read_records(inp.adtte, column="PARCAT1", values=["EFFICACY"])
     adtte = adtte[adtte["USUBJID"].isin(adsl.loc[adsl["EFFFL"] == "Y", "USUBJID"])]
     write_ard(summarize_time_to_event(adtte, levels=arm_levels(adsl, arm_order=order, population="EFFFL"),
                                       conf_type=par.km["conf_type"], landmark_months=list(par.km["landmark_months"])),
@@ -66,7 +66,7 @@ def efficacy_ards(inp, out, par, adsl, levels) -> None:
     k = par.kinetics
     write_ard(K.summarize_kinetics(pd.read_parquet(inp.adpp), levels=levels), out.kinetics)
     write_ard(K.summarize_cytokines(K.derive_cytokine_peaks(adlb, adsl, pd.read_parquet(inp.adae))), out.cytokines)
-    write_ard(K.summarize_bcells(pd.read_parquet(inp.adtte, filters=[("PARCAT1", "==", "B-CELL")]), adlb, adsl,
+    write_ard(K.summarize_bcells(read_records(inp.adtte, column="PARCAT1", values=["B-CELL"]), adlb, adsl,
                                  levels=levels, below=k["bcell_aplasia_below"], conf_type=par.km["conf_type"],
                                  landmark_months=list(par.km["landmark_months"])), out.bcells)
     adcp = read_records(inp.adcp, BDS_VARIABLES)

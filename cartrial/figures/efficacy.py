@@ -153,7 +153,7 @@ def response_over_time(ctx, *, stem) -> None:
 
 def _adqs(ctx, params: list[str]) -> pd.DataFrame:
     """The records of ADQS of these parameters (read alone: ADQS of a large study holds millions)."""
-    return ctx.adam("adqs", filters=[("PARAMCD", "in", list(params))])
+    return ctx.adam("adqs", params=list(params))
 
 
 def sledai_trajectories(ctx, *, stem) -> None:

@@ -86,7 +86,7 @@ def plot_phenotype(adcp: pd.DataFrame, *, levels: list[str], stem) -> None:
 
 
 def steroid_taper(ctx, *, stem) -> None:
-    plot_steroid_taper(ctx.adam("adqs", filters=[("PARAMCD", "==", "PREDEQ")]), levels=_levels(ctx), stem=stem,
+    plot_steroid_taper(ctx.adam("adqs", params=["PREDEQ"]), levels=_levels(ctx), stem=stem,
                        max_subjects=ctx.shared["report"]["max_subjects_per_figure"])
 
 

@@ -143,5 +143,5 @@ def cmax_by_crs(ctx, *, stem) -> None:
 
 
 def cytokines(ctx, *, stem) -> None:
-    adlb = ctx.adam("adlb", filters=[("PARAMCD", "in", list(CYTOKINE_MARKERS))])
+    adlb = ctx.adam("adlb", params=list(CYTOKINE_MARKERS))
     plot_cytokines(adlb, ctx.adam("adsl"), ctx.adam("adae"), stem=stem)

@@ -72,5 +72,5 @@ def syndrome_timeline(ctx, *, stem) -> None:
 
 
 def counts(ctx, *, stem) -> None:
-    plot_counts(ctx.adam("adlb", filters=[("PARAMCD", "in", ["NEUT", "PLAT"])]), stem=stem,
+    plot_counts(ctx.adam("adlb", params=["NEUT", "PLAT"]), stem=stem,
                 max_subjects=ctx.shared["report"]["max_subjects_per_figure"])

@@ -132,7 +132,7 @@ def km_curves(ctx, *, stem) -> None:
 
 def swimmer(ctx, *, stem) -> None:
     adsl, adtte = ctx.adam("adsl"), ctx.adam("adtte")
-    adrs = ctx.adam("adrs", filters=[("PARAMCD", "in", list(SWIMMER_STATES))])
+    adrs = ctx.adam("adrs", params=list(SWIMMER_STATES))
     flare = adtte[(adtte["PARAMCD"] == "TTFLARE") & (adtte["CNSR"] == 0)].set_index("USUBJID")["ADT"]
     plot_swimmer(adsl, adrs, adsl.set_index("USUBJID")["RESCDT"].dropna(), flare, stem=stem,
                  max_subjects=ctx.shared["report"]["max_subjects_per_figure"])

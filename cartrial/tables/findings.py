@@ -319,7 +319,7 @@ def cm_special(ctx) -> DisplayTable:
 
 def pregnancy_listing(ctx) -> DisplayTable:
     """Every pregnancy test (ADLB PARAMCD HCG) of the safety set, by subject and date."""
-    adlb = ctx.adam("adlb", filters=[("PARAMCD", "==", "HCG")])
+    adlb = ctx.adam("adlb", params=["HCG"])
     cols = ["Dose group", "Visit", "Date (day)", "Result"]
     t = DisplayTable(ctx.spec.id, ctx.spec.number, ctx.spec.title, "", cols, stub_header="Subject")
     t.kind = "listing"

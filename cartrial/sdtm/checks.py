@@ -183,11 +183,12 @@ def _limits(col: _Collector, tests: pd.Series, values: pd.Series, ages: pd.Serie
     what = np.full(n, "", dtype=object)
     age = ages.to_numpy(dtype=float) if ages is not None else np.full(n, np.nan)
     v = values.to_numpy(dtype=float)
-    for test in pd.unique(tests.dropna()):
+    codes, uniques = pd.factorize(tests, use_na_sentinel=True)  # each record's test compared once, by its code
+    for code, test in enumerate(uniques):
         bands = col.settings.limits.get(test)
         if not bands:
             continue
-        mine = (tests == test).to_numpy() & ~np.isnan(v)
+        mine = (codes == code) & ~np.isnan(v)
         for age_min, age_max, lo, hi in bands:
             sel = mine & (age >= age_min) & (age < age_max)
             low[sel], high[sel] = lo, hi

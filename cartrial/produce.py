@@ -108,7 +108,7 @@ def run_rule(smk, rule: str, workers: int = 1) -> list[Output]:
     cache: dict = {}
     specs = catalogue.by_rule(rule, analysis["type"])
 
-    def build(spec: Output):
+    def build(spec: Output) -> None:
         builder = getattr(importlib.import_module(spec.module), spec.function, None)
         if builder is None:
             raise AttributeError(f"catalogue output {spec.id}: no builder {spec.function!r} in {spec.module}")
@@ -117,10 +117,10 @@ def run_rule(smk, rule: str, workers: int = 1) -> list[Output]:
         stem = root / spec.folder / spec.id
         if spec.kind == "figure":
             builder(ctx, stem=stem)
-            return None
-        from cartrial.tables.display import write_table
+        else:
+            from cartrial.tables.display import write_table
 
-        write_table(finish_table(builder(ctx), spec, ctx), stem, header=header)
+            write_table(finish_table(builder(ctx), spec, ctx), stem, header=header)
 
     order = sorted(specs, key=lambda spec: spec.kind != "listing") if workers > 1 else specs  # stable sort
     run_forked([(build, (spec,)) for spec in order], workers)

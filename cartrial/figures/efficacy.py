@@ -151,18 +151,13 @@ def response_over_time(ctx, *, stem) -> None:
     plot_response_over_time(ctx.ard("response_rates"), params=params, stem=stem)
 
 
-def _adqs(ctx, params: list[str]) -> pd.DataFrame:
-    """The records of ADQS of these parameters (read alone: ADQS of a large study holds millions)."""
-    return ctx.adam("adqs", params=list(params))
-
-
 def sledai_trajectories(ctx, *, stem) -> None:
-    plot_trajectories(_adqs(ctx, ["SLEDAI"]), ctx.adam("adsl"), levels=_levels(ctx), param="SLEDAI", stem=stem,
-                      max_subjects=ctx.shared["report"]["max_subjects_per_figure"])
+    plot_trajectories(ctx.adam("adqs", params=["SLEDAI"]), ctx.adam("adsl"), levels=_levels(ctx), param="SLEDAI",
+                      stem=stem, max_subjects=ctx.shared["report"]["max_subjects_per_figure"])
 
 
 def sledai_waterfall(ctx, *, stem) -> None:
-    plot_waterfall(_adqs(ctx, ["SLEDAI"]), ctx.adam("adsl"), levels=_levels(ctx), param="SLEDAI",
+    plot_waterfall(ctx.adam("adqs", params=["SLEDAI"]), ctx.adam("adsl"), levels=_levels(ctx), param="SLEDAI",
                    visit=ctx.primary["visits"][0], stem=stem,
                    max_subjects=ctx.shared["report"]["max_subjects_per_figure"])
 
@@ -170,4 +165,4 @@ def sledai_waterfall(ctx, *, stem) -> None:
 def median_iqr(ctx, *, stem) -> None:
     """The configured ``report.figure_endpoints.median_iqr`` parameters of ADQS."""
     params = list(ctx.shared["report"]["figure_endpoints"]["median_iqr"])
-    plot_median_iqr(_adqs(ctx, params), ctx.adam("adsl"), levels=_levels(ctx), params=params, stem=stem)
+    plot_median_iqr(ctx.adam("adqs", params=params), ctx.adam("adsl"), levels=_levels(ctx), params=params, stem=stem)

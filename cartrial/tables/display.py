@@ -78,18 +78,13 @@ def ard_builder(build, ard_name: str):
     return builder
 
 
-def write_rtf(table: DisplayTable, stem: str | Path, *, header: dict | None = None) -> None:
-    """Write ``<stem>.rtf`` (:func:`cartrial.tables.rtf.render_rtf`)."""
-    from cartrial.tables.rtf import render_rtf
-
-    Path(stem).with_suffix(".rtf").write_text(render_rtf(table, header), encoding="ascii")
-
-
 def write_table(table: DisplayTable, stem: str | Path, *, header: dict | None = None) -> None:
     """Write ``<stem>.json``, ``<stem>.csv`` and ``<stem>.rtf`` (the HTML comes from the report template);
     ``header``: the RTF's running header (study, analysis, cut)."""
+    from cartrial.tables.rtf import render_rtf
+
     stem = Path(stem)
-    write_rtf(table, stem, header=header)
+    stem.with_suffix(".rtf").write_text(render_rtf(table, header), encoding="ascii")
     stem.with_suffix(".json").write_text(json.dumps(table.to_dict(), indent=1, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
     write_csv(table.to_frame(), stem.with_suffix(".csv"))

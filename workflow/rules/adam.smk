@@ -38,8 +38,9 @@ rule adam:
 
 
 rule export:
-    """The ADaM datasets as SAS transport v5 files (dataset and variable labels; largest first, two at a time in
-    forked processes in a large study) with their Define-XML 2.1, and as CDISC Dataset-JSON v1.1: one job per analysis."""
+    """The ADaM datasets as SAS transport v5 files (dataset and variable labels; largest first; with two threads,
+    two at a time in forked processes) with their Define-XML 2.1, and as CDISC Dataset-JSON v1.1: one job per
+    analysis."""
     input:
         parquet=expand("results/{{study}}/{{analysis}}/adam/{dataset}.parquet", dataset=XPT_DATASETS),
     output:
@@ -54,7 +55,7 @@ rule export:
         kinetics=config["kinetics"],
     conda:
         "../envs/cartrial.yaml"
-    threads: study_threads  # two datasets at a time in a large study
+    threads: 1  # beside the tables and figures (cartrial.schedule); --set-threads export=2: two datasets at a time
     priority: job_priority("export")
     resources:
         mem_mb=job_memory_mb,

@@ -57,7 +57,9 @@ for _rule in CATALOGUE.rules():
                 analysis=lambda wc: wc.analysis,
             conda:
                 "../envs/cartrial.yaml"
-            threads: study_threads  # outputs built two at a time in a large study
+            # one process: after the ARDs a study's tables, figures and export run side by side, one core each
+            # (cartrial.schedule); --set-threads tables=2 builds one job's outputs in two processes
+            threads: 1
             priority: job_priority(_rule)
             resources:
                 mem_mb=job_memory_mb,

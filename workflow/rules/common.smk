@@ -123,8 +123,9 @@ MEMORY_MB = machine_memory_mb()
 
 
 def study_threads(wildcards):
-    """Processes (threads) for the read, ingest, ADaM, ARD, table, figure and export jobs of a study: two for a large study
-    whose two processes fit the machine's memory, one otherwise (cartrial.schedule.processes)."""
+    """Processes (threads) for the read, ingest, ADaM and ARD jobs of a study: two for a large study whose two
+    processes fit the machine's memory, one otherwise (cartrial.schedule.processes). The tables, figures and
+    export that follow take one each and run side by side."""
     return processes(STUDY_DATA_MB[wildcards.study], MEMORY_MB)
 
 

@@ -5,7 +5,8 @@ every domain, so no step could be cached apart from it, and the job's start-up i
 Each dataset is written as soon as it is built and later steps read it back from its file, so every step
 sees exactly what the next job (and a reader of the package) sees. After ADSL, five groups of datasets do not
 read each other: in a large study (the rule's threads) two forked processes share them, each taking the next
-group when it is free, longest first; ADTTE, which reads ADRS and ADLB, comes last.
+group when it is free, longest first. ADTTE reads ADRS and ADLB: the group that writes each derives its
+parameters from it, and the job puts them together.
 """
 from cartrial.worker import run_in_worker
 
@@ -13,6 +14,7 @@ run_in_worker(snakemake)  # noqa: F821  (small jobs run in the run's warm job se
 
 import json
 from pathlib import Path
+from typing import NamedTuple, Sequence
 
 import pandas as pd
 
@@ -22,7 +24,7 @@ from cartrial.adam.adcp import build_adcp
 from cartrial.adam.adlb import build_adlb, derive_icaht
 from cartrial.adam.adpc import build_adpc, build_adpp
 from cartrial.adam.adsl import build_adsl, sdtm_columns as adsl_columns
-from cartrial.adam.adtte import build_adtte
+from cartrial.adam.adtte import assemble_adtte, derive_bcell_recovery, efficacy_parameters
 from cartrial.adam.advs import build_advs
 from cartrial.adam.efficacy import build_efficacy, sdtm_columns as efficacy_columns
 from cartrial.adam.visits import make_month_windows
@@ -33,8 +35,17 @@ from cartrial.parallel import run_forked
 from cartrial.sdtm.errors import findings_frame
 
 
-def efficacy_datasets(inp, out, par, rules, adsl) -> list[str]:
-    """ADQS and ADRS: disease activity and responder flags by visit window (NRI)."""
+class Built(NamedTuple):
+    """What a group of datasets reports to the job: lines for its log, and its parameters of ADTTE with the
+    reasons for those not derived (ADTTE reads ADRS and ADLB, so each group derives its own)."""
+    notes: list[str]
+    adtte: Sequence[pd.DataFrame] = ()
+    skipped: Sequence[str] = ()
+
+
+def efficacy_datasets(inp, out, par, rules, adsl) -> Built:
+    """ADQS and ADRS: disease activity and responder flags by visit window (NRI); ADTTE's efficacy
+    parameters."""
     adqs, adrs, issues, skipped = build_efficacy(
         read_sdtm(inp.efficacy, columns=efficacy_columns), adsl, version=par.sledai_version,
         windows=make_month_windows(list(par.months)), rules=rules, cut=par.cut)
@@ -43,27 +54,33 @@ def efficacy_datasets(inp, out, par, rules, adsl) -> list[str]:
     write_csv(findings_frame(issues), out.efficacy_issues)
     Path(out.efficacy_notes).write_text(json.dumps({"skipped": skipped}, indent=1) + "\n", encoding="utf-8")
     imputed = int((adrs["DTYPE"] == "NRI").sum()) if len(adrs) else 0
-    return [f"ADQS {len(adqs)} records, ADRS {len(adrs)} records ({imputed} imputed)"]
+    notes = [f"ADQS {len(adqs)} records, ADRS {len(adrs)} records ({imputed} imputed)"]
+    del adqs, adrs
+    parts, skipped = efficacy_parameters(adsl, pd.read_parquet(out.adrs), [dict(s) for s in par.tte_specs])
+    return Built(notes, parts, skipped)
 
 
-def laboratory_datasets(inp, out, par, rules, adsl) -> list[str]:
-    """ADLB and the per-subject cytopenia dataset (ICAHT, prolonged cytopenia)."""
+def laboratory_datasets(inp, out, par, rules, adsl) -> Built:
+    """ADLB and the per-subject cytopenia dataset (ICAHT, prolonged cytopenia); ADTTE's time to B-cell
+    recovery."""
     adlb = build_adlb(pd.read_parquet(inp.lb), adsl)
     write_parquet(adlb, out.adlb)
     write_parquet(derive_icaht(adlb), out.icaht)
     rows = len(adlb)
     del adlb
     release_frames(rows)  # each large dataset freed before the process's next one is built
-    return [f"ADLB {rows} records"]
+    bcell = derive_bcell_recovery(read_records(out.adlb, values=["BCELL"]), adsl,
+                                  below=par.kinetics["bcell_aplasia_below"])
+    return Built([f"ADLB {rows} records"], [bcell])
 
 
-def vital_signs_dataset(inp, out, par, rules, adsl) -> list[str]:
+def vital_signs_dataset(inp, out, par, rules, adsl) -> Built:
     advs = build_advs(read_sdtm([inp.vs]).get("VS"), adsl, limits=dict(par.safety["vital_sign_limits"]))
     write_parquet(advs, out.advs)
-    return [f"ADVS {len(advs)} records"]
+    return Built([f"ADVS {len(advs)} records"])
 
 
-def kinetics_datasets(inp, out, par, rules, adsl) -> list[str]:
+def kinetics_datasets(inp, out, par, rules, adsl) -> Built:
     """ADPC, ADPP (non-compartmental parameters) and ADCP (CAR-T cell phenotype)."""
     k = par.kinetics
     adpc = build_adpc(pd.read_parquet(inp.pc), adsl, pd.read_parquet(inp.ex))
@@ -73,10 +90,10 @@ def kinetics_datasets(inp, out, par, rules, adsl) -> list[str]:
     write_parquet(adpp, out.adpp)
     adcp = build_adcp(pd.read_parquet(inp.cp), adsl)
     write_parquet(adcp, out.adcp)
-    return [f"ADPC {len(adpc)} samples, ADPP {len(adpp)} parameters, ADCP {len(adcp)} results"]
+    return Built([f"ADPC {len(adpc)} samples, ADPP {len(adpp)} parameters, ADCP {len(adcp)} results"])
 
 
-def events_datasets(inp, out, par, rules, adsl) -> list[str]:
+def events_datasets(inp, out, par, rules, adsl) -> Built:
     """ADAE and ADCM."""
     safety = par.safety
     adae = build_adae(pd.read_parquet(inp.ae), adsl, cut=par.cut, aesi_terms=list(safety["aesi_terms"]),
@@ -85,8 +102,8 @@ def events_datasets(inp, out, par, rules, adsl) -> list[str]:
     adcm = build_adcm(read_sdtm([inp.cm]).get("CM"), adsl, factors=rules.steroid_factors,
                       frequencies=rules.steroid_frequencies, routes=list(rules.steroid_routes))
     write_parquet(adcm, out.adcm)
-    return [f"ADAE {len(adae)} records ({int((adae['TRTEMFL'] == 'Y').sum())} treatment-emergent)",
-            f"ADCM {len(adcm)} records"]
+    return Built([f"ADAE {len(adae)} records ({int((adae['TRTEMFL'] == 'Y').sum())} treatment-emergent)",
+                  f"ADCM {len(adcm)} records"])
 
 
 #: the datasets built after ADSL, which do not read each other, longest first (10,000 subjects: ADQS and ADRS
@@ -105,15 +122,14 @@ with job_log(snakemake.log[0], "adam") as log:  # noqa: F821
     log.info("ADSL: %d subjects, %d infused", len(adsl), int((adsl["SAFFL"] == "Y").sum()))
     adsl = pd.read_parquet(out.adsl)  # as every later step, and a reader of the package, sees it
 
-    parts = [(build, (inp, out, par, rules, adsl)) for build in AFTER_ADSL]
-    for notes in run_forked(parts, snakemake.threads):  # noqa: F821
-        for note in notes:
-            log.info("%s", note)
+    built = run_forked([(build, (inp, out, par, rules, adsl)) for build in AFTER_ADSL],
+                       snakemake.threads)  # noqa: F821
+    for note in (note for done in built for note in done.notes):
+        log.info("%s", note)
 
-    # ADTTE: the declarative time-to-event parameters and the time to B-cell recovery
-    adtte, skipped = build_adtte(adsl, pd.read_parquet(out.adrs), [dict(s) for s in par.tte_specs],
-                                 adlb=read_records(out.adlb, values=["BCELL"]),
-                                 bcell_below=par.kinetics["bcell_aplasia_below"])
+    # ADTTE: the declarative time-to-event parameters, then the time to B-cell recovery (cartrial.adam.adtte)
+    adtte = assemble_adtte(adsl, [part for done in built for part in done.adtte])
+    skipped = [reason for done in built for reason in done.skipped]
     write_parquet(adtte, out.adtte)
     Path(out.tte_notes).write_text(json.dumps({"skipped": skipped}, indent=1) + "\n", encoding="utf-8")
     log.info("ADTTE %d records; skipped: %s", len(adtte), skipped)

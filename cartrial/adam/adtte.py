@@ -146,10 +146,9 @@ def derive_bcell_recovery(adlb: pd.DataFrame, adsl: pd.DataFrame, *, below: floa
                       SRCDOM="ADLB")
 
 
-def build_adtte(adsl: pd.DataFrame, adrs: pd.DataFrame, specs: list[dict], *, adlb: pd.DataFrame | None = None,
-                bcell_below: float = 5.0) -> tuple[pd.DataFrame, list[str]]:
-    """All configured parameters (PARCAT1 EFFICACY) and, with ``adlb``, the time to B-cell recovery
-    (PARCAT1 B-CELL); returns ADTTE and the reasons for parameters not derived."""
+def efficacy_parameters(adsl: pd.DataFrame, adrs: pd.DataFrame, specs: list[dict]) -> tuple[list[pd.DataFrame],
+                                                                                        list[str]]:
+    """The configured parameters (PARCAT1 EFFICACY), one frame each, and the reasons for those not derived."""
     parts, skipped = [], []
     known = set(adrs["PARAMCD"]) if len(adrs) else set()
     for spec in specs:
@@ -164,16 +163,29 @@ def build_adtte(adsl: pd.DataFrame, adrs: pd.DataFrame, specs: list[dict], *, ad
             parts.append(part.assign(PARCAT1="EFFICACY"))
         else:
             skipped.append(f"{spec['paramcd']}: no subject has a start date")
-    if adlb is not None:
-        bcell = derive_bcell_recovery(adlb, adsl, below=bcell_below)
-        if len(bcell):
-            parts.append(bcell)
+    return parts, skipped
+
+
+def assemble_adtte(adsl: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """ADTTE from its parameters' frames (:func:`efficacy_parameters`, :func:`derive_bcell_recovery`), in
+    that order: subject variables added, sorted by parameter and subject."""
+    parts = [part for part in parts if len(part)]
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in ADTTE_ORDER}), skipped
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in ADTTE_ORDER})
     out = pd.concat(parts, ignore_index=True)
     out["STUDYID"] = adsl["STUDYID"].iloc[0]
     out["ARM"] = out["USUBJID"].map(adsl.set_index("USUBJID")["TRT01A"])
     out = out.assign(**treatment_columns(out["USUBJID"], adsl), PARAMN=parameter_numbers(out["PARAMCD"]))
     out = out[ADTTE_ORDER].sort_values(["PARAMCD", "USUBJID"], kind="stable").reset_index(drop=True)
     out["CNSR"] = out["CNSR"].astype("float64")
-    return out, skipped
+    return out
+
+
+def build_adtte(adsl: pd.DataFrame, adrs: pd.DataFrame, specs: list[dict], *, adlb: pd.DataFrame | None = None,
+                bcell_below: float = 5.0) -> tuple[pd.DataFrame, list[str]]:
+    """All configured parameters (PARCAT1 EFFICACY) and, with ``adlb``, the time to B-cell recovery
+    (PARCAT1 B-CELL); returns ADTTE and the reasons for parameters not derived."""
+    parts, skipped = efficacy_parameters(adsl, adrs, specs)
+    if adlb is not None:
+        parts.append(derive_bcell_recovery(adlb, adsl, below=bcell_below))
+    return assemble_adtte(adsl, parts), skipped

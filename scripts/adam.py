@@ -55,8 +55,10 @@ def efficacy_datasets(inp, out, par, rules, adsl) -> Built:
     Path(out.efficacy_notes).write_text(json.dumps({"skipped": skipped}, indent=1) + "\n", encoding="utf-8")
     imputed = int((adrs["DTYPE"] == "NRI").sum()) if len(adrs) else 0
     notes = [f"ADQS {len(adqs)} records, ADRS {len(adrs)} records ({imputed} imputed)"]
+    rows = len(adqs) + len(adrs)
     del adqs, adrs
     parts, skipped = efficacy_parameters(adsl, pd.read_parquet(out.adrs), [dict(s) for s in par.tte_specs])
+    release_frames(rows)  # freed before the process's next group
     return Built(notes, parts, skipped)
 
 

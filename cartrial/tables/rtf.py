@@ -14,6 +14,7 @@ RTF unicode escapes, so the file is ASCII and the same inputs give the same byte
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from contextlib import contextmanager
 
@@ -48,8 +49,10 @@ def _escape(text: str, *, keep_hyphens: bool = False) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _text_width(text: str, size: float) -> float:
-    """Width (points) of ``text`` in Arial (Liberation Sans metrics) at ``size``, with 5% to spare."""
+    """Width (points) of ``text`` in Arial (Liberation Sans metrics) at ``size``, with 5% to spare
+    (remembered: a listing's words are measured at each type size tried and again for its widths)."""
     from rtflite import get_string_width
 
     return 72 * 1.05 * get_string_width(text, font=ARIAL, font_size=size, unit="in") if text else 0.0

@@ -74,12 +74,39 @@ def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, tuple[np.nda
     return meta, _coded(codes, [json.dumps(t, ensure_ascii=False) for t in texts[:-1]] + ["null"])
 
 
+#: adjacent variables are written as one when their records hold at most one distinct pair of texts in this
+#: many records (:func:`_paired`): the pairs' texts are joined in Python, once each
+PAIR_RECORDS = 128
+
+
+def _paired(columns: list[tuple[np.ndarray, list[str]]]) -> list[tuple[np.ndarray, list[str]]]:
+    """Adjacent variables whose records hold few distinct pairs of values taken as one: each pair's text is
+    the two texts joined by ``, `` as in the row, and each record's code that of its pair. A subject's
+    identifier, arm and dates, or a parameter's code, name and category, then cost Arrow one text per record
+    instead of one per variable."""
+    paired = []
+    most = len(columns[0][0]) // PAIR_RECORDS if columns else 0
+    for codes, texts in columns:
+        if paired:
+            first_codes, first_texts = paired[-1]
+            if len(first_texts) * len(texts) < 1 << 62:
+                pair, distinct = pd.factorize(first_codes.astype(np.int64) * len(texts) + codes)
+                if len(distinct) <= most:
+                    first, second = np.divmod(distinct, len(texts))
+                    paired[-1] = _coded(pair, [f"{first_texts[i]}, {texts[j]}" for i, j in zip(first, second)])
+                    continue
+        paired.append((codes, texts))
+    return paired
+
+
 def _rows(columns: list[tuple[np.ndarray, list[str]]]):
     """The UTF-8 bytes of the rows, :data:`CHUNK_ROWS` at a time, each row ``[v1, v2, ...]`` followed by
-    ``,\\n``. Each record's texts are taken by code and joined by Arrow, not by Python per record."""
+    ``,\\n``. Each record's texts are taken by code and joined by Arrow, not by Python per record; adjacent
+    variables with few distinct pairs of values are taken as one (:func:`_paired`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    columns = _paired(columns)
     last = len(columns) - 1
     texts = [pa.array([("[" if i == 0 else "") + t + ("],\n" if i == last else "") for t in words],
                       type=pa.large_string()) for i, (_, words) in enumerate(columns)]

@@ -72,3 +72,32 @@ def test_a_single_column_of_any_type_gives_json_dumps_rows(tmp_path):
         text = path.read_text(encoding="utf-8")
         rows = text[text.index('"rows": [\n') + len('"rows": [\n'):-len("\n]}\n")]
         assert rows == ",\n".join(json.dumps([v], ensure_ascii=False) for v in expected[name])
+
+
+@pytest.mark.parametrize("pair_records", [1, 10, 10_000])
+def test_variables_taken_as_pairs_give_json_dumps_rows(tmp_path, monkeypatch, pair_records):
+    # adjacent variables with few distinct pairs of values (a subject's identifier and arm, a parameter's code
+    # and name) are taken as one text: the rows are those json.dumps writes whether or not they are paired
+    import cartrial.adam.datasetjson as datasetjson
+
+    monkeypatch.setattr(datasetjson, "PAIR_RECORDS", pair_records)
+    monkeypatch.setattr(datasetjson, "CHUNK_ROWS", 70)
+    rows = 600
+    frame = pd.DataFrame({"STUDYID": ["S"] * rows, "USUBJID": [f"S-{i % 20}" for i in range(rows)],
+                          "ARM": ["Löw" if i % 20 < 10 else None for i in range(rows)],
+                          "PARAMCD": [["CRP", "IL6", "B, C"][i % 3] for i in range(rows)],
+                          "AVAL": [i / 7 if i % 11 else np.nan for i in range(rows)],
+                          "ONTRTFL": ["Y" if i % 4 else "" for i in range(rows)]})
+    expected = [[f"S-{i % 20}" if k == 1 else v for k, v in enumerate(
+        ["S", None, "Löw" if i % 20 < 10 else None, ["CRP", "IL6", "B, C"][i % 3], i / 7 if i % 11 else None,
+         "Y" if i % 4 else ""])] for i in range(rows)]
+    path = tmp_path / "adlb.json"
+    write_dataset_json(frame, path, study="S", created=WHEN)
+    text = path.read_text(encoding="utf-8")
+    body = text[text.index('"rows": [\n') + len('"rows": [\n'):-len("\n]}\n")]
+    assert body == ",\n".join(json.dumps(row, ensure_ascii=False) for row in expected)
+    _, coded = datasetjson._document(frame, name="adlb", study="S", created=WHEN)
+    taken = len(datasetjson._paired(coded))
+    # 600 records: all in one (at most 600 distinct rows); at most 60 pairs: the subject and parameter
+    # variables, then AVAL, then ONTRTFL (AVAL has 546 values); at most 0: none paired
+    assert taken == {1: 1, 10: 3, 10_000: 6}[pair_records]

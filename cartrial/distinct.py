@@ -34,3 +34,22 @@ def per_distinct(values: pd.Series, fn):
     result = fn(distinct)
     taken = result.iloc[np.where(codes < 0, len(uniques), codes)]
     return taken.set_axis(values.index)
+
+
+#: two adjacent variables of an export are written as one when their records hold at most one distinct pair
+#: of values in this many records (:func:`paired_codes`): each pair's text is then built once, in Python
+PAIR_RECORDS = 128
+
+
+def paired_codes(first: np.ndarray, second: np.ndarray, second_count: int, most: int):
+    """``(codes, firsts, seconds)``: each record's position among the distinct pairs of its two codes (``first``
+    and ``second``, each non-negative, ``second`` below ``second_count``) and each pair's two codes; None when
+    more than ``most`` distinct pairs occur. Two adjacent variables of an export with few distinct pairs of
+    values (a subject's identifier and arm) are then written as one."""
+    if (int(first.max(initial=0)) + 1) * second_count >= 1 << 62:
+        return None
+    codes, distinct = pd.factorize(first.astype(np.int64) * second_count + second)
+    if len(distinct) > most:
+        return None
+    firsts, seconds = np.divmod(distinct, second_count)
+    return codes, firsts, seconds

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.adam.xpt import DATASET_LABELS, LABELS, text_codes, utf8_length
-from cartrial.distinct import distinct_codes
+from cartrial.distinct import PAIR_RECORDS, distinct_codes, paired_codes
 
 VERSION = "1.1.0"
 #: key variables of each dataset, in order (Dataset-JSON keySequence)
@@ -74,11 +74,6 @@ def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, tuple[np.nda
     return meta, _coded(codes, [json.dumps(t, ensure_ascii=False) for t in texts[:-1]] + ["null"])
 
 
-#: adjacent variables are written as one when their records hold at most one distinct pair of texts in this
-#: many records (:func:`_paired`): the pairs' texts are joined in Python, once each
-PAIR_RECORDS = 128
-
-
 def _paired(columns: list[tuple[np.ndarray, list[str]]]) -> list[tuple[np.ndarray, list[str]]]:
     """Adjacent variables whose records hold few distinct pairs of values taken as one: each pair's text is
     the two texts joined by ``, `` as in the row, and each record's code that of its pair. A subject's
@@ -87,15 +82,13 @@ def _paired(columns: list[tuple[np.ndarray, list[str]]]) -> list[tuple[np.ndarra
     paired = []
     most = len(columns[0][0]) // PAIR_RECORDS if columns else 0
     for codes, texts in columns:
-        if paired:
-            first_codes, first_texts = paired[-1]
-            if len(first_texts) * len(texts) < 1 << 62:
-                pair, distinct = pd.factorize(first_codes.astype(np.int64) * len(texts) + codes)
-                if len(distinct) <= most:
-                    first, second = np.divmod(distinct, len(texts))
-                    paired[-1] = _coded(pair, [f"{first_texts[i]}, {texts[j]}" for i, j in zip(first, second)])
-                    continue
-        paired.append((codes, texts))
+        found = paired_codes(paired[-1][0], codes, len(texts), most) if paired else None
+        if found is None:
+            paired.append((codes, texts))
+            continue
+        pair, firsts, seconds = found
+        first_texts = paired[-1][1]
+        paired[-1] = _coded(pair, [f"{first_texts[i]}, {texts[j]}" for i, j in zip(firsts, seconds)])
     return paired
 
 

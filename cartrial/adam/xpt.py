@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cartrial.distinct import distinct_codes
+from cartrial.distinct import PAIR_RECORDS, distinct_codes, paired_codes
 
 #: dataset labels (ADaMIG v1.3 naming; at most 40 characters for XPT v5)
 DATASET_LABELS = {
@@ -219,25 +219,50 @@ def _text_block(codes: np.ndarray, encoded: np.ndarray, width: int) -> np.ndarra
     return encoded[codes].view(np.uint8).reshape(len(codes), width)
 
 
+def _segments(frame: pd.DataFrame, text: dict[str, tuple[np.ndarray, list[str]]],
+              fields: list[tuple[int, int]]) -> list[tuple[str, int, np.ndarray | None, np.ndarray | None]]:
+    """Each variable's place in the record, in order: ``(name, width, None, None)`` for a number, ``(name,
+    width, codes, encoded)`` for text (``encoded``: each distinct text in UTF-8, blank-padded to ``width``).
+    Adjacent text variables with few distinct pairs of values are one segment (:func:`paired_codes`): the
+    pair's two padded texts side by side, taken once per record."""
+    most = len(frame) // PAIR_RECORDS
+    segments = []
+    for col, (kind, width) in zip(frame.columns, fields):
+        if kind == 1:
+            segments.append((col, width, None, None))
+            continue
+        codes = text[col][0]
+        encoded = np.array([t.encode("utf-8").ljust(width, b" ") for t in text[col][1]], dtype=f"S{width}")
+        last = segments[-1] if segments else None
+        found = paired_codes(last[2], codes, len(encoded), most) if last and last[2] is not None else None
+        if found is None:
+            segments.append((col, width, codes, encoded))
+            continue
+        pair, firsts, seconds = found
+        both = np.concatenate([last[3][firsts].view(np.uint8).reshape(len(firsts), last[1]),
+                               encoded[seconds].view(np.uint8).reshape(len(seconds), width)], axis=1)
+        segments[-1] = (last[0], last[1] + width, pair, both.view(f"S{last[1] + width}").ravel())
+    return segments
+
+
 def _observations(frame: pd.DataFrame, text: dict[str, tuple[np.ndarray, list[str]]],
                   fields: list[tuple[int, int]], handle) -> None:
     """Write the observations of ``frame`` (numbers as numbers, dates and flags already converted; each text
     variable as its codes and distinct texts in ``text``), then blank padding to the end of the 80-byte
     record."""
     row_width = sum(width for _, width in fields)
-    encoded = {c: np.array([t.encode("utf-8").ljust(width, b" ") for t in text[c][1]], dtype=f"S{width}")
-               for c, (kind, width) in zip(frame.columns, fields) if kind != 1}
+    segments = _segments(frame, text, fields)
     written = 0
     for first in range(0, len(frame), CHUNK_ROWS):
         stop = min(first + CHUNK_ROWS, len(frame))
         block = np.empty((stop - first, row_width), dtype=np.uint8)
         at = 0
-        for col, (kind, width) in zip(frame.columns, fields):
-            if kind == 1:
+        for col, width, codes, encoded in segments:
+            if codes is None:
                 values = frame[col].iloc[first:stop].astype("float64").to_numpy()
                 block[:, at:at + width] = ibm_float(values).view(np.uint8).reshape(stop - first, 8)[:, :width]
             else:
-                block[:, at:at + width] = _text_block(text[col][0][first:stop], encoded[col], width)
+                block[:, at:at + width] = _text_block(codes[first:stop], encoded, width)
             at += width
         handle.write(block.tobytes())
         written += block.size

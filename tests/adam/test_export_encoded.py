@@ -85,3 +85,17 @@ def test_parquet_text_is_read_as_categories_of_the_same_values(tmp_path):
     assert isinstance(back["PARAM"].dtype, pd.CategoricalDtype) and back["AVAL"].dtype == "float64"
     for col in plain.columns:
         assert [None if pd.isna(v) else v for v in back[col]] == [None if pd.isna(v) else v for v in plain[col]]
+
+
+def test_xpt_with_text_variables_taken_as_pairs_is_pyreadstats_file(tmp_path, monkeypatch):
+    # adjacent text variables with few distinct pairs of values are written as one segment of the record
+    # (USUBJID, PARAMCD and PARAM here): the file is still the one pyreadstat writes
+    monkeypatch.setattr(xpt, "PAIR_RECORDS", 2)
+    plain, encoded = (pd.concat([frame] * 50, ignore_index=True) for frame in _frames())
+    text = {c: xpt.text_codes(encoded[c]) for c in ("USUBJID", "PARAMCD", "PARAM", "ANRIND")}
+    fields = [(2, 3), (2, 4), (2, 20), (1, 8), (2, 7)]  # 'Élevé' is 7 bytes in UTF-8
+    assert [segment[1] for segment in xpt._segments(encoded, text, fields)] == [27, 8, 7]
+    for frame in (plain, encoded):
+        xpt.write_xpt(frame, tmp_path / "adlb.xpt", table_name="adlb")
+        assert xpt.STAMP.sub(b"X", (tmp_path / "adlb.xpt").read_bytes()) == \
+            _pyreadstat_bytes(plain, tmp_path / "r.xpt")

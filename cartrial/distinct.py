@@ -41,12 +41,15 @@ def per_distinct(values: pd.Series, fn):
 PAIR_RECORDS = 128
 
 
-def paired_codes(first: np.ndarray, second: np.ndarray, second_count: int, most: int):
+def paired_codes(first: np.ndarray, first_count: int, second: np.ndarray, second_count: int, most: int):
     """``(codes, firsts, seconds)``: each record's position among the distinct pairs of its two codes (``first``
-    and ``second``, each non-negative, ``second`` below ``second_count``) and each pair's two codes; None when
-    more than ``most`` distinct pairs occur. Two adjacent variables of an export with few distinct pairs of
-    values (a subject's identifier and arm) are then written as one."""
-    if (int(first.max(initial=0)) + 1) * second_count >= 1 << 62:
+    below ``first_count``, ``second`` below ``second_count``, each non-negative) and each pair's two codes; None
+    when more than ``most`` distinct pairs occur. Two adjacent variables of an export with few distinct pairs of
+    values (a subject's identifier and arm) are then written as one.
+
+    Every code but the last (a missing value's) occurs, so a variable with more than ``most`` + 1 codes has
+    too many pairs already: it is not factorised."""
+    if max(first_count, second_count) - 1 > most or first_count * second_count >= 1 << 62:
         return None
     codes, distinct = pd.factorize(first.astype(np.int64) * second_count + second)
     if len(distinct) > most:

@@ -82,7 +82,7 @@ def _paired(columns: list[tuple[np.ndarray, list[str]]]) -> list[tuple[np.ndarra
     paired = []
     most = len(columns[0][0]) // PAIR_RECORDS if columns else 0
     for codes, texts in columns:
-        found = paired_codes(paired[-1][0], codes, len(texts), most) if paired else None
+        found = paired_codes(paired[-1][0], len(paired[-1][1]), codes, len(texts), most) if paired else None
         if found is None:
             paired.append((codes, texts))
             continue

@@ -234,7 +234,8 @@ def _segments(frame: pd.DataFrame, text: dict[str, tuple[np.ndarray, list[str]]]
         codes = text[col][0]
         encoded = np.array([t.encode("utf-8").ljust(width, b" ") for t in text[col][1]], dtype=f"S{width}")
         last = segments[-1] if segments else None
-        found = paired_codes(last[2], codes, len(encoded), most) if last and last[2] is not None else None
+        found = (paired_codes(last[2], len(last[3]), codes, len(encoded), most) if last and last[2] is not None
+                 else None)
         if found is None:
             segments.append((col, width, codes, encoded))
             continue

@@ -12,8 +12,8 @@ For each case the workflow runs in a fresh workspace under --workdir:
 - new_cut:    one more interim analysis (a data cut a month after the latest) added to config.yaml;
 - one_table:  one raw table (ae) rewritten with one changed record.
 Each run reports wall time, CPU time (user + system of all child processes), peak memory (largest
-resident set of any one process) and the number of jobs; per-rule figures come from Snakemake's
-``benchmark:`` files. The import floor is the time to start Python and import what a job imports.
+resident set of any one process) and the number of jobs; per-rule figures come from the files each job
+writes of its own time, CPU and largest process (``logs/.../benchmark/<rule>.tsv``: cartrial.io.write_usage). The import floor is the time to start Python and import what a job imports.
 
 Synthetic studies come from cartrial.simulate (LN-PEDS design); above --tile-from subjects a simulated
 study of that size is repeated with new subject identifiers (vectorised, so the harness itself stays fast).
@@ -325,9 +325,8 @@ def targets(table: pd.DataFrame, per_rule: pd.DataFrame) -> pd.DataFrame:
         f"{t100k:.1f} s" + (f": did not finish ({failed})" if failed else "") if t100k else "")
     big = per_rule[(per_rule["case"] == "n=100000") & (per_rule["run"] == "cold")]
     peak = float(big["max_rss_mb"].max()) if len(big) else None
-    # Snakemake samples a job's memory (every 0.5 s for 15 s, then every 30 s, no last sample), so a long job's
-    # peak can fall between samples; the run's largest process, as the kernel counts it, is exact (and is the
-    # only figure for a failed job, which has no benchmark file)
+    # each job's figure is its largest process's (the job records it: cartrial.io.write_usage); the run's largest
+    # process covers a job stopped by the kernel, which writes no figures
     peak = max(peak or 0.0, get("n=100000", "cold", "peak_rss_mb") or 0.0) or None
     peak = peak / 1024 if peak else None
     add("100,000 subjects: peak memory of any job <= 4 GiB", peak, 4.0, f"{peak:.2f} GiB" if peak else "")

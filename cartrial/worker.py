@@ -16,9 +16,8 @@ A job runs in its own process as before when:
 - the server cannot be reached;
 - it belongs to a large study (it has more than one thread: :mod:`cartrial.schedule`), or its input files
   add up to more than :data:`JOB_INPUT_MB` (as CSV: Parquet counts five times its size). Then its start-up
-  is small beside its work, and Snakemake's benchmark of the job measures the job's own memory and CPU
-  (for a job the server runs, the benchmark's wall time is the job's, but its memory and CPU are those of
-  the small process that waited for it).
+  is small beside its work.
+Either way the job measures itself (:func:`cartrial.io.write_usage`): in a fork, from the fork's start.
 """
 from __future__ import annotations
 

@@ -129,3 +129,51 @@ def test_records_are_selected_while_reading_in_the_files_order(tmp_path):
     empty = tmp_path / "empty.parquet"
     pd.DataFrame({"PARAMCD": pd.Series([], dtype="float64"), "AVAL": pd.Series([], dtype="float64")}).to_parquet(empty)
     assert len(io.read_records(empty, ["PARAMCD", "AVAL"], values=["IL6"])) == 0
+
+
+
+JOB = """
+import sys, time
+import numpy as np
+from cartrial import io
+from cartrial.parallel import run_forked
+
+
+def burn(seconds, megabytes):
+    block = np.ones(megabytes * 2**20 // 8)  # touched: resident
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        block[::512] += 1.0
+    return int(block[0])
+
+
+with io.job_log(sys.argv[1], "adam"):
+    time.sleep(0.3)
+    run_forked([(burn, (0.6, 700)), (burn, (0.1, 700))], 2)
+"""
+
+
+def test_a_job_records_its_own_time_cpu_and_largest_process(tmp_path):
+    """The job's figures come from the kernel: the CPU of the processes it forked and waited for counts, and
+    the peak memory is its largest process's. The job (a process of its own) sleeps 0.3 s, then a forked
+    process holds 700 MB and spins 0.6 s of CPU beside another holding 700 MB for 0.1 s: the bounds are what it did."""
+    import subprocess
+    import sys
+
+    log = tmp_path / "logs" / "s" / "a" / "adam.log"
+    subprocess.run([sys.executable, "-c", JOB, str(log)], check=True)
+    usage = pd.read_csv(tmp_path / "logs" / "s" / "a" / "benchmark" / "adam.tsv", sep="\t")
+    assert list(usage.columns) == ["s", "cpu_time", "max_rss"]
+    assert usage["s"].iloc[0] >= 0.3 + 0.6
+    assert usage["cpu_time"].iloc[0] >= 0.6 + 0.1
+    assert 700 <= usage["max_rss"].iloc[0] < 1400  # the largest process, not the sum of the job's processes
+
+
+def test_a_failed_job_still_records_its_figures(tmp_path):
+    log = tmp_path / "report.log"
+    try:
+        with io.job_log(log, "report"):
+            raise RuntimeError("defect")
+    except RuntimeError:
+        pass
+    assert (tmp_path / "benchmark" / "report.tsv").is_file()

@@ -29,8 +29,6 @@ rule adam:
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,
-    benchmark:
-        "logs/{study}/{analysis}/benchmark/adam.tsv"
     log:
         "logs/{study}/{analysis}/adam.log",
     script:
@@ -60,8 +58,6 @@ rule export:
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,
-    benchmark:
-        "logs/{study}/{analysis}/benchmark/export.tsv"
     log:
         "logs/{study}/{analysis}/export.log",
     script:

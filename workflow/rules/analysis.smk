@@ -24,8 +24,6 @@ rule ards:
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,
-    benchmark:
-        "logs/{study}/{analysis}/benchmark/ards.tsv"
     log:
         "logs/{study}/{analysis}/ards.log",
     script:
@@ -64,8 +62,6 @@ for _rule in CATALOGUE.rules():
             resources:
                 mem_mb=job_memory_mb,
                 runtime=job_runtime_min,
-            benchmark:
-                f"logs/{{study}}/{{analysis}}/benchmark/{_rule}.tsv"
             log:
                 f"logs/{{study}}/{{analysis}}/{_rule}.log",
             script:

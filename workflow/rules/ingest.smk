@@ -25,8 +25,6 @@ rule read:
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,
-    benchmark:
-        "logs/{study}/read/benchmark/read.tsv"
     log:
         "logs/{study}/read/read.log",
     script:
@@ -56,8 +54,6 @@ rule ingest:
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,
-    benchmark:
-        "logs/{study}/{analysis}/benchmark/ingest.tsv"
     log:
         "logs/{study}/{analysis}/ingest.log",
     script:

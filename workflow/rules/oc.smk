@@ -15,8 +15,6 @@ rule oc:
     resources:
         mem_mb=2000,
         runtime=30,
-    benchmark:
-        "logs/{study}/oc/benchmark/oc.tsv"
     log:
         "logs/{study}/oc/oc.log",
     script:

@@ -48,8 +48,6 @@ rule report:
     resources:
         mem_mb=job_memory_mb,
         runtime=job_runtime_min,
-    benchmark:
-        "logs/{study}/{analysis}/benchmark/report.tsv"
     log:
         "logs/{study}/{analysis}/report.log",
     script:

@@ -2,7 +2,9 @@
 
 Each failed check becomes a ``Finding`` naming file, data row (1-based),
 column and the rule broken; all findings of a file are collected before the
-run stops (``lazy`` validation), so a user fixes them in one pass.
+run stops (``lazy`` validation), so a user fixes them in one pass. The checks of
+each value (a number in range, a date, a term) run once per distinct value of a
+column and their failures are spread back to every record holding that value.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.dates import classify_dtc
-from cartrial.distinct import per_distinct
+from cartrial.distinct import distinct_codes, per_distinct
 from cartrial.sdtm.contract import (
     BILAG_DOMAINS, DATE, DOMAINS, NUM, SLEDAI_CATEGORIES, SLEDAI_ITEMS, Column, DomainSpec,
 )
@@ -29,15 +31,16 @@ def to_number(values: pd.Series) -> pd.Series:
     return per_distinct(values, lambda v: pd.to_numeric(v, errors="coerce").astype("float64"))
 
 
-def _numeric_check(col: Column) -> list[pa.Check]:
+def _numeric_check(col: Column, number=to_number) -> list[pa.Check]:
+    """The checks of a numeric column; ``number`` gives a checked Series' values as numbers."""
     import pandera.pandas as pa
 
-    checks = [pa.Check(lambda s: to_number(s).notna() | s.isna(), name="is a number"),
-              pa.Check(lambda s: ~to_number(s).isin([np.inf, -np.inf]), name="is a finite number (not inf)")]
+    checks = [pa.Check(lambda s: number(s).notna() | s.isna(), name="is a number"),
+              pa.Check(lambda s: ~number(s).isin([np.inf, -np.inf]), name="is a finite number (not inf)")]
     if col.min is not None:
-        checks.append(pa.Check(lambda s, lo=col.min: ~(to_number(s) < lo), name=f"is at least {col.min:g}"))
+        checks.append(pa.Check(lambda s, lo=col.min: ~(number(s) < lo), name=f"is at least {col.min:g}"))
     if col.max is not None:
-        checks.append(pa.Check(lambda s, hi=col.max: ~(to_number(s) > hi), name=f"is at most {col.max:g}"))
+        checks.append(pa.Check(lambda s, hi=col.max: ~(number(s) > hi), name=f"is at most {col.max:g}"))
     return checks
 
 
@@ -50,25 +53,56 @@ def _date_check() -> pa.Check:
     return pa.Check(ok, name="is an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD[Thh:mm[:ss]]) that exists")
 
 
-def build_schema(spec: DomainSpec) -> pa.DataFrameSchema:
-    """The pandera schema of a domain (text frame as produced by the readers)."""
+def _value_checks(col: Column, number=to_number) -> list[pa.Check]:
+    """The checks of each value of a column: a number (in range), a date, a term of a closed list."""
+    import pandera.pandas as pa
+
+    checks: list[pa.Check] = []
+    if col.kind == NUM:
+        checks += _numeric_check(col, number)
+    elif col.kind == DATE:
+        checks.append(_date_check())
+    if col.terms is not None:
+        checks.append(pa.Check(lambda s, t=col.terms: s.isin(t) | s.isna(), name=f"is one of {', '.join(col.terms)}"))
+    return checks
+
+
+def build_schema(spec: DomainSpec, *, values: bool = True) -> pa.DataFrameSchema:
+    """The pandera schema of a domain (text frame as produced by the readers); without the checks of each
+    value when ``values`` is false (:func:`validate_domain` checks them once per distinct value)."""
     import pandera.pandas as pa  # imported where used: the workflow's parse imports this module
 
-    columns = {}
-    for col in spec.columns:
-        checks: list[pa.Check] = []
-        if col.kind == NUM:
-            checks += _numeric_check(col)
-        elif col.kind == DATE:
-            checks.append(_date_check())
-        if col.terms is not None:
-            checks.append(pa.Check(lambda s, t=col.terms: s.isin(t) | s.isna(),
-                                   name=f"is one of {', '.join(col.terms)}"))
-        columns[col.name] = pa.Column(
-            object, checks=checks, nullable=col.nullable, required=col.required, coerce=False,
-        )
+    columns = {col.name: pa.Column(object, checks=_value_checks(col) if values else [], nullable=col.nullable,
+                                   required=col.required, coerce=False)
+               for col in spec.columns}
     unique = list(spec.keys) if spec.keys else None
     return pa.DataFrameSchema(columns, unique=unique, strict=False, coerce=False)
+
+
+def _distinct_values(values: pd.Series, col: Column) -> tuple[np.ndarray, list[tuple[str, int, object]],
+                                                               pd.Series | None]:
+    """Check each distinct value of one column once (a column of a million records holds a few thousand
+    distinct values). Returns the records' codes (:func:`cartrial.distinct.distinct_codes`), the failures as
+    (check, code of the failing value, value) in pandera's order (check by check, values in order of first
+    appearance), and, for a numeric column, its values as float64."""
+    import pandera.pandas as pa
+
+    codes, uniques = distinct_codes(values)
+    distinct = pd.Series(uniques, dtype=object, name=col.name)
+    parsed = pd.to_numeric(distinct, errors="coerce").astype("float64") if col.kind == NUM else None
+    checks = _value_checks(col, number=lambda s: parsed.reindex(s.index))
+    failures = []
+    try:
+        pa.DataFrameSchema({col.name: pa.Column(checks=checks, nullable=True, coerce=False)}).validate(
+            distinct.to_frame(), lazy=True, inplace=True)
+    except pa.errors.SchemaErrors as err:
+        failures = [(str(case.check), int(case.index), case.failure_case)
+                    for case in err.failure_cases.itertuples(index=False)]
+    number = None
+    if parsed is not None:
+        number = pd.Series(np.append(parsed.to_numpy(), np.nan)[np.where(codes < 0, len(uniques), codes)],
+                           index=values.index, name=values.name)
+    return codes, failures, number
 
 
 def _describe_check(check: str, column: str | None) -> str:
@@ -83,30 +117,29 @@ def _describe_check(check: str, column: str | None) -> str:
     return check
 
 
+def _finding(frame: pd.DataFrame, domain: str, file: str, check: str, column: str | None, idx, value
+             ) -> Finding:
+    """One failed check of pandera's as a finding: the record's row (``idx``, its position), the rule, the value."""
+    row = sheet_row(int(idx)) if idx is not None and not pd.isna(idx) else None
+    value = None if pd.isna(value) else str(value)
+    if check == "column_in_dataframe":
+        column, value = value, None
+    if check in ("multiple_fields_uniqueness",) and row is not None:
+        value = None
+    usubjid = None
+    if row is not None and "USUBJID" in frame.columns:
+        subj = frame["USUBJID"].iloc[row - 2]
+        usubjid = None if pd.isna(subj) else str(subj)
+    rule = _describe_check(check, column)
+    if check not in ("column_in_dataframe", "not_nullable") and not rule.startswith("duplicate"):
+        rule = f"value must satisfy: {rule}"
+    return Finding(domain, file, row, column, f"{domain}.{column or ''} {rule}".strip(), value, usubjid)
+
+
 def _findings_from_pandera(err: pa.errors.SchemaErrors, frame: pd.DataFrame, domain: str,
                            file: str) -> list[Finding]:
-    cases = err.failure_cases
-    findings = []
-    for case in cases.itertuples(index=False):
-        check = str(case.check)
-        column = case.column if isinstance(case.column, str) else None
-        idx = case.index
-        row = sheet_row(int(idx)) if idx is not None and not pd.isna(idx) else None
-        value = None if pd.isna(case.failure_case) else str(case.failure_case)
-        if check == "column_in_dataframe":
-            column, value = value, None
-        if check in ("multiple_fields_uniqueness",) and row is not None:
-            value = None
-        usubjid = None
-        if row is not None and "USUBJID" in frame.columns:
-            subj = frame["USUBJID"].iloc[row - 2]
-            usubjid = None if pd.isna(subj) else str(subj)
-        rule = _describe_check(check, column)
-        if check not in ("column_in_dataframe", "not_nullable") and not rule.startswith("duplicate"):
-            rule = f"value must satisfy: {rule}"
-        findings.append(Finding(domain, file, row, column, f"{domain}.{column or ''} {rule}".strip(),
-                                value, usubjid))
-    return sorted(findings, key=lambda f: (f.row or 0, f.column or ""))
+    return [_finding(frame, domain, file, str(case.check), case.column if isinstance(case.column, str) else None,
+                     case.index, case.failure_case) for case in err.failure_cases.itertuples(index=False)]
 
 
 def _rs_value_rules(frame: pd.DataFrame) -> list[tuple[pd.Series, str, str]]:
@@ -165,12 +198,22 @@ def validate_domain(frame: pd.DataFrame, domain: str, *, file: str) -> pd.DataFr
     import pandera.pandas as pa
 
     spec = DOMAINS[domain]
-    schema = build_schema(spec)
     findings: list[Finding] = []
-    try:
-        schema.validate(frame, lazy=True, inplace=True)  # checks only (coerce=False): no copy of the frame
+    numbers: dict[str, pd.Series] = {}
+    for col in spec.columns:  # each value's checks, once per distinct value, then spread to its records
+        if col.name not in frame or not (col.kind in (NUM, DATE) or col.terms is not None):
+            continue
+        codes, failures, number = _distinct_values(frame[col.name], col)
+        if number is not None:
+            numbers[col.name] = number
+        for check, code, value in failures:
+            findings += [_finding(frame, domain, file, check, col.name, i, value)
+                         for i in np.flatnonzero(codes == code)]
+    try:  # the columns, missing values and keys (checks only, coerce=False: no copy of the frame)
+        build_schema(spec, values=False).validate(frame, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as err:
         findings += _findings_from_pandera(err, frame, domain, file)
+    findings.sort(key=lambda f: (f.row or 0, f.column or ""))  # stable: a record's checks stay in their order
     if not findings and domain in VALUE_RULES:
         for mask, column, rule in VALUE_RULES[domain](frame):
             for i in np.flatnonzero(mask.to_numpy()):
@@ -180,9 +223,8 @@ def validate_domain(frame: pd.DataFrame, domain: str, *, file: str) -> pd.DataFr
     if findings:
         raise InputDataError(findings)
     typed = frame.copy(deep=False)  # the text columns are shared, the numeric ones replaced
-    for col in spec.columns:
-        if col.kind == NUM and col.name in typed:
-            typed[col.name] = to_number(typed[col.name])
+    for name, number in numbers.items():
+        typed[name] = number
     return typed
 
 

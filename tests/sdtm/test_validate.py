@@ -84,3 +84,25 @@ def test_subject_not_in_dm_is_an_error():
     ae = pd.DataFrame({"USUBJID": ["S1-001", "S1-999"]})
     with pytest.raises(InputDataError, match=r"ae\.csv, row 3, column USUBJID: subject is not in DM"):
         check_subjects_in_dm({"DM": dm, "AE": ae}, {"DM": "dm.csv", "AE": "ae.csv"})
+
+
+def test_each_record_of_a_bad_value_is_listed_with_every_rule_it_breaks_in_the_rules_order():
+    """Values are checked once per distinct value and the failures spread back to their records: a value that
+    repeats is listed on each of its records, and a value that breaks two rules of its column is listed
+    under each, in the column's order of rules (a number, finite, at least, at most), row by row."""
+    rows = [dict(DM_ROWS[k % 2], USUBJID=f"S1-00{k}") for k in range(1, 6)]
+    rows[0]["AGE"] = "-inf"  # not finite, and below 0
+    rows[2]["AGE"] = "old"
+    rows[4]["AGE"] = "old"
+    rows[3]["SEX"] = "X"
+    rows[3]["AGE"] = "-2"
+    findings = _errors(text_frame(rows), "DM")
+    assert [(f.row, f.column, f.value, f.rule.split(": ")[-1]) for f in findings] == [
+        (2, "AGE", "-inf", "is a finite number (not inf)"),
+        (2, "AGE", "-inf", "is at least 0"),
+        (4, "AGE", "old", "is a number"),
+        (5, "AGE", "-2", "is at least 0"),
+        (5, "SEX", "X", "is one of M, F, U, UNDIFFERENTIATED"),
+        (6, "AGE", "old", "is a number"),
+    ]
+    assert [f.usubjid for f in findings] == ["S1-001", "S1-001", "S1-003", "S1-004", "S1-004", "S1-005"]

@@ -81,6 +81,29 @@ def read_parquet_text_encoded(path: str | Path) -> pd.DataFrame:
     return pq.read_table(path, read_dictionary=text).to_pandas()
 
 
+def read_frame(path: str | Path, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
+    """``pd.read_parquet(path, columns=columns, filters=filters)``, the same frame, with each text column
+    (object dtype) made from its distinct texts: the column is read dictionary-encoded and each record takes
+    its text from the dictionary, instead of Arrow making and hashing one text per record (a quarter of the
+    CPU for ADLB of 10,000 subjects: 0.7 against 2.9 s). Each text column is a block of its own, which
+    pandas copies block by block when it selects records. A frame written with an index is read by pandas."""
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    meta = schema.pandas_metadata or {}
+    if meta.get("index_columns"):
+        return pd.read_parquet(path, columns=columns, filters=filters)
+    objects = {c["field_name"] for c in meta.get("columns", []) if c.get("numpy_type") == "object"}
+    text = [f.name for f in schema if f.name in objects and (columns is None or f.name in columns)
+            and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
+    frame = pq.read_table(path, columns=columns, filters=filters, read_dictionary=text).to_pandas()
+    for name in text:
+        values = frame[name].array
+        cells = np.append(values.categories.to_numpy(dtype=object), None)
+        frame[name] = cells[values.codes]  # a missing value's code, -1, takes the last cell: None
+    return frame
+
+
 def empty_domain(domain: str) -> pd.DataFrame:
     """A zero-row frame with the contract columns of ``domain`` (an absent domain)."""
     return pd.DataFrame({c.name: pd.Series(dtype="float64" if c.kind == "num" else "object")
@@ -110,10 +133,10 @@ def read_records(path: str | Path, columns=None, *, column: str = "PARAMCD", val
     if columns is not None:
         columns = [c for c in dict.fromkeys(columns) if c in schema.names]
     if values is None:
-        return pd.read_parquet(path, columns=columns)
+        return read_frame(path, columns)
     if column in schema.names and str(schema.field(column).type) in ("string", "large_string"):
-        return pd.read_parquet(path, columns=columns, filters=[(column, "in", sorted(set(values)))])
-    frame = pd.read_parquet(path, columns=columns)  # no such column, or no text in it (no records)
+        return read_frame(path, columns, filters=[(column, "in", sorted(set(values)))])
+    frame = read_frame(path, columns)  # no such column, or no text in it (no records)
     return frame[frame[column].isin(list(values))].reset_index(drop=True) if column in frame else frame
 
 
@@ -148,6 +171,8 @@ def read_read_domain(frame: str | Path, meta: str | Path):
     from cartrial.sdtm.ingest import ReadDomain
 
     info = json.loads(Path(meta).read_text(encoding="utf-8"))
+    # read by pandas, whose frame holds its text in one block: the cut's selections of records copy the frame
+    # in one piece (read_frame's frame, a block per text column, took 0.4 GB more for LB of 10,000 subjects)
     data = pd.read_parquet(frame) if info["files"] else None
     return ReadDomain(data, info["files"], info["sha256"], [Finding(**f) for f in info["warnings"]],
                       info["supp_rows"])

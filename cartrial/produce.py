@@ -15,7 +15,7 @@ import pandas as pd
 
 from cartrial.ard import ALL, read_ard
 from cartrial.catalogue import Catalogue, Output, study_catalogue
-from cartrial.io import read_records
+from cartrial.io import read_frame, read_records
 from cartrial.parallel import run_forked
 from cartrial.tables.format import fmt_num
 
@@ -49,7 +49,7 @@ class OutputContext:
             return read_records(self._inputs[name], columns, values=params)
         key = ("adam", name)
         if key not in self._cache:
-            self._cache[key] = pd.read_parquet(self._inputs[name])
+            self._cache[key] = read_frame(self._inputs[name])
         return self._cache[key]
 
     def bign(self, flag: str | None = None) -> dict[str, float]:

@@ -30,7 +30,7 @@ from cartrial.adam.efficacy import build_efficacy, sdtm_columns as efficacy_colu
 from cartrial.adam.visits import make_month_windows
 from cartrial.csvsafe import write_csv
 from cartrial.endpoints.rules import EndpointRules
-from cartrial.io import job_log, read_records, read_sdtm, release_frames, write_parquet
+from cartrial.io import job_log, read_frame, read_records, read_sdtm, release_frames, write_parquet
 from cartrial.parallel import run_forked
 from cartrial.sdtm.errors import findings_frame
 
@@ -57,7 +57,7 @@ def efficacy_datasets(inp, out, par, rules, adsl) -> Built:
     notes = [f"ADQS {len(adqs)} records, ADRS {len(adrs)} records ({imputed} imputed)"]
     rows = len(adqs) + len(adrs)
     del adqs, adrs
-    parts, tte_skipped = efficacy_parameters(adsl, pd.read_parquet(out.adrs), [dict(s) for s in par.tte_specs])
+    parts, tte_skipped = efficacy_parameters(adsl, read_frame(out.adrs), [dict(s) for s in par.tte_specs])
     release_frames(rows)  # freed before the process's next group
     return Built(notes, parts, tte_skipped)
 
@@ -65,7 +65,7 @@ def efficacy_datasets(inp, out, par, rules, adsl) -> Built:
 def laboratory_datasets(inp, out, par, rules, adsl) -> Built:
     """ADLB and the per-subject cytopenia dataset (ICAHT, prolonged cytopenia); ADTTE's time to B-cell
     recovery."""
-    adlb = build_adlb(pd.read_parquet(inp.lb), adsl)
+    adlb = build_adlb(read_frame(inp.lb), adsl)
     write_parquet(adlb, out.adlb)
     write_parquet(derive_icaht(adlb), out.icaht)
     rows = len(adlb)
@@ -86,12 +86,12 @@ def vital_signs_dataset(inp, out, par, rules, adsl) -> Built:
 def kinetics_datasets(inp, out, par, rules, adsl) -> Built:
     """ADPC, ADPP (non-compartmental parameters) and ADCP (CAR-T cell phenotype)."""
     k = par.kinetics
-    adpc = build_adpc(pd.read_parquet(inp.pc), adsl, pd.read_parquet(inp.ex))
+    adpc = build_adpc(read_frame(inp.pc), adsl, read_frame(inp.ex))
     adpp = build_adpp(adpc, auc_end=k["auc_interval_days"], tolerance=k["auc_end_tolerance_days"],
                       persistence_months=tuple(k["persistence_months"]), window_days=k["persistence_window_days"])
     write_parquet(adpc, out.adpc)
     write_parquet(adpp, out.adpp)
-    adcp = build_adcp(pd.read_parquet(inp.cp), adsl)
+    adcp = build_adcp(read_frame(inp.cp), adsl)
     write_parquet(adcp, out.adcp)
     return Built([f"ADPC {len(adpc)} samples, ADPP {len(adpp)} parameters, ADCP {len(adcp)} results"])
 
@@ -99,7 +99,7 @@ def kinetics_datasets(inp, out, par, rules, adsl) -> Built:
 def events_datasets(inp, out, par, rules, adsl) -> Built:
     """ADAE and ADCM."""
     safety = par.safety
-    adae = build_adae(pd.read_parquet(inp.ae), adsl, cut=par.cut, aesi_terms=list(safety["aesi_terms"]),
+    adae = build_adae(read_frame(inp.ae), adsl, cut=par.cut, aesi_terms=list(safety["aesi_terms"]),
                       aesi_socs=list(safety["aesi_socs"]), related_terms=tuple(safety["related_terms"]))
     write_parquet(adae, out.adae)
     adcm = build_adcm(read_sdtm([inp.cm]).get("CM"), adsl, factors=rules.steroid_factors,
@@ -126,7 +126,7 @@ with job_log(snakemake.log[0], "adam") as log:  # noqa: F821
                       age_breaks=list(par.age_breaks), monitoring=dict(par.safety["monitoring"]))
     write_parquet(adsl, out.adsl)
     log.info("ADSL: %d subjects, %d infused", len(adsl), int((adsl["SAFFL"] == "Y").sum()))
-    adsl = pd.read_parquet(out.adsl)  # as every later step, and a reader of the package, sees it
+    adsl = read_frame(out.adsl)  # as every later step, and a reader of the package, sees it
 
     built = run_forked([(build, (inp, out, par, rules, adsl)) for build in AFTER_ADSL],
                        snakemake.threads)  # noqa: F821

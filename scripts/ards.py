@@ -13,7 +13,7 @@ import pandas as pd
 from cartrial.adam.adcp import PARAM_ORDER
 from cartrial.adam.adlb import CTCAE_HIGH, CTCAE_LOW, CYTOKINES, derive_worst_grades
 from cartrial.ard import read_ard, write_ard
-from cartrial.io import job_log, read_records
+from cartrial.io import job_log, read_frame, read_records
 from cartrial.parallel import run_forked
 from cartrial.summaries import findings as F
 from cartrial.summaries import kinetics as K
@@ -64,8 +64,8 @@ def efficacy_ards(inp, out, par, adsl, levels) -> None:
 
     # cellular kinetics, cytokines, B cells, phenotype
     k = par.kinetics
-    write_ard(K.summarize_kinetics(pd.read_parquet(inp.adpp), levels=levels), out.kinetics)
-    write_ard(K.summarize_cytokines(K.derive_cytokine_peaks(adlb, adsl, pd.read_parquet(inp.adae))), out.cytokines)
+    write_ard(K.summarize_kinetics(read_frame(inp.adpp), levels=levels), out.kinetics)
+    write_ard(K.summarize_cytokines(K.derive_cytokine_peaks(adlb, adsl, read_frame(inp.adae))), out.cytokines)
     write_ard(K.summarize_bcells(read_records(inp.adtte, column="PARCAT1", values=["B-CELL"]), adlb, adsl,
                                  levels=levels, below=k["bcell_aplasia_below"], conf_type=par.km["conf_type"],
                                  landmark_months=list(par.km["landmark_months"])), out.bcells)
@@ -76,7 +76,7 @@ def efficacy_ards(inp, out, par, adsl, levels) -> None:
 
 def safety_ards(inp, out, par, adsl, levels) -> None:
     """Adverse events, syndromes, GVHD, laboratory tests, vital signs, concomitant treatments."""
-    adae, icaht, adcm = pd.read_parquet(inp.adae), pd.read_parquet(inp.icaht), pd.read_parquet(inp.adcm)
+    adae, icaht, adcm = read_frame(inp.adae), read_frame(inp.icaht), read_frame(inp.adcm)
     safety = par.safety
     adlb = read_records(inp.adlb, BDS_VARIABLES,
                         values=[*CTCAE_LOW, *CTCAE_HIGH, L.IGG, *safety["labs_by_visit"]])
@@ -113,7 +113,7 @@ def safety_ards(inp, out, par, adsl, levels) -> None:
 
 with job_log(snakemake.log[0], "ards"):  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
-    adsl = pd.read_parquet(inp.adsl)
+    adsl = read_frame(inp.adsl)
     levels = arm_levels(adsl, arm_order=list(par.arm_order))
     run_forked([(efficacy_ards, (inp, out, par, adsl, levels)), (safety_ards, (inp, out, par, adsl, levels))],
                snakemake.threads)  # noqa: F821
@@ -122,7 +122,7 @@ with job_log(snakemake.log[0], "ards"):  # noqa: F821
     safety = par.safety
     mon, eff = safety["monitoring"], safety["efficacy_monitoring"]
     tox = L.summarize_toxicity_monitoring(
-        pd.read_parquet(inp.adae), adsl, syndromes=list(mon["syndromes"]), min_grade=mon["min_grade"],
+        read_frame(inp.adae), adsl, syndromes=list(mon["syndromes"]), min_grade=mon["min_grade"],
         prior=tuple(mon["prior"]), threshold=mon["threshold"], cutoff=mon["cutoff"], planned_n=safety["planned_n"])
     pp = L.summarize_predictive_probability(
         read_ard(out.response_rates), paramcd=par.primary["paramcd"], visit=par.primary["visits"][0],

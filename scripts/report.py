@@ -15,7 +15,7 @@ from cartrial.catalogue import study_catalogue
 from cartrial.csvsafe import write_csv
 from cartrial.endpoints.rules import EndpointRules
 from cartrial.figures.common import placeholder_message
-from cartrial.io import job_log
+from cartrial.io import job_log, read_frame
 from cartrial.report.comparison import build_cut_comparison
 from cartrial.report.methods import describe_methods
 from cartrial.report.provenance import build_provenance, code_version
@@ -51,7 +51,7 @@ with job_log(snakemake.log[0], "report"):  # noqa: F821
     ards = {Path(p).stem: read_ard(p) for p in inp.ards}
     comparison = None
     if inp.previous:
-        load = lambda paths: dict(zip(("adsl", "adae", "adrs"), (pd.read_parquet(p) for p in paths)))  # noqa: E731
+        load = lambda paths: dict(zip(("adsl", "adae", "adrs"), (read_frame(p) for p in paths)))  # noqa: E731
         prev_cut = par.settings["analyses"][par.previous]["cut"]
         comparison = build_cut_comparison(load(inp.previous), load(inp.current), previous=par.previous,
                                           previous_cut=prev_cut).to_dict()

@@ -177,3 +177,31 @@ def test_a_failed_job_still_records_its_figures(tmp_path):
     except RuntimeError:
         pass
     assert (tmp_path / "benchmark" / "report.tsv").is_file()
+
+
+def test_read_frame_gives_what_pandas_reads(tmp_path, monkeypatch):
+    """Text read through its dictionary is the frame pandas reads: values, missing values (None), dtypes,
+    column order and attributes, over several row groups (each with its own dictionary), with a selection of
+    columns and with filters."""
+    monkeypatch.setattr(io, "WRITE_CHUNK_ROWS", 7)
+    n = 40
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({
+        "T": np.array(["a", "b", None, "", "ü ß", " c "], dtype=object)[rng.integers(0, 6, n)],
+        "LATE": [None] * (n - 1) + ["only in the last row group"],
+        "S": pd.array(np.array(["x", "y", None], dtype=object)[rng.integers(0, 3, n)], dtype="string"),
+        "X": rng.normal(size=n), "I": np.arange(n), "B": rng.integers(0, 2, n).astype(bool),
+        "D": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D"),
+    })
+    frame.attrs["absent"] = True
+    path = tmp_path / "f.parquet"
+    io.write_parquet(frame, path)
+    for columns, filters in ((None, None), (["X", "T"], None), (None, [("T", "in", ["a", "ü ß"])])):
+        expected = pd.read_parquet(path, columns=columns, filters=filters)
+        got = io.read_frame(path, columns, filters=filters)
+        pd.testing.assert_frame_equal(got, expected)
+        assert got.attrs == expected.attrs
+        for name in got:
+            if got[name].dtype == object:
+                assert [type(v) for v in got[name]] == [type(v) for v in expected[name]]  # None, not NaN
+    assert len(io.read_frame(path, filters=[("T", "in", ["a"])])) == (frame["T"] == "a").sum()

@@ -24,7 +24,7 @@ from cartrial.adam.adcp import build_adcp
 from cartrial.adam.adlb import build_adlb, derive_icaht
 from cartrial.adam.adpc import build_adpc, build_adpp
 from cartrial.adam.adsl import build_adsl, sdtm_columns as adsl_columns
-from cartrial.adam.adtte import assemble_adtte, derive_bcell_recovery, efficacy_parameters
+from cartrial.adam.adtte import adrs_columns, assemble_adtte, derive_bcell_recovery, efficacy_parameters
 from cartrial.adam.advs import build_advs
 from cartrial.adam.efficacy import build_efficacy, sdtm_columns as efficacy_columns
 from cartrial.adam.visits import make_month_windows
@@ -57,7 +57,8 @@ def efficacy_datasets(inp, out, par, rules, adsl) -> Built:
     notes = [f"ADQS {len(adqs)} records, ADRS {len(adrs)} records ({imputed} imputed)"]
     rows = len(adqs) + len(adrs)
     del adqs, adrs
-    parts, tte_skipped = efficacy_parameters(adsl, read_frame(out.adrs), [dict(s) for s in par.tte_specs])
+    specs = [dict(s) for s in par.tte_specs]
+    parts, tte_skipped = efficacy_parameters(adsl, read_records(out.adrs, adrs_columns(specs)), specs)
     release_frames(rows)  # freed before the process's next group
     return Built(notes, parts, tte_skipped)
 

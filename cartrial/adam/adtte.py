@@ -146,11 +146,33 @@ def derive_bcell_recovery(adlb: pd.DataFrame, adsl: pd.DataFrame, *, below: floa
                       SRCDOM="ADLB")
 
 
+def _adrs_sources(spec: dict) -> list[dict]:
+    """The ADRS records a parameter's spec names: its events (and what each must follow), the first record
+    that starts it, its censoring records."""
+    named = []
+    for source in [*spec["events"], spec["censor"], *([spec["start"]["first"]] if isinstance(spec.get("start"),
+                                                                                          dict) else [])]:
+        if "paramcd" in source:
+            named.append(source)
+            if "after" in source:
+                named.append(source["after"])
+    return named
+
+
+def adrs_columns(specs: list[dict]) -> list[str]:
+    """The ADRS variables :func:`efficacy_parameters` reads: a job reads only these."""
+    crits = sorted({source["crit"] for spec in specs for source in _adrs_sources(spec) if "crit" in source})
+    return ["USUBJID", "PARAMCD", "ADT", "AVALC", "DTYPE", *crits]
+
+
 def efficacy_parameters(adsl: pd.DataFrame, adrs: pd.DataFrame, specs: list[dict]) -> tuple[list[pd.DataFrame],
                                                                                         list[str]]:
     """The configured parameters (PARCAT1 EFFICACY), one frame each, and the reasons for those not derived."""
     parts, skipped = [], []
     known = set(adrs["PARAMCD"]) if len(adrs) else set()
+    if len(adrs):  # the records every source takes (:func:`_match`), with the variables it reads, kept once
+        usable = (adrs["DTYPE"].fillna("") == "") & adrs["ADT"].notna()
+        adrs = adrs.loc[usable.to_numpy(), [c for c in adrs_columns(specs) if c in adrs]]
     for spec in specs:
         needed = {s["paramcd"] for s in spec["events"] if "paramcd" in s}
         if "paramcd" in spec["censor"]:

@@ -62,12 +62,17 @@ def derive_sledai_assessments(rs: pd.DataFrame, *, version: str) -> pd.DataFrame
     """
     from cartrial.dates import dtc_to_date
 
-    rec = rs[rs["RSCAT"] == version].assign(ADT=lambda f: dtc_to_date(f["RSDTC"]))
-    rec = rec.dropna(subset=["ADT"])
+    # the dated records of the instrument, taken once (RS holds every instrument: millions of records)
+    mine = (rs["RSCAT"] == version).to_numpy()
+    dates = dtc_to_date(rs["RSDTC"][mine])
+    dated = dates.notna().to_numpy()
+    rec = rs.take(np.flatnonzero(mine)[dated])
+    rec["ADT"] = dates.to_numpy()[dated]
     keys = ["USUBJID", "ADT"]
-    items = rec[rec["RSTESTCD"].isin(SLEDAI_ITEMS)]
-    code = items["RSSTRESC"].map({"Y": 1.0, "N": 0.0})
-    wide = (items.assign(_v=code).groupby(keys + ["RSTESTCD"])["_v"].max().unstack("RSTESTCD")
+    is_item = rec["RSTESTCD"].isin(SLEDAI_ITEMS).to_numpy()
+    items = pd.DataFrame({name: rec[name].to_numpy()[is_item] for name in keys + ["RSTESTCD"]})
+    items["_v"] = rec["RSSTRESC"].map({"Y": 1.0, "N": 0.0}).to_numpy()[is_item]
+    wide = (items.groupby(keys + ["RSTESTCD"])["_v"].max().unstack("RSTESTCD")
             .reindex(columns=list(SLEDAI_ITEMS)))
     visits = rec.sort_values(keys + ["VISITNUM"], kind="stable").drop_duplicates(keys).set_index(keys)
     out = wide.copy()

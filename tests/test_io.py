@@ -205,3 +205,11 @@ def test_read_frame_gives_what_pandas_reads(tmp_path, monkeypatch):
             if got[name].dtype == object:
                 assert [type(v) for v in got[name]] == [type(v) for v in expected[name]]  # None, not NaN
     assert len(io.read_frame(path, filters=[("T", "in", ["a"])])) == (frame["T"] == "a").sum()
+
+
+def test_a_short_frame_is_the_file_pandas_writes(tmp_path):
+    frame = _frame(30)
+    frame.attrs["absent"] = True
+    io.write_parquet(frame, tmp_path / "ours.parquet")
+    frame.to_parquet(tmp_path / "pandas.parquet", index=False, compression="zstd")
+    assert (tmp_path / "ours.parquet").read_bytes() == (tmp_path / "pandas.parquet").read_bytes()

@@ -33,8 +33,20 @@ from cartrial.adam.bds import parameter_numbers
 from cartrial.adam.traceability import treatment_columns
 
 
-def _match(adrs: pd.DataFrame, spec: dict) -> pd.DataFrame:
-    rec = adrs[(adrs["PARAMCD"] == spec["paramcd"]) & (adrs["DTYPE"].fillna("") == "") & adrs["ADT"].notna()]
+class _Sources(dict):
+    """ADRS's records that a source may take (observed, not imputed: no DTYPE; dated) by PARAMCD, split once,
+    each parameter's in their order; ``none``: no records, with ADRS's variables (a parameter ADRS lacks)."""
+
+    def __init__(self, adrs: pd.DataFrame):
+        if len(adrs):
+            adrs = adrs[((adrs["DTYPE"].fillna("") == "") & adrs["ADT"].notna()).to_numpy()]
+            super().__init__(tuple(adrs.groupby("PARAMCD", sort=False)))
+        self.none = adrs.iloc[0:0]
+
+
+def _match(records: _Sources, spec: dict) -> pd.DataFrame:
+    """The records of a source (``spec``: its parameter, and its AVALC or criterion flag)."""
+    rec = records.get(spec["paramcd"], records.none)
     if "avalc" in spec:
         rec = rec[rec["AVALC"] == spec["avalc"]]
     if "crit" in spec:
@@ -92,8 +104,11 @@ def _censor_dates(adsl: pd.DataFrame, adrs: pd.DataFrame, censor: dict, start: p
     return d.assign(CNSDTDSC=desc)
 
 
-def derive_tte_param(adsl: pd.DataFrame, adrs: pd.DataFrame, spec: dict) -> pd.DataFrame:
-    """One ADTTE parameter from its declarative ``spec`` (see the module rules)."""
+def derive_tte_param(adsl: pd.DataFrame, adrs: pd.DataFrame | _Sources, spec: dict) -> pd.DataFrame:
+    """One ADTTE parameter from its declarative ``spec`` (see the module rules); ``adrs`` may be given as the
+    records its sources may take (:class:`_Sources`), split once for several parameters."""
+    if not isinstance(adrs, _Sources):
+        adrs = _Sources(adrs)
     start = _start_dates(adsl, adrs, spec.get("start", "TRTSDT"))
     if not len(start):
         return pd.DataFrame()
@@ -170,9 +185,8 @@ def efficacy_parameters(adsl: pd.DataFrame, adrs: pd.DataFrame, specs: list[dict
     """The configured parameters (PARCAT1 EFFICACY), one frame each, and the reasons for those not derived."""
     parts, skipped = [], []
     known = set(adrs["PARAMCD"]) if len(adrs) else set()
-    if len(adrs):  # the records every source takes (:func:`_match`), with the variables it reads, kept once
-        usable = (adrs["DTYPE"].fillna("") == "") & adrs["ADT"].notna()
-        adrs = adrs.loc[usable.to_numpy(), [c for c in adrs_columns(specs) if c in adrs]]
+    # the records every source may take, with the variables it reads, split by parameter once
+    records = _Sources(adrs[[c for c in adrs_columns(specs) if c in adrs]])
     for spec in specs:
         needed = {s["paramcd"] for s in spec["events"] if "paramcd" in s}
         if "paramcd" in spec["censor"]:
@@ -180,7 +194,7 @@ def efficacy_parameters(adsl: pd.DataFrame, adrs: pd.DataFrame, specs: list[dict
         if needed - known:
             skipped.append(f"{spec['paramcd']}: ADRS has no {', '.join(sorted(needed - known))}")
             continue
-        part = derive_tte_param(adsl, adrs, spec)
+        part = derive_tte_param(adsl, records, spec)
         if len(part):
             parts.append(part.assign(PARCAT1="EFFICACY"))
         else:

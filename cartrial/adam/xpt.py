@@ -265,7 +265,7 @@ def _observations(frame: pd.DataFrame, text: dict[str, tuple[np.ndarray, list[st
             else:
                 block[:, at:at + width] = _text_block(codes[first:stop], encoded, width)
             at += width
-        handle.write(block.tobytes())
+        handle.write(block)  # the array itself: no copy of its bytes
         written += block.size
     handle.write(b" " * (-written % RECORD))
 

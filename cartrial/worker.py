@@ -1,4 +1,4 @@
-"""A warm process that runs the small jobs of a local run (the job server).
+"""A warm process that runs the jobs of a local run (the job server).
 
 Every job of a run is a new Python process, which imports pandas, SciPy, matplotlib, WeasyPrint and the
 rest before it does any work: 0.3-1 s a job, more than the whole work of a small study's ingest, ADaM,
@@ -13,11 +13,12 @@ jobs share no state. A job whose process is stopped (Snakemake cancelling it) st
 A job runs in its own process as before when:
 - the run is not local (a cluster executor), a dry run, runs its jobs in conda environments or containers
   (``--software-deployment-method``), or ``CARTRIAL_WORKER=off`` is set;
-- the server cannot be reached;
-- it belongs to a large study (it has more than one thread: :mod:`cartrial.schedule`), or its input files
-  add up to more than :data:`JOB_INPUT_MB` (as CSV: Parquet counts five times its size). Then its start-up
-  is small beside its work.
-Either way the job measures itself (:func:`cartrial.io.write_usage`): in a fork, from the fork's start.
+- the server cannot be reached.
+A large study's jobs run there too: their start-up (1-1.5 s a job, an ARD job's lifelines and statsmodels
+included) is paid by the chain of jobs one after another (10,000 subjects: 66.7 s -> 64.5 s). A job that
+works in several processes forks them from its own fork. Either way the job measures itself
+(:func:`cartrial.io.write_usage`): in a fork, from the fork's start, its memory including the pages it
+shares with the server (the libraries it imported).
 """
 from __future__ import annotations
 
@@ -31,8 +32,6 @@ import sys
 ADDRESS = "CARTRIAL_WORKER"
 #: set in the server's forks, so that the script run there does not hand itself over again
 IN_FORK = "CARTRIAL_WORKER_JOB"
-#: a job whose input files add up to more than this many megabytes (as CSV) runs in its own process
-JOB_INPUT_MB = 50
 #: what the server imports, in the order a run's jobs need them (one group between two looks for jobs).
 #: Not polars (rtflite's tables): importing it starts threads, which a fork must not inherit.
 PRELOAD = (
@@ -70,8 +69,7 @@ def run_in_worker(job) -> None:
     way the process ends without a collection (:func:`exit_without_collection`)."""
     exit_without_collection()
     address = os.environ.get(ADDRESS, "")
-    if (not address or address == "off" or os.environ.get(IN_FORK) or getattr(job, "threads", 1) > 1
-            or _input_mb(job) > JOB_INPUT_MB):
+    if not address or address == "off" or os.environ.get(IN_FORK):
         return
     import __main__
 
@@ -94,13 +92,6 @@ def run_in_worker(job) -> None:
         print("cartrial: the job's process in the job server ended without a status (killed?)", file=sys.stderr)
         sys.exit(1)
     sys.exit(_STATUS.unpack(reply)[0])
-
-
-def _input_mb(job) -> float:
-    """Megabytes of the job's input files, about as CSV (:func:`cartrial.schedule.files_size_mb`)."""
-    from cartrial.schedule import files_size_mb
-
-    return files_size_mb(job.input)
 
 
 def _receive(conn: socket.socket, size: int) -> bytes | None:
@@ -166,8 +157,10 @@ def serve(address: str) -> None:
     for each job; end when the process that started the server has ended."""
     import importlib
     import select
+    import signal
 
     server = os.getpid()
+    signal.signal(signal.SIGTERM, _stop)  # stopped by the workflow: collect the last forks first
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
     listener.listen(128)
@@ -196,6 +189,7 @@ def serve(address: str) -> None:
     finally:
         if os.getpid() == server:  # not in a job's fork
             _remove(address)
+            _reap(wait=5.0)
 
 
 def _remove(address: str) -> None:
@@ -209,18 +203,31 @@ def _remove(address: str) -> None:
         pass
 
 
-def _reap() -> None:
-    """Collect ended forks (their CPU time then counts in the server's, and so in the run's)."""
+def _reap(wait: float = 0.0) -> None:
+    """Collect ended forks (their CPU time then counts in the server's, and so in the run's); with ``wait``,
+    wait up to that many seconds for the forks still running."""
+    import time
+
+    deadline = time.monotonic() + wait
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
-            return
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(0.01)
+
+
+def _stop(*_) -> None:
+    raise SystemExit(0)
 
 
 def _run_job(conn: socket.socket) -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the job's process, not the server: stopped as any process
     status = 1
     try:
         head, fds, _, _ = socket.recv_fds(conn, _LENGTH.size, 2)

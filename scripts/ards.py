@@ -6,7 +6,7 @@ monitoring ARD, last, reads the response rates back from their file. In a large 
 efficacy, time-to-event and kinetics ARDs and the safety ARDs are built in two forked processes."""
 from cartrial.worker import run_in_worker
 
-run_in_worker(snakemake)  # noqa: F821  (small jobs run in the run's warm job server: cartrial/worker.py)
+run_in_worker(snakemake)  # noqa: F821  (a local run's jobs run in its warm job server: cartrial/worker.py)
 
 import pandas as pd
 

@@ -2,7 +2,7 @@
 largest first, in the rule's threads), and their define.xml."""
 from cartrial.worker import run_in_worker
 
-run_in_worker(snakemake)  # noqa: F821  (small jobs run in the run's warm job server: cartrial/worker.py)
+run_in_worker(snakemake)  # noqa: F821  (a local run's jobs run in its warm job server: cartrial/worker.py)
 
 import os
 

@@ -2,7 +2,7 @@
 records kept, and the study's data_issues.csv and reconciliation.csv."""
 from cartrial.worker import run_in_worker
 
-run_in_worker(snakemake)  # noqa: F821  (small jobs run in the run's warm job server: cartrial/worker.py)
+run_in_worker(snakemake)  # noqa: F821  (a local run's jobs run in its warm job server: cartrial/worker.py)
 
 from pathlib import Path
 

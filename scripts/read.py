@@ -2,7 +2,7 @@
 study and file content (no data cut; cartrial.sdtm.readstudy), and check the study folder."""
 from cartrial.worker import run_in_worker
 
-run_in_worker(snakemake)  # noqa: F821  (small jobs run in the run's warm job server: cartrial/worker.py)
+run_in_worker(snakemake)  # noqa: F821  (a local run's jobs run in its warm job server: cartrial/worker.py)
 
 from cartrial.io import job_log
 from cartrial.sdtm.readstudy import read_study

@@ -1,7 +1,7 @@
 """Rule report: render the PDF/A-3b report (ARDs attached) and write provenance.json."""
 from cartrial.worker import run_in_worker
 
-run_in_worker(snakemake)  # noqa: F821  (small jobs run in the run's warm job server: cartrial/worker.py)
+run_in_worker(snakemake)  # noqa: F821  (a local run's jobs run in its warm job server: cartrial/worker.py)
 
 import datetime as dt
 import json

@@ -110,23 +110,19 @@ def test_exit_status_and_errors_are_the_jobs(server, job_dir):
     assert "RuntimeError: the job failed" in done.stderr
 
 
-def test_without_a_server_or_for_a_large_job_the_job_runs_in_its_own_process(server, tmp_path, job_dir):
+def test_without_a_server_the_job_runs_in_its_own_process(server, tmp_path, job_dir):
     done, report = run_job(job_dir, None)
     assert done.returncode == 0 and not report["pandas_ready"]
     done, report = run_job(job_dir, str(tmp_path / "no-such.sock"))
     assert done.returncode == 0 and not report["pandas_ready"]
-    small = tmp_path / "small.parquet"  # counted as five times its size, as CSV
-    with open(small, "wb") as f:
-        f.truncate(int(worker.JOB_INPUT_MB / 6 * 1e6))
-    done, report = run_job(job_dir, server, str(small))
-    assert done.returncode == 0 and report["pandas_ready"]
+
+
+def test_a_large_studys_job_runs_in_the_server_too(server, tmp_path, job_dir):
     big = tmp_path / "big.parquet"
     with open(big, "wb") as f:
-        f.truncate(int(worker.JOB_INPUT_MB / 4 * 1e6))
-    done, report = run_job(job_dir, server, str(big))
-    assert done.returncode == 0 and not report["pandas_ready"]
-    done, report = run_job(job_dir, server, CARTRIAL_TEST_THREADS="2")  # a large study's job
-    assert done.returncode == 0 and not report["pandas_ready"]
+        f.truncate(60 * 10**6)
+    done, report = run_job(job_dir, server, str(big), CARTRIAL_TEST_THREADS="2")
+    assert done.returncode == 0 and report["pandas_ready"]
 
 
 def test_stopping_the_jobs_process_stops_its_work_in_the_server(server, job_dir):
@@ -209,3 +205,30 @@ def test_a_process_ends_without_a_collection_but_with_its_exit_handlers_and_stat
     assert done.returncode == 3, done.stderr
     assert int((tmp_path / "frozen").read_text()) > 1000  # the interpreter's objects, frozen before this ran
     assert (tmp_path / "job.log").read_text() == "last line\n"
+
+
+def test_a_stopped_server_collects_its_forks_first(tmp_path):
+    """Stopped by the workflow (SIGTERM), the server ends normally after collecting the forks of its last jobs,
+    so their CPU time counts in the server's and in the run's; a fork still running is waited for."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    pid = os.fork()
+    if pid == 0:  # a job's fork that has 0.5 s of work left when the server is stopped
+        start = time.process_time()
+        while time.process_time() - start < 0.5:
+            pass
+        os._exit(0)
+    worker._reap(wait=5.0)
+    spent = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert spent.ru_utime + spent.ru_stime - before.ru_utime - before.ru_stime >= 0.45
+    address = str(tmp_path / "server.sock")
+    proc = subprocess.Popen([sys.executable, "-m", "cartrial.worker", address], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 20
+    while not os.path.exists(address):
+        assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.02)
+    proc.terminate()
+    assert proc.wait(timeout=10) == 0  # its own exit, not killed by the signal
+    assert not os.path.exists(address)

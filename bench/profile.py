@@ -33,7 +33,16 @@ def summarise_samples(path: str | Path, top: int = 25, rate: int = 20) -> str:
     """py-spy raw samples (one line a stack: frames separated by ';' and a count): seconds per rule, then
     functions by own time (leaf frame) and inclusive time (anywhere in the stack, once per sample)."""
     jobs, own, incl = Counter(), Counter(), Counter()
-    for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
+    lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    # a job run in the warm job server is a fork of it: its rule is the script in its stacks (run by runpy), and
+    # its other threads (Arrow's) belong to the same process
+    rules: dict[str, str] = {}
+    for line in lines:
+        process = [f for f in line.split(";") if f.startswith("process ")][-1:] or [""]
+        rule = _job(line.rpartition(" ")[0].replace(process[0], ""))
+        if rule not in ("snakemake", "other"):
+            rules.setdefault(process[0].split(":")[0], rule)
+    for line in lines:
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
             continue
@@ -42,7 +51,7 @@ def summarise_samples(path: str | Path, top: int = 25, rate: int = 20) -> str:
         process = [f for f in frames if f.startswith("process ")][-1:] or [""]  # the innermost: parents come first
         process = process[0]
         code = [re.sub(r"\s*\([^()]*/", " (", f) for f in frames if not f.startswith(("process ", "thread "))]
-        jobs[_job(process)] += n
+        jobs[rules.get(process.split(":")[0]) or _job(process)] += n
         if code:
             own[code[-1]] += n
         for name in set(code):

@@ -79,30 +79,34 @@ def build_schema(spec: DomainSpec, *, values: bool = True) -> pa.DataFrameSchema
     return pa.DataFrameSchema(columns, unique=unique, strict=False, coerce=False)
 
 
-def _distinct_values(values: pd.Series, col: Column) -> tuple[np.ndarray, list[tuple[str, int, object]],
+def _distinct_values(values: pd.Series, col: Column) -> tuple[list[tuple[str, np.ndarray, np.ndarray]],
                                                                pd.Series | None]:
     """Check each distinct value of one column once (a column of a million records holds a few thousand
-    distinct values). Returns the records' codes (:func:`cartrial.distinct.distinct_codes`), the failures as
-    (check, code of the failing value, value) in pandera's order (check by check, values in order of first
-    appearance), and, for a numeric column, its values as float64."""
+    distinct values). Returns, for each check some value fails, in the column's order of checks, the check and
+    the positions and values of the records that fail it; and, for a numeric column, its values as float64."""
     import pandera.pandas as pa
 
     codes, uniques = distinct_codes(values)
     distinct = pd.Series(uniques, dtype=object, name=col.name)
     parsed = pd.to_numeric(distinct, errors="coerce").astype("float64") if col.kind == NUM else None
     checks = _value_checks(col, number=lambda s: parsed.reindex(s.index))
-    failures = []
+    failed: dict[str, np.ndarray] = {}  # check -> which distinct values fail it (and missing: never)
     try:
         pa.DataFrameSchema({col.name: pa.Column(checks=checks, nullable=True, coerce=False)}).validate(
             distinct.to_frame(), lazy=True, inplace=True)
     except pa.errors.SchemaErrors as err:
-        failures = [(str(case.check), int(case.index), case.failure_case)
-                    for case in err.failure_cases.itertuples(index=False)]
+        for case in err.failure_cases.itertuples(index=False):
+            failed.setdefault(str(case.check), np.zeros(len(uniques) + 1, dtype=bool))[int(case.index)] = True
+    at = np.where(codes < 0, len(uniques), codes)
+    cells = np.append(np.asarray(uniques, dtype=object), None)
+    failures = []
+    for check, bad in failed.items():  # one pass over the records per check, however many values fail it
+        rows = np.flatnonzero(bad[at])
+        failures.append((check, rows, cells[at[rows]]))
     number = None
     if parsed is not None:
-        number = pd.Series(np.append(parsed.to_numpy(), np.nan)[np.where(codes < 0, len(uniques), codes)],
-                           index=values.index, name=values.name)
-    return codes, failures, number
+        number = pd.Series(np.append(parsed.to_numpy(), np.nan)[at], index=values.index, name=values.name)
+    return failures, number
 
 
 def _describe_check(check: str, column: str | None) -> str:
@@ -203,12 +207,11 @@ def validate_domain(frame: pd.DataFrame, domain: str, *, file: str) -> pd.DataFr
     for col in spec.columns:  # each value's checks, once per distinct value, then spread to its records
         if col.name not in frame or not (col.kind in (NUM, DATE) or col.terms is not None):
             continue
-        codes, failures, number = _distinct_values(frame[col.name], col)
+        failures, number = _distinct_values(frame[col.name], col)
         if number is not None:
             numbers[col.name] = number
-        for check, code, value in failures:
-            findings += [_finding(frame, domain, file, check, col.name, i, value)
-                         for i in np.flatnonzero(codes == code)]
+        for check, rows, values in failures:
+            findings += [_finding(frame, domain, file, check, col.name, i, value) for i, value in zip(rows, values)]
     try:  # the columns, missing values and keys (checks only, coerce=False: no copy of the frame)
         build_schema(spec, values=False).validate(frame, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as err:

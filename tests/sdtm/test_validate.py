@@ -106,3 +106,14 @@ def test_each_record_of_a_bad_value_is_listed_with_every_rule_it_breaks_in_the_r
         (6, "AGE", "old", "is a number"),
     ]
     assert [f.usubjid for f in findings] == ["S1-001", "S1-001", "S1-003", "S1-004", "S1-004", "S1-005"]
+
+
+def test_a_column_of_many_distinct_bad_values_lists_every_record():
+    """Dates in another format: each of 1,000 distinct values fails, each on three records; every record is
+    listed once, in row order, with its own value (the records of one value are found in one pass per rule)."""
+    rows = [dict(DM_ROWS[0], USUBJID=f"S1-{k:04d}", RFICDTC=f"{k % 1000 + 1:04d}/01/2025") for k in range(3000)]
+    findings = _errors(text_frame(rows), "DM")
+    assert [f.row for f in findings] == list(range(2, 3002))
+    assert all(f.column == "RFICDTC" and "ISO 8601" in f.rule for f in findings)
+    assert [f.value for f in findings] == [r["RFICDTC"] for r in rows]
+    assert [f.usubjid for f in findings] == [r["USUBJID"] for r in rows]

@@ -106,6 +106,16 @@ ADLB_ORDER = ["STUDYID", "USUBJID", "ARM", "TRTP", "TRTA", "TRTSDT", "LDSTDT", "
               "SRCSEQ"]
 
 
+def _param_names(name: pd.Series, unit: pd.Series) -> pd.Series:
+    """``PARAM``: each record's test name and standard unit, ``name (unit)`` (the name alone without a unit;
+    missing without a name), as pandas text, worked out once per distinct pair."""
+    pairs = pd.DataFrame({"n": name.to_numpy(dtype=object), "u": unit.to_numpy(dtype=object)})
+    codes = pairs.groupby(["n", "u"], dropna=False, sort=False).ngroup().to_numpy()
+    first = pairs.drop_duplicates()  # the pairs in order of first appearance, as ngroup numbers them
+    texts = first["n"].astype("string") + first["u"].astype("string").map(" ({})".format, na_action="ignore").fillna("")
+    return pd.Series(texts.array.take(codes), index=name.index)
+
+
 def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Every numeric laboratory record of infused subjects (or only ``tests``), one BDS record each.
 
@@ -119,8 +129,8 @@ def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] |
     name = rec["LBTEST"] if "LBTEST" in rec else rec["LBTESTCD"]
     out = pd.DataFrame({"STUDYID": column(rec, "STUDYID"), "USUBJID": rec["USUBJID"], "PARCAT1": column(rec, "LBCAT"),
                         "PARAMCD": rec["LBTESTCD"],
-                        "PARAM": name.astype("string") + unit.astype("string").map(" ({})".format, na_action="ignore")
-                        .fillna(""), "AVISIT": column(rec, "VISIT"), "AVISITN": column(rec, "VISITNUM", "float64"),
+                        "PARAM": _param_names(name, unit), "AVISIT": column(rec, "VISIT"),
+                        "AVISITN": column(rec, "VISITNUM", "float64"),
                         "ADT": dtc_to_date(rec["LBDTC"]), "AVAL": rec["LBSTRESN"], "AVALU": unit,
                         "ANRLO": column(rec, "LBSTNRLO", "float64"), "ANRHI": column(rec, "LBSTNRHI", "float64"),
                         **source_columns(rec, "LB", "LBSTRESN")})

@@ -1,6 +1,7 @@
 """Tables 14.3 (safety) and listings 16.2.7 (adverse events)."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from cartrial.ard import ALL, ard_lookup
@@ -258,6 +259,14 @@ def _day(d, dy) -> str:
     return f"{d:%Y-%m-%d} ({fmt_num(dy)})" if not pd.isna(dy) else f"{d:%Y-%m-%d}"
 
 
+def _days(dates: pd.Series, days: pd.Series) -> np.ndarray:
+    """:func:`_day` of each record, worked out once per distinct date and day."""
+    pairs = pd.DataFrame({"d": dates.to_numpy(), "y": days.to_numpy()})
+    codes = pairs.groupby(["d", "y"], dropna=False, sort=False).ngroup().to_numpy()
+    texts = [_day(d, y) for d, y in pairs.drop_duplicates().itertuples(index=False)]  # in order of first appearance
+    return np.array(texts, dtype=object)[codes]
+
+
 def build_ae_listing(adae: pd.DataFrame, *, table_id: str, number: str, title: str, source: str) -> DisplayTable:
     """An AE listing: one row per record, key columns repeated, sorted by subject and start date."""
     t = DisplayTable(table_id, number, title, "Safety set and enrolled subjects not infused", LISTING_COLUMNS,
@@ -265,10 +274,13 @@ def build_ae_listing(adae: pd.DataFrame, *, table_id: str, number: str, title: s
     t.kind = "listing"
     t.orientation = "landscape"
     rows = adae.sort_values(["USUBJID", "ASTDT", "AESEQ"], kind="stable")
-    for r in rows.itertuples(index=False):
+    starts, ends = _days(rows["ASTDT"], rows["ASTDY"]), _days(rows["AENDT"], rows["AENDY"])
+    text = rows[["USUBJID", "ARM", "AEDECOD", "AETERM", "AEBODSYS", "ASTDTF", "AETOXGR", "AESER", "AEREL", "AEOUT",
+                 "TRTEMFL"]]  # the dates are taken as text above, not as a timestamp per record
+    for r, start, end in zip(text.itertuples(index=False), starts, ends):
         term = r.AEDECOD if not r.AETERM or r.AETERM == r.AEDECOD else f"{r.AEDECOD} / {r.AETERM}"
         t.add(r.USUBJID, [r.ARM or "Not infused", term, r.AEBODSYS or "",
-                          _day(r.ASTDT, r.ASTDY) + (f" [{r.ASTDTF}]" if r.ASTDTF else ""), _day(r.AENDT, r.AENDY),
+                          start + (f" [{r.ASTDTF}]" if r.ASTDTF else ""), end,
                           r.AETOXGR or "", r.AESER or "", r.AEREL or "", r.AEOUT or "", r.TRTEMFL or "N"])
     if not len(rows):
         t.add("No records", [""] * len(LISTING_COLUMNS))

@@ -25,29 +25,16 @@ NEXT: dict[str, tuple[str, ...]] = {
 }
 
 
-#: seconds of one job of a rule in a large study (:data:`LARGE_STUDY_MB`; a final analysis of 10,000 subjects,
-#: bench/rules.csv): there the data jobs and the export outweigh the report, and the operating characteristics
-#: (a fixed simulation) take a fraction of a second. The export's 16.5 s against the tables' 5.5 s and the
-#: report's 11.5 s puts the tables first when both are ready: the report waits for them, not for the export.
-COST_LARGE: dict[str, float] = {
-    "read": 7, "ingest": 6, "adam": 17, "ards": 5, "export": 16.5, "oc": 0.2, "tables": 5.5, "figures": 8.5,
-    "report": 11.5,
-}
-
-
-def cost(rule: str, kind: str, large: bool = False) -> float:
-    if large:
-        return COST_LARGE.get(rule, COST_LARGE["tables"])
+def cost(rule: str, kind: str) -> float:
     value = COST.get(rule, COST["tables"])
     return value[kind == "final"] if isinstance(value, tuple) else value
 
 
-def remaining_work(rule: str, kinds: list[str], large: bool = False) -> float:
+def remaining_work(rule: str, kinds: list[str]) -> float:
     """The longest chain of work from the start of a job of ``rule`` to the end of the run. ``kinds``: the
     types of the analyses the job feeds (one for an analysis's job; every analysis of the study for the read
-    job and the operating characteristics); ``large``: a large study's costs (:data:`COST_LARGE`)."""
-    return max(cost(rule, kind, large) + max((remaining_work(after, [kind], large) for after in NEXT.get(rule, ())),
-                                             default=0)
+    job and the operating characteristics)."""
+    return max(cost(rule, kind) + max((remaining_work(after, [kind]) for after in NEXT.get(rule, ())), default=0)
                for kind in kinds)
 
 
@@ -103,10 +90,9 @@ def machine_memory_mb() -> float:
 
 
 def priority(rule: str, kinds: list[str], size_mb: float = 0.0) -> float:
-    """The job's priority: its remaining work (with a large study's costs above :data:`LARGE_STUDY_MB`), plus
-    less than a quarter for the study's data size (of two equal chains, the larger study's jobs take longer, so
-    it goes first)."""
-    return round(remaining_work(rule, kinds, size_mb > LARGE_STUDY_MB) + 0.25 * size_mb / (size_mb + 1.0), 4)
+    """The job's priority: its remaining work, plus less than a quarter for the study's data size (of two
+    equal chains, the larger study's jobs take longer, so it goes first)."""
+    return round(remaining_work(rule, kinds) + 0.25 * size_mb / (size_mb + 1.0), 4)
 
 
 def cancel_pending_timers() -> int:

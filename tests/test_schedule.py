@@ -28,18 +28,8 @@ def test_upstream_jobs_go_before_the_reports_they_feed():
 
 def test_the_larger_study_breaks_ties_without_overtaking_a_longer_chain():
     assert priority("report", ["final"], 3.5) > priority("report", ["final"], 1.0) > priority("report", ["final"])
-    assert priority("tables", ["final"], 10) < priority("figures", ["final"], 0.0)
-    assert priority("report", ["final"], 10) - priority("report", ["final"]) <= 0.25
-
-
-def test_in_a_large_study_the_export_goes_before_the_operating_characteristics_not_before_the_tables():
-    """After the ARDs of a large study one core is free while the figures run: the tables come first (the report
-    waits for them), then the 17-s export before the operating characteristics (a fraction of a second; the
-    report waits for the figures anyway). In a small study the export is the shortest job and goes last."""
-    big = 300.0  # MB of raw tables as CSV: about 10,000 subjects
-    order = [priority(rule, ["final"], big) for rule in ("figures", "tables", "export", "oc", "report")]
-    assert order == sorted(order, reverse=True) and len(set(order)) == len(order)
-    assert priority("oc", ["final"], 1.0) > priority("export", ["final"], 1.0)
+    assert priority("tables", ["final"], 1e6) < priority("figures", ["final"], 0.0)
+    assert priority("report", ["final"], 1e6) - priority("report", ["final"]) <= 0.25
 
 
 def test_data_size_of_a_study_folder(tmp_path):

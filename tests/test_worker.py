@@ -52,15 +52,21 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-@pytest.fixture()
-def server(tmp_path):
-    address = str(tmp_path / "server.sock")
+def start_server(folder: Path) -> tuple[subprocess.Popen, str]:
+    """A job server listening in ``folder``, once its socket exists."""
+    address = str(folder / "server.sock")
     proc = subprocess.Popen([sys.executable, "-m", "cartrial.worker", address], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     deadline = time.monotonic() + 20
     while not os.path.exists(address):
         assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.02)
+    return proc, address
+
+
+@pytest.fixture()
+def server(tmp_path):
+    proc, address = start_server(tmp_path)
     yield address
     proc.terminate()
     proc.wait(timeout=10)
@@ -222,13 +228,7 @@ def test_a_stopped_server_collects_its_forks_first(tmp_path):
     worker._reap(wait=5.0)
     spent = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert spent.ru_utime + spent.ru_stime - before.ru_utime - before.ru_stime >= 0.45
-    address = str(tmp_path / "server.sock")
-    proc = subprocess.Popen([sys.executable, "-m", "cartrial.worker", address], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    deadline = time.monotonic() + 20
-    while not os.path.exists(address):
-        assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
+    proc, address = start_server(tmp_path)
     proc.terminate()
     assert proc.wait(timeout=10) == 0  # its own exit, not killed by the signal
     assert not os.path.exists(address)

@@ -36,6 +36,14 @@ def per_distinct(values: pd.Series, fn):
     return taken.set_axis(values.index)
 
 
+def per_distinct_rows(rows: pd.DataFrame, fn):
+    """``fn`` applied to the distinct rows of ``rows`` (missing values alike), spread back to every row: ``fn``
+    receives the distinct rows in order of first appearance and returns one value each, as an array or an
+    extension array (whose type the result keeps)."""
+    codes = rows.groupby(list(rows.columns), dropna=False, sort=False).ngroup().to_numpy()  # by first appearance
+    return fn(rows.drop_duplicates()).take(codes)
+
+
 #: two adjacent variables of an export are written as one when their records hold at most one distinct pair
 #: of values in this many records (:func:`paired_codes`): each pair's text is then built once, in Python
 PAIR_RECORDS = 128

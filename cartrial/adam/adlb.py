@@ -51,6 +51,7 @@ import pandas as pd
 from cartrial.adam.bds import attach_subjects, column, derive_baseline, derive_range_indicator
 from cartrial.adam.traceability import source_columns
 from cartrial.dates import dtc_to_date
+from cartrial.distinct import per_distinct_rows
 
 #: test code -> values below which grade 2, 3 and 4 start (grade 1 starts below the LLN); None: not lab-gradable
 CTCAE_LOW = {"NEUT": (1.5, 1.0, 0.5), "PLAT": (75.0, 50.0, 25.0), "LYM": (0.8, 0.5, 0.2), "HGB": (100.0, 80.0, None)}
@@ -109,11 +110,12 @@ ADLB_ORDER = ["STUDYID", "USUBJID", "ARM", "TRTP", "TRTA", "TRTSDT", "LDSTDT", "
 def _param_names(name: pd.Series, unit: pd.Series) -> pd.Series:
     """``PARAM``: each record's test name and standard unit, ``name (unit)`` (the name alone without a unit;
     missing without a name), as pandas text, worked out once per distinct pair."""
+    def texts(pairs: pd.DataFrame):
+        return (pairs["n"].astype("string") + pairs["u"].astype("string").map(" ({})".format, na_action="ignore")
+                .fillna("")).array
+
     pairs = pd.DataFrame({"n": name.to_numpy(dtype=object), "u": unit.to_numpy(dtype=object)})
-    codes = pairs.groupby(["n", "u"], dropna=False, sort=False).ngroup().to_numpy()
-    first = pairs.drop_duplicates()  # the pairs in order of first appearance, as ngroup numbers them
-    texts = first["n"].astype("string") + first["u"].astype("string").map(" ({})".format, na_action="ignore").fillna("")
-    return pd.Series(texts.array.take(codes), index=name.index)
+    return pd.Series(per_distinct_rows(pairs, texts), index=name.index)
 
 
 def build_adlb(lb: pd.DataFrame, adsl: pd.DataFrame, *, tests: tuple[str, ...] | None = None) -> pd.DataFrame:

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from cartrial.ard import ALL, ard_lookup
+from cartrial.distinct import per_distinct_rows
 from cartrial.tables.display import DisplayTable, ard_builder
 from cartrial.tables.efficacy import display_levels, param_label
 from cartrial.tables.format import fmt_ci, fmt_n_of_N_pct, fmt_n_pct, fmt_num, fmt_rate_ci
@@ -261,10 +262,8 @@ def _day(d, dy) -> str:
 
 def _days(dates: pd.Series, days: pd.Series) -> np.ndarray:
     """:func:`_day` of each record, worked out once per distinct date and day."""
-    pairs = pd.DataFrame({"d": dates.to_numpy(), "y": days.to_numpy()})
-    codes = pairs.groupby(["d", "y"], dropna=False, sort=False).ngroup().to_numpy()
-    texts = [_day(d, y) for d, y in pairs.drop_duplicates().itertuples(index=False)]  # in order of first appearance
-    return np.array(texts, dtype=object)[codes]
+    return per_distinct_rows(pd.DataFrame({"d": dates.to_numpy(), "y": days.to_numpy()}), lambda distinct: np.array(
+        [_day(d, y) for d, y in distinct.itertuples(index=False)], dtype=object))
 
 
 def build_ae_listing(adae: pd.DataFrame, *, table_id: str, number: str, title: str, source: str) -> DisplayTable:

@@ -31,7 +31,7 @@ def to_number(values: pd.Series) -> pd.Series:
     return per_distinct(values, lambda v: pd.to_numeric(v, errors="coerce").astype("float64"))
 
 
-def _numeric_check(col: Column, number=to_number) -> list[pa.Check]:
+def _numeric_check(col: Column, number) -> list[pa.Check]:
     """The checks of a numeric column; ``number`` gives a checked Series' values as numbers."""
     import pandera.pandas as pa
 
@@ -53,8 +53,9 @@ def _date_check() -> pa.Check:
     return pa.Check(ok, name="is an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD[Thh:mm[:ss]]) that exists")
 
 
-def _value_checks(col: Column, number=to_number) -> list[pa.Check]:
-    """The checks of each value of a column: a number (in range), a date, a term of a closed list."""
+def _value_checks(col: Column, number) -> list[pa.Check]:
+    """The checks of each value of a column: a number (in range; ``number`` gives a checked Series' values as
+    numbers), a date, a term of a closed list."""
     import pandera.pandas as pa
 
     checks: list[pa.Check] = []
@@ -67,13 +68,12 @@ def _value_checks(col: Column, number=to_number) -> list[pa.Check]:
     return checks
 
 
-def build_schema(spec: DomainSpec, *, values: bool = True) -> pa.DataFrameSchema:
-    """The pandera schema of a domain (text frame as produced by the readers); without the checks of each
-    value when ``values`` is false (:func:`validate_domain` checks them once per distinct value)."""
+def build_schema(spec: DomainSpec) -> pa.DataFrameSchema:
+    """The pandera schema of a domain's columns, missing values and keys (text frame as produced by the
+    readers); the checks of each value run once per distinct value (:func:`_distinct_values`)."""
     import pandera.pandas as pa  # imported where used: the workflow's parse imports this module
 
-    columns = {col.name: pa.Column(object, checks=_value_checks(col) if values else [], nullable=col.nullable,
-                                   required=col.required, coerce=False)
+    columns = {col.name: pa.Column(object, nullable=col.nullable, required=col.required, coerce=False)
                for col in spec.columns}
     unique = list(spec.keys) if spec.keys else None
     return pa.DataFrameSchema(columns, unique=unique, strict=False, coerce=False)
@@ -213,7 +213,7 @@ def validate_domain(frame: pd.DataFrame, domain: str, *, file: str) -> pd.DataFr
         for check, rows, values in failures:
             findings += [_finding(frame, domain, file, check, col.name, i, value) for i, value in zip(rows, values)]
     try:  # the columns, missing values and keys (checks only, coerce=False: no copy of the frame)
-        build_schema(spec, values=False).validate(frame, lazy=True, inplace=True)
+        build_schema(spec).validate(frame, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as err:
         findings += _findings_from_pandera(err, frame, domain, file)
     findings.sort(key=lambda f: (f.row or 0, f.column or ""))  # stable: a record's checks stay in their order

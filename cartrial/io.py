@@ -53,12 +53,42 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
         return
 
     # the schema of the whole frame from one row per column that has a value (a scan of every cell is slow)
-    rows = sorted({_first_value_row(frame.iloc[:, k]) for k in range(frame.shape[1])})
-    schema = pa.Schema.from_pandas(frame.iloc[rows], preserve_index=False)
+    schema = pa.Schema.from_pandas(frame.iloc[sorted(set(first_value_rows(frame)))], preserve_index=False)
+    write_row_groups(path, schema, (pa.Table.from_pandas(frame.iloc[start:start + WRITE_CHUNK_ROWS], schema=schema,
+                                                         preserve_index=False, nthreads=1)
+                                    for start in range(0, len(frame), WRITE_CHUNK_ROWS)))
+
+
+def first_value_rows(frame: pd.DataFrame) -> list[int]:
+    """Each column's first row with a value (0 for a column without one)."""
+    return [_first_value_row(frame.iloc[:, k]) for k in range(frame.shape[1])]
+
+
+def write_row_groups(path: str | Path, schema: pa.Schema, tables) -> None:
+    """Arrow ``tables`` of ``schema``, in order, written as one Parquet file in row groups of
+    ``WRITE_CHUNK_ROWS`` rows (the last shorter), whatever the tables' lengths."""
+    import pyarrow.parquet as pq
+
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        for start in range(0, len(frame), WRITE_CHUNK_ROWS):
-            chunk = frame.iloc[start:start + WRITE_CHUNK_ROWS]
-            writer.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False, nthreads=1))
+        pending, held = [], 0
+        for table in tables:
+            start = 0
+            while start < len(table):
+                piece = table.slice(start, WRITE_CHUNK_ROWS - held)
+                pending.append(piece)
+                held += len(piece)
+                start += len(piece)
+                if held == WRITE_CHUNK_ROWS:
+                    writer.write_table(_one_table(pending))
+                    pending, held = [], 0
+        if pending:
+            writer.write_table(_one_table(pending))
+
+
+def _one_table(pieces: list[pa.Table]) -> pa.Table:
+    """The pieces as one table of contiguous columns (a row group's pages do not depend on where they came
+    from)."""
+    return pieces[0] if len(pieces) == 1 else pa.concat_tables(pieces).combine_chunks()
 
 
 #: a step that held at least this many records frees its frames before the next step (:func:`release_frames`)
@@ -98,13 +128,25 @@ def read_frame(path: str | Path, columns: list[str] | None = None, filters=None,
     import pyarrow.parquet as pq
 
     schema = schema if schema is not None else pq.read_schema(path)
-    meta = schema.pandas_metadata or {}
-    if meta.get("index_columns"):
+    if (schema.pandas_metadata or {}).get("index_columns"):
         return pd.read_parquet(path, columns=columns, filters=filters)
+    text = text_columns(schema, columns)
+    return frame_from_table(pq.read_table(path, columns=columns, filters=filters, read_dictionary=text), text)
+
+
+def text_columns(schema: pa.Schema, columns: list[str] | None = None) -> list[str]:
+    """The columns of ``schema`` (of ``columns``, None: all) that pandas reads as object text: the ones
+    :func:`read_frame` reads dictionary-encoded."""
+    meta = schema.pandas_metadata or {}
     objects = {c["field_name"] for c in meta.get("columns", []) if c.get("numpy_type") == "object"}
-    text = [f.name for f in schema if f.name in objects and (columns is None or f.name in columns)
+    return [f.name for f in schema if f.name in objects and (columns is None or f.name in columns)
             and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
-    frame = pq.read_table(path, columns=columns, filters=filters, read_dictionary=text).to_pandas()
+
+
+def frame_from_table(table: pa.Table, text: list[str]) -> pd.DataFrame:
+    """``table`` as pandas converts it, its dictionary-encoded ``text`` columns as object text (each record
+    taking its text from the dictionary; a missing value None)."""
+    frame = table.to_pandas()
     for name in text:
         values = frame[name].array
         cells = np.append(values.categories.to_numpy(dtype=object), None)

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import NamedTuple, Sequence
 
+import numpy as np
 import pandas as pd
 
 from cartrial.adam.adae import build_adae
@@ -26,11 +27,13 @@ from cartrial.adam.adpc import build_adpc, build_adpp
 from cartrial.adam.adsl import build_adsl, sdtm_columns as adsl_columns
 from cartrial.adam.adtte import adrs_columns, assemble_adtte, derive_bcell_recovery, efficacy_parameters
 from cartrial.adam.advs import build_advs
-from cartrial.adam.efficacy import build_efficacy, sdtm_columns as efficacy_columns
+from cartrial.adam.efficacy import Evaluable, build_efficacy, evaluable, join_issues, \
+    sdtm_columns as efficacy_columns
 from cartrial.adam.visits import make_month_windows
 from cartrial.csvsafe import write_csv
 from cartrial.endpoints.rules import EndpointRules
 from cartrial.io import job_log, read_frame, read_records, read_sdtm, release_frames, write_parquet
+from cartrial.slices import SLICE_SUBJECTS, DomainSlices, SlicedWriter, read_slices, slice_bounds, subject_slices
 from cartrial.parallel import run_forked
 from cartrial.sdtm.errors import findings_frame
 
@@ -43,62 +46,103 @@ class Built(NamedTuple):
     skipped: Sequence[str] = ()
 
 
-def efficacy_datasets(inp, out, par, rules, adsl) -> Built:
+def efficacy_datasets(inp, out, par, rules, adsl, bounds) -> Built:
     """ADQS and ADRS: disease activity and responder flags by visit window (NRI); ADTTE's efficacy
-    parameters."""
-    adqs, adrs, issues, skipped = build_efficacy(
-        read_sdtm(inp.efficacy, columns=efficacy_columns), adsl, version=par.sledai_version,
-        windows=make_month_windows(list(par.months)), rules=rules, cut=par.cut)
-    write_parquet(adqs, out.adqs)
-    write_parquet(adrs, out.adrs)
-    write_csv(findings_frame(issues), out.efficacy_issues)
+    parameters. Whether the SLEDAI-based and renal endpoints are derived is the study's: should slices of
+    its subjects disagree, every slice is built again as the study's."""
+    domains = read_slices(inp.efficacy, bounds, efficacy_columns)
+    adsl_slices = subject_slices(adsl, bounds)
+    windows = make_month_windows(list(par.months))
+    settled = None
+    while True:
+        adqs_out, adrs_out = SlicedWriter(out.adqs, paramn=True), SlicedWriter(out.adrs, paramn=True)
+        issues, found, rows, imputed = [], set(), 0, 0
+        for k, part in enumerate(adsl_slices):
+            adqs, adrs, slice_issues, skipped = build_efficacy(
+                {d: s.frame(k) for d, s in domains.items()}, part, version=par.sledai_version, windows=windows,
+                rules=rules, cut=par.cut, evaluable=settled)
+            found.add(evaluable(skipped))
+            issues.append(slice_issues)
+            rows += len(adqs) + len(adrs)
+            imputed += int((adrs["DTYPE"] == "NRI").sum()) if len(adrs) else 0
+            adqs_out.add(adqs)
+            adrs_out.add(adrs)
+            del adqs, adrs
+            release_frames(rows // len(adsl_slices))
+        if len(found) == 1 or settled is not None:
+            break
+        settled = Evaluable(*(any(flags) for flags in zip(*found)))
+        adqs_out.abort()
+        adrs_out.abort()
+    adqs_out.close()
+    adrs_out.close()
+    del domains
+    write_csv(findings_frame(join_issues(issues)), out.efficacy_issues)
     Path(out.efficacy_notes).write_text(json.dumps({"skipped": skipped}, indent=1) + "\n", encoding="utf-8")
-    imputed = int((adrs["DTYPE"] == "NRI").sum()) if len(adrs) else 0
-    notes = [f"ADQS {len(adqs)} records, ADRS {len(adrs)} records ({imputed} imputed)"]
-    rows = len(adqs) + len(adrs)
-    del adqs, adrs
+    notes = [f"ADQS and ADRS {rows} records ({imputed} imputed)"] + (
+        ["slices of subjects differed in the endpoints they could derive: each was built again as the study's"
+         ] if settled is not None else [])
     specs = [dict(s) for s in par.tte_specs]
     parts, tte_skipped = efficacy_parameters(adsl, read_records(out.adrs, adrs_columns(specs)), specs)
     release_frames(rows)  # freed before the process's next group
     return Built(notes, parts, tte_skipped)
 
 
-def laboratory_datasets(inp, out, par, rules, adsl) -> Built:
+def laboratory_datasets(inp, out, par, rules, adsl, bounds) -> Built:
     """ADLB and the per-subject cytopenia dataset (ICAHT, prolonged cytopenia); ADTTE's time to B-cell
     recovery."""
-    adlb = build_adlb(read_frame(inp.lb), adsl)
-    write_parquet(adlb, out.adlb)
-    write_parquet(derive_icaht(adlb), out.icaht)
-    rows = len(adlb)
-    del adlb
-    release_frames(rows)  # each large dataset freed before the process's next one is built
+    lb = DomainSlices(inp.lb, bounds)
+    adlb_out, icaht_out = SlicedWriter(out.adlb, paramn=True), SlicedWriter(out.icaht)
+    rows = 0
+    for k, part in enumerate(subject_slices(adsl, bounds)):
+        adlb = build_adlb(lb.frame(k), part)
+        adlb_out.add(adlb)
+        icaht_out.add(derive_icaht(adlb))
+        rows += len(adlb)
+        del adlb
+        release_frames(rows // (len(bounds) + 1))  # each large dataset freed before the next is built
+    del lb
+    adlb_out.close()
+    icaht_out.close()
     bcell = derive_bcell_recovery(read_records(out.adlb, values=["BCELL"]), adsl,
                                   below=par.kinetics["bcell_aplasia_below"])
     return Built([f"ADLB {rows} records"], [bcell])
 
 
-def vital_signs_dataset(inp, out, par, rules, adsl) -> Built:
+def vital_signs_dataset(inp, out, par, rules, adsl, bounds) -> Built:
     """ADVS: every numeric vital-sign record of an infused subject."""
-    advs = build_advs(read_sdtm([inp.vs]).get("VS"), adsl, limits=dict(par.safety["vital_sign_limits"]))
-    write_parquet(advs, out.advs)
-    return Built([f"ADVS {len(advs)} records"])
+    vs = read_slices([inp.vs], bounds).get("VS")
+    advs_out = SlicedWriter(out.advs, paramn=True)
+    rows = 0
+    for k, part in enumerate(subject_slices(adsl, bounds)):
+        advs = build_advs(vs.frame(k) if vs else None, part, limits=dict(par.safety["vital_sign_limits"]))
+        advs_out.add(advs)
+        rows += len(advs)
+    advs_out.close()
+    return Built([f"ADVS {rows} records"])
 
 
-def kinetics_datasets(inp, out, par, rules, adsl) -> Built:
+def kinetics_datasets(inp, out, par, rules, adsl, bounds) -> Built:
     """ADPC, ADPP (non-compartmental parameters) and ADCP (CAR-T cell phenotype)."""
     k = par.kinetics
-    adpc = build_adpc(read_frame(inp.pc), adsl, read_frame(inp.ex))
-    adpp = build_adpp(adpc, auc_end=k["auc_interval_days"], tolerance=k["auc_end_tolerance_days"],
-                      persistence_months=tuple(k["persistence_months"]), window_days=k["persistence_window_days"])
-    write_parquet(adpc, out.adpc)
-    write_parquet(adpp, out.adpp)
-    adcp = build_adcp(read_frame(inp.cp), adsl)
-    write_parquet(adcp, out.adcp)
-    return Built([f"ADPC {len(adpc)} samples, ADPP {len(adpp)} parameters, ADCP {len(adcp)} results"])
+    pc, ex, cp = (DomainSlices(path, bounds) for path in (inp.pc, inp.ex, inp.cp))
+    adpc_out, adpp_out, adcp_out = SlicedWriter(out.adpc), SlicedWriter(out.adpp), SlicedWriter(out.adcp)
+    counts = np.zeros(3, dtype=np.int64)
+    for n, part in enumerate(subject_slices(adsl, bounds)):
+        adpc = build_adpc(pc.frame(n), part, ex.frame(n))
+        adpp = build_adpp(adpc, auc_end=k["auc_interval_days"], tolerance=k["auc_end_tolerance_days"],
+                          persistence_months=tuple(k["persistence_months"]), window_days=k["persistence_window_days"])
+        adcp = build_adcp(cp.frame(n), part)
+        for writer, frame in zip((adpc_out, adpp_out, adcp_out), (adpc, adpp, adcp)):
+            writer.add(frame)
+        counts += (len(adpc), len(adpp), len(adcp))
+    for writer in (adpc_out, adpp_out, adcp_out):
+        writer.close()
+    return Built([f"ADPC {counts[0]} samples, ADPP {counts[1]} parameters, ADCP {counts[2]} results"])
 
 
-def events_datasets(inp, out, par, rules, adsl) -> Built:
-    """ADAE and ADCM."""
+def events_datasets(inp, out, par, rules, adsl, bounds) -> Built:
+    """ADAE and ADCM (built whole: a large study's are a small part of its records)."""
     safety = par.safety
     adae = build_adae(read_frame(inp.ae), adsl, cut=par.cut, aesi_terms=list(safety["aesi_terms"]),
                       aesi_socs=list(safety["aesi_socs"]), related_terms=tuple(safety["related_terms"]))
@@ -129,7 +173,11 @@ with job_log(snakemake.log[0], "adam") as log:  # noqa: F821
     log.info("ADSL: %d subjects, %d infused", len(adsl), int((adsl["SAFFL"] == "Y").sum()))
     adsl = read_frame(out.adsl)  # as every later step, and a reader of the package, sees it
 
-    built = run_forked([(build, (inp, out, par, rules, adsl)) for build in AFTER_ADSL],
+    # a large study's subjects in slices, each dataset built a slice at a time (cartrial.slices)
+    bounds = slice_bounds(adsl["USUBJID"], SLICE_SUBJECTS)
+    if bounds:
+        log.info("ADaM datasets built in %d slices of %d subjects", len(bounds) + 1, SLICE_SUBJECTS)
+    built = run_forked([(build, (inp, out, par, rules, adsl, bounds)) for build in AFTER_ADSL],
                        snakemake.threads)  # noqa: F821
     for note in (note for done in built for note in done.notes):
         log.info("%s", note)

@@ -22,9 +22,11 @@ def derive_range_indicator(value: pd.Series, low: pd.Series, high: pd.Series) ->
     return np.where(value < low, "LOW", np.where(value > high, "HIGH", np.where(has_range, "NORMAL", "")))
 
 
-def parameter_numbers(paramcd: pd.Series) -> np.ndarray:
-    """``PARAMN``: 1, 2, ... in the alphabetical order of the dataset's PARAMCD values."""
-    return pd.Categorical(paramcd, categories=sorted(paramcd.dropna().unique())).codes.astype("int64") + 1
+def parameter_numbers(paramcd: pd.Series, among=None) -> np.ndarray:
+    """``PARAMN``: 1, 2, ... in the alphabetical order of the dataset's PARAMCD values (``among``: all of them,
+    when ``paramcd`` is part of the dataset)."""
+    values = paramcd.dropna().unique() if among is None else list(among)
+    return pd.Categorical(paramcd, categories=sorted(values)).codes.astype("int64") + 1
 
 
 def attach_subjects(records: pd.DataFrame, adsl: pd.DataFrame) -> pd.DataFrame:

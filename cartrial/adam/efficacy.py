@@ -14,6 +14,8 @@ The builder reads like the spec:
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -208,10 +210,40 @@ def sdtm_columns(domain: str) -> list[str] | None:
     return SDTM_COLUMNS.get(domain)
 
 
+class Evaluable(NamedTuple):
+    """Whether a study's SLEDAI-based endpoints (SRI, BICLA, DORIS, LLDAS) and renal response are derived."""
+    sledai: bool
+    renal: bool
+
+
+def evaluable(skipped: list[str]) -> Evaluable:
+    """What :func:`build_efficacy` derived, from the endpoints it reports ``skipped``."""
+    return Evaluable(not any(s.startswith("SRI, BICLA") for s in skipped),
+                     not any(s.startswith("Renal response") for s in skipped))
+
+
+#: the kinds of issue :func:`build_efficacy` reports, in the order it lists them (domain, column): SLEDAI
+#: assessments with missing items, CRF totals that differ, glucocorticoids without a dose, several assessments
+#: in a window
+ISSUE_ORDER = (("RS", "RSSTRESC"), ("RS", "RSSTRESN"), ("CM", "CMDECOD"), ("ADQS", "AVISIT"))
+
+
+def join_issues(slices: list[list[Finding]]) -> list[Finding]:
+    """The issues of consecutive slices of a study's subjects as :func:`build_efficacy` lists the study's: each
+    kind (:data:`ISSUE_ORDER`) in turn, by subject."""
+    rank = {kind: k for k, kind in enumerate(ISSUE_ORDER)}
+    found = [f for issues in slices for f in issues]
+    return sorted(found, key=lambda f: rank.get((f.domain, f.column), len(rank)))
+
+
 def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, version: str,
-                   windows: list[VisitWindow], rules: EndpointRules, cut: str
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding], list[str]]:
-    """Return ``(adqs, adrs, issues, skipped)``; ``skipped`` states endpoints not derived and why."""
+                   windows: list[VisitWindow], rules: EndpointRules, cut: str,
+                   evaluable: Evaluable | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding], list[str]]:
+    """Return ``(adqs, adrs, issues, skipped)``; ``skipped`` states endpoints not derived and why.
+
+    Whether the SLEDAI-based and the renal endpoints are derived at all is the study's: ``evaluable`` gives it
+    for a slice of the study's subjects (:func:`evaluable`); by default it is found from ``domains``. The
+    issues come in :data:`ISSUE_ORDER`, each kind by subject."""
     rs, lb, vs, cm = (domains.get(d) for d in ("RS", "LB", "VS", "CM"))
     skipped: list[str] = []
     issues: list[Finding] = []
@@ -227,7 +259,7 @@ def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, vers
     cm = cm if cm is not None else pd.DataFrame(columns=["USUBJID", "CMCAT", "CMTRT", "CMSTDTC"])
     gc = derive_glucocorticoid_records(cm, factors=rules.steroid_factors, frequencies=rules.steroid_frequencies,
                                        routes=list(rules.steroid_routes))
-    unknown = gc[gc["PREDEQ"].isna()]
+    unknown = gc[gc["PREDEQ"].isna()].sort_values("USUBJID", kind="stable")
     for row in unknown.itertuples():
         issues.append(Finding("CM", "cm", None, "CMDECOD", f"glucocorticoid {row.DRUG} has no potency factor, "
                               "dose or known frequency: daily dose missing on the days it covers", row.DRUG,
@@ -256,8 +288,9 @@ def build_efficacy(domains: dict[str, pd.DataFrame], adsl: pd.DataFrame, *, vers
     adqs = derive_baseline(adqs, by=["PARAMCD"])
     adqs["PARAM"] = adqs["PARAMCD"].map(PARAMS)
     # ADRS
-    has_sledai = len(sled) > 0 and sled["SLEDAI"].notna().any()
-    has_renal = (labs["PARAMCD"] == "UPCR").any() and (labs["PARAMCD"] == "EGFR").any()
+    has_sledai, has_renal = evaluable or Evaluable(bool(len(sled) > 0 and sled["SLEDAI"].notna().any()),
+                                                   bool((labs["PARAMCD"] == "UPCR").any()
+                                                        and (labs["PARAMCD"] == "EGFR").any()))
     if not has_sledai:
         skipped.append(f"SRI, BICLA, DORIS, LLDAS: no {version} assessments in RS")
     if not has_renal:

@@ -143,3 +143,34 @@ def test_renal_response_from_mg_per_mmol(result):
     assert _get(adrs, "S1", "ORR", "MONTH 1")["DTYPE"] == "NRI"
     # the other subjects have no baseline UPCR: no renal records
     assert set(adrs.loc[adrs["PARAMCD"] == "ORR", "USUBJID"]) == {"S1"}
+
+
+def test_slices_of_subjects_build_the_study_whole(result, tmp_path):
+    """ADQS, ADRS and the issues built one subject at a time (cartrial.slices) with the study's evaluable
+    endpoints are the study's. Only S1 has renal data: alone, the others' slices would derive no renal
+    response, so the study's answer is handed to them."""
+    from cartrial.adam.efficacy import Evaluable, evaluable, join_issues
+    from cartrial.io import write_parquet
+    from cartrial.slices import SlicedWriter, subject_slices
+
+    domains, adsl = _study()
+    bounds = ["S2", "S3", "S4"]
+    parts = subject_slices(adsl, bounds)
+    settings = dict(version="SLEDAI-2K", windows=make_month_windows([1, 3, 6]), rules=EndpointRules(), cut=day(150))
+
+    def sliced(k, **kw):
+        mine = {d: f[f["USUBJID"].isin(parts[k]["USUBJID"])].reset_index(drop=True) for d, f in domains.items()}
+        return build_efficacy(mine, parts[k], **settings, **kw)
+
+    assert evaluable(result[3]) == Evaluable(True, True)
+    assert evaluable(sliced(1)[3]) == Evaluable(True, False)  # S2 alone: no renal data
+    built = [sliced(k, evaluable=Evaluable(True, True)) for k in range(len(parts))]
+    for i, name in ((0, "adqs"), (1, "adrs")):
+        writer = SlicedWriter(tmp_path / f"{name}.parquet", paramn=True)
+        for b in built:
+            writer.add(b[i])
+        writer.close()
+        write_parquet(result[i], tmp_path / f"{name}_whole.parquet")
+        assert (tmp_path / f"{name}.parquet").read_bytes() == (tmp_path / f"{name}_whole.parquet").read_bytes()
+    assert join_issues([b[2] for b in built]) == result[2] and len(result[2]) > 0
+    assert [b[3] for b in built] == [result[3]] * len(parts)

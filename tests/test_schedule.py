@@ -57,3 +57,13 @@ def test_two_processes_only_for_a_large_study_that_fits_twice():
     assert processes(102, 24_000) == 2       # 10,000 subjects: two processes of about 3 GB
     assert processes(1_000, 24_000) == 1     # 100,000 subjects: two copies would not fit
     assert processes(102, 4_000) == 1        # a small machine
+
+
+def test_the_adam_job_of_a_study_built_in_slices_needs_a_slice_in_each_process():
+    from cartrial.schedule import adam_processes
+
+    assert adam_processes(102, 24_000) == 2     # 10,000 subjects, built whole: 30 x 102 = 3,060 MB each
+    # 100,000 subjects (970 MB), in slices: 3,000 + 4 x 970 = 6,880 MB each (6.4 GB measured)
+    assert adam_processes(970, 24_000) == 2
+    assert adam_processes(970, 13_000) == 1     # 13,760 MB would not fit
+    assert adam_processes(3.6, 24_000) == 1     # the demo

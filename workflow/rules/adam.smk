@@ -24,7 +24,7 @@ rule adam:
         kinetics=config["kinetics"],
     conda:
         "../envs/cartrial.yaml"
-    threads: study_threads  # groups of datasets two at a time in a large study (scripts/adam.py)
+    threads: adam_threads  # groups of datasets two at a time in a large study (scripts/adam.py)
     priority: job_priority("adam")
     resources:
         mem_mb=job_memory_mb,

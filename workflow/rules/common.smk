@@ -7,7 +7,8 @@ from cartrial.config import check_config, dates_to_text, default_scenarios
 from cartrial.catalogue import load_catalogue
 from cartrial.config import SHARED_SECTIONS
 from cartrial.outputs import FORMATS
-from cartrial.schedule import data_size_mb, machine_memory_mb, processes, priority as scheduling_priority
+from cartrial.schedule import adam_processes, data_size_mb, machine_memory_mb, processes, \
+    priority as scheduling_priority
 from cartrial.sdtm.contract import DOMAINS
 
 config.update(dates_to_text(dict(config)))
@@ -127,6 +128,12 @@ def study_threads(wildcards):
     processes fit the machine's memory, one otherwise (cartrial.schedule.processes). The tables, figures and
     export that follow take one each and run side by side."""
     return processes(STUDY_DATA_MB[wildcards.study], MEMORY_MB)
+
+
+def adam_threads(wildcards):
+    """Processes for the ADaM job: as study_threads, but a study built in slices of subjects needs the memory
+    of a slice in each (cartrial.schedule.adam_processes)."""
+    return adam_processes(STUDY_DATA_MB[wildcards.study], MEMORY_MB)
 
 
 def catalogue_variants(rule_name):

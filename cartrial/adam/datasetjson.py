@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cartrial.adam.xpt import DATASET_LABELS, LABELS, text_codes, utf8_length
+from cartrial.adam.xpt import DATASET_LABELS, LABELS, distinct_texts, text_codes, utf8_length
 from cartrial.distinct import PAIR_RECORDS, distinct_codes, paired_codes
 
 VERSION = "1.1.0"
@@ -50,28 +50,49 @@ def _encoded(values: pd.Series, encode) -> tuple[np.ndarray, list[str]]:
     return _coded(np.where(codes < 0, len(uniques), codes), [encode(v) for v in uniques] + ["null"])
 
 
-def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, tuple[np.ndarray, list[str]]]:
-    """The variable's metadata, each record's code and the JSON text of each code (as :func:`json.dumps`
-    writes the value)."""
+def column_meta(name: str, col: pd.Series, dataset: str, texts: list[str] | None = None) -> dict:
+    """A variable's metadata, from its whole column: OID, name, label, data type (a date-time column is
+    ``datetime`` when any value has a time of day, else ``date``) and, for text, its length (``texts``: its
+    distinct texts, when the caller has them)."""
     meta = {"itemOID": f"IT.{dataset}.{name}", "name": name, "label": LABELS.get(name, name)}
     if pd.api.types.is_datetime64_any_dtype(col):
         has_time = bool(((col.dropna() - col.dropna().dt.normalize()) != pd.Timedelta(0)).any())
-        fmt = "%Y-%m-%dT%H:%M:%S" if has_time else "%Y-%m-%d"
         meta["dataType"] = "datetime" if has_time else "date"
-        return meta, _encoded(col, lambda v: f'"{v.strftime(fmt)}"')
-    if pd.api.types.is_bool_dtype(col):
+    elif pd.api.types.is_bool_dtype(col):
         meta["dataType"] = "boolean"
-        return meta, _encoded(col.astype(object), lambda v: "true" if v else "false")
-    if pd.api.types.is_integer_dtype(col):
+    elif pd.api.types.is_integer_dtype(col):
         meta["dataType"] = "integer"
-        return meta, _encoded(col, lambda v: str(int(v)))
-    if pd.api.types.is_numeric_dtype(col):
+    elif pd.api.types.is_numeric_dtype(col):
         meta["dataType"] = "double"
-        return meta, _encoded(_finite(col), lambda v: json.dumps(float(v)))
-    codes, texts = text_codes(col)  # missing: the last text
-    meta["dataType"] = "string"
-    meta["length"] = utf8_length(texts[:-1])
-    return meta, _coded(codes, [json.dumps(t, ensure_ascii=False) for t in texts[:-1]] + ["null"])
+    else:
+        meta["dataType"] = "string"
+        meta["length"] = utf8_length(distinct_texts(col) if texts is None else texts)
+    return meta
+
+
+def _values(col: pd.Series, meta: dict, text: tuple[np.ndarray, list[str]] | None = None
+            ) -> tuple[np.ndarray, list[str]]:
+    """Each record's code and the JSON text of each code (as :func:`json.dumps` writes the value), for a
+    variable of metadata ``meta`` (:func:`column_meta`; ``col`` may be part of the column; ``text``: a text
+    variable's :func:`text_codes`, when the caller has them)."""
+    kind = meta["dataType"]
+    if kind in ("date", "datetime"):
+        fmt = "%Y-%m-%dT%H:%M:%S" if kind == "datetime" else "%Y-%m-%d"
+        return _encoded(col, lambda v: f'"{v.strftime(fmt)}"')
+    if kind == "boolean":
+        return _encoded(col.astype(object), lambda v: "true" if v else "false")
+    if kind == "integer":
+        return _encoded(col, lambda v: str(int(v)))
+    if kind == "double":
+        return _encoded(_finite(col), lambda v: json.dumps(float(v)))
+    codes, texts = text_codes(col) if text is None else text  # missing: the last text
+    return _coded(codes, [json.dumps(t, ensure_ascii=False) for t in texts[:-1]] + ["null"])
+
+
+def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, tuple[np.ndarray, list[str]]]:
+    """The variable's metadata, each record's code and the JSON text of each code."""
+    meta = column_meta(name, col, dataset)
+    return meta, _values(col, meta)
 
 
 def _paired(columns: list[tuple[np.ndarray, list[str]]]) -> list[tuple[np.ndarray, list[str]]]:
@@ -122,15 +143,17 @@ def _version() -> str:
 
 def _document(frame: pd.DataFrame, *, name: str, study: str, created: dt.datetime) -> tuple[dict, list]:
     """The Dataset-JSON v1.1 document of one dataset without its rows, and each column's codes and texts."""
+    metas = [column_meta(str(col), frame[col], name.upper()) for col in frame.columns]
+    return _header(metas, name=name, study=study, created=created, records=len(frame)), [
+        _values(frame[col], meta) for col, meta in zip(frame.columns, metas)]
+
+
+def _header(metas: list[dict], *, name: str, study: str, created: dt.datetime, records: int) -> dict:
+    """The Dataset-JSON v1.1 document of one dataset without its rows, from its variables' metadata."""
     dataset = name.upper()
-    columns, coded = [], []
     keys = KEYS.get(dataset, [])
-    for col in frame.columns:
-        meta, values = _column(str(col), frame[col], dataset)
-        if col in keys:
-            meta["keySequence"] = keys.index(col) + 1
-        columns.append(meta)
-        coded.append(values)
+    columns = [{**meta, "keySequence": keys.index(meta["name"]) + 1} if meta["name"] in keys else meta
+               for meta in metas]
     stamp = created.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     return {
         "datasetJSONCreationDateTime": stamp,
@@ -142,25 +165,48 @@ def _document(frame: pd.DataFrame, *, name: str, study: str, created: dt.datetim
         "metaDataVersionOID": f"MDV.{study}.ADaM",
         "metaDataRef": "define.xml",
         "itemGroupOID": f"IG.{dataset}",
-        "records": len(frame),
+        "records": records,
         "name": dataset,
         "label": DATASET_LABELS.get(dataset, dataset),
         "columns": columns,
-    }, coded
+    }
+
+
+class DatasetJsonWriter:
+    """A Dataset-JSON file written a piece of the dataset at a time (UTF-8, one row per line, the bytes of
+    :func:`write_dataset_json` for the whole dataset): the document from the variables' metadata
+    (:func:`column_meta`, each from its whole column) and the record count, then each piece's rows
+    (:meth:`write`), :data:`CHUNK_ROWS` at a time."""
+
+    def __init__(self, path: str | Path, metas: list[dict], *, study: str, created: dt.datetime, records: int):
+        self.metas = metas
+        doc = _header(metas, name=Path(path).stem, study=study, created=created, records=records)
+        self.handle = open(path, "wb")
+        self.handle.write((json.dumps(doc, ensure_ascii=False)[:-1] + ', "rows": [\n').encode("utf-8"))
+        self.tail = b""  # the separator after a row is written once the next row follows it
+
+    def write(self, piece: pd.DataFrame, text: dict | None = None) -> None:
+        """Write the rows of ``piece`` (``text``: the :func:`text_codes` of its text variables, those the caller
+        has)."""
+        text = text or {}
+        for chunk in _rows([_values(piece[meta["name"]], meta, text.get(meta["name"])) for meta in self.metas]):
+            self.handle.write(self.tail)
+            self.handle.write(chunk[:-2])
+            self.tail = bytes(chunk[-2:])
+
+    def close(self) -> None:
+        self.handle.write(b"\n]}\n")
+        self.handle.close()
 
 
 def write_dataset_json(frame: pd.DataFrame, path: str | Path, *, study: str, created: dt.datetime) -> None:
     """Write one dataset as Dataset-JSON (UTF-8, one row per line, deterministic bytes: each row as
     ``json.dumps`` writes a list), :data:`CHUNK_ROWS` rows at a time."""
-    doc, coded = _document(frame, name=Path(path).stem, study=study, created=created)
-    with open(path, "wb") as handle:
-        handle.write((json.dumps(doc, ensure_ascii=False)[:-1] + ', "rows": [\n').encode("utf-8"))
-        tail = b""  # the separator after a row is written once the next row follows it
-        for chunk in _rows(coded):
-            handle.write(tail)
-            handle.write(chunk[:-2])
-            tail = bytes(chunk[-2:])
-        handle.write(b"\n]}\n")
+    dataset = Path(path).stem.upper()
+    writer = DatasetJsonWriter(path, [column_meta(str(c), frame[c], dataset) for c in frame.columns], study=study,
+                               created=created, records=len(frame))
+    writer.write(frame)
+    writer.close()
 
 
 def read_dataset_json(path: str | Path) -> pd.DataFrame:

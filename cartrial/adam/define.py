@@ -111,18 +111,33 @@ def describe_dataset(frame: pd.DataFrame) -> dict:
     ``variables`` (name, DataType, Length, display format), ``parameters`` (PARAMCD, PARAM, DataType of
     AVAL for that parameter) of a BDS dataset, and ``codes`` (variable -> its sorted values) of the coded
     variables."""
-    # the distinct values of each text variable (for its length) and of each coded variable, found once
-    texts = {var: distinct_texts(frame[var]) for var in frame.columns if not _is_number(frame[var])
-             and (_coded(str(var)) or not pd.api.types.is_datetime64_any_dtype(frame[var]))}
-    variables = [(str(var), *_item_type(frame[var], texts.get(var))) for var in frame.columns]
-    parameters = _parameters(frame) if {"PARAMCD", "AVAL"} <= set(frame.columns) and len(frame) else []
-    codes = {}
-    for var, distinct in texts.items():
-        if _coded(str(var)):
-            values = sorted({text for text in distinct if text != ""})
-            if 0 < len(values) <= MAX_CODES:
-                codes[str(var)] = values
-    return {"variables": variables, "parameters": parameters, "codes": codes}
+    return described(((var, frame[var]) for var in frame.columns),
+                     frame if {"PARAMCD", "AVAL"} <= set(frame.columns) else None)
+
+
+def described(columns, parameters: pd.DataFrame | None) -> dict:
+    """:func:`describe_dataset` from each variable's whole column (``columns``: (name, column), in order) and,
+    for a BDS dataset, a frame of its PARAMCD, PARAM and AVAL (None otherwise): a large dataset is described
+    holding one column at a time (:func:`describe_variable`, :func:`description`)."""
+    return description([describe_variable(var, col) for var, col in columns], parameters)
+
+
+def describe_variable(var, col: pd.Series, distinct: list[str] | None = None) -> tuple[tuple, list[str] | None]:
+    """A variable's (name, DataType, Length, display format) and, for a coded variable, its sorted values
+    (None when it has none or more than MAX_CODES). ``distinct``: a text variable's distinct texts, when the
+    caller has them."""
+    # the distinct values of a text variable (for its length) and of a coded variable, found once
+    texts = (distinct if distinct is not None else distinct_texts(col)) if not _is_number(col) and (
+        _coded(str(var)) or not pd.api.types.is_datetime64_any_dtype(col)) else None
+    values = sorted({text for text in texts if text != ""}) if texts is not None and _coded(str(var)) else []
+    return (str(var), *_item_type(col, texts)), (values if 0 < len(values) <= MAX_CODES else None)
+
+
+def description(variables: list[tuple[tuple, list[str] | None]], parameters: pd.DataFrame | None) -> dict:
+    """:func:`describe_dataset`'s dict from the :func:`describe_variable` of each variable, in order."""
+    return {"variables": [v for v, _ in variables],
+            "parameters": _parameters(parameters) if parameters is not None and len(parameters) else [],
+            "codes": {v[0]: codes for v, codes in variables if codes is not None}}
 
 
 def build_define(datasets: dict[str, pd.DataFrame | dict], *, study: str, description: str,

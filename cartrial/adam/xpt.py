@@ -247,10 +247,9 @@ def _segments(frame: pd.DataFrame, text: dict[str, tuple[np.ndarray, list[str]]]
 
 
 def _observations(frame: pd.DataFrame, text: dict[str, tuple[np.ndarray, list[str]]],
-                  fields: list[tuple[int, int]], handle) -> None:
+                  fields: list[tuple[int, int]], handle) -> int:
     """Write the observations of ``frame`` (numbers as numbers, dates and flags already converted; each text
-    variable as its codes and distinct texts in ``text``), then blank padding to the end of the 80-byte
-    record."""
+    variable as its codes and distinct texts in ``text``); return the bytes written."""
     row_width = sum(width for _, width in fields)
     segments = _segments(frame, text, fields)
     written = 0
@@ -267,50 +266,104 @@ def _observations(frame: pd.DataFrame, text: dict[str, tuple[np.ndarray, list[st
             at += width
         handle.write(block)  # the array itself: no copy of its bytes
         written += block.size
-    handle.write(b" " * (-written % RECORD))
+    return written
 
 
-def _header_sample(frame: pd.DataFrame, text: dict[str, tuple[np.ndarray, list[str]]]) -> pd.DataFrame:
-    """The records that hold each text variable's longest value (in bytes and in characters), with their
-    text: pyreadstat sizes a text variable by its longest value, so their header is the header of the whole
-    frame."""
-    rows = {0} if len(frame) else set()
-    for codes, texts in text.values():
-        if len(frame):
-            for lengths in ([len(t.encode("utf-8")) for t in texts], [len(t) for t in texts]):
-                rows.add(int(np.argmax(codes == int(np.argmax(lengths)))))
-    rows = sorted(rows)
-    sample = frame.iloc[rows].copy()
-    for c, (codes, texts) in text.items():
-        sample[c] = pd.Series([texts[k] for k in codes[rows]], index=sample.index, dtype=object)
-    return sample
-
-
-def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timestamp: dt.datetime | None = None) -> None:
-    """Write ``frame`` as XPT v5 with labels; datetime columns become SAS dates; headers dated ``timestamp``."""
-    import pyreadstat
-
+def _converted(frame: pd.DataFrame, known: dict | None = None
+               ) -> tuple[pd.DataFrame, dict[str, str], dict[str, tuple[np.ndarray, list[str]]]]:
+    """``frame`` as XPT stores it: ``(numbers, formats, text)`` - datetime columns as SAS dates (days since
+    1960-01-01, numeric even when every value is missing; format DATE9), flags as numbers, each text variable
+    (object, string or categorical) as its codes and texts (:func:`text_codes`; ``known``: those the caller
+    has)."""
+    known = known or {}
     out = frame.copy(deep=False)  # converted columns replace, never change, the caller's
     formats, text = {}, {}
     for c in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[c]):
-            # SAS dates: days since 1960-01-01, numeric even when every value is missing
             out[c] = ((out[c].dt.normalize() - pd.Timestamp("1960-01-01")).dt.days).astype("float64")
             formats[c] = "DATE9"
         elif pd.api.types.is_bool_dtype(out[c]):
             out[c] = out[c].astype("float64")
-        elif not pd.api.types.is_numeric_dtype(out[c]):  # text (object, string or categorical)
-            text[c] = text_codes(out[c])
-    labels = {c: LABELS.get(c, c) for c in out.columns}
-    check_v5(out, labels, name=table_name, texts={c: texts[:-1] for c, (_, texts) in text.items()})
-    pyreadstat.write_xport(_header_sample(out, text), str(path), file_format_version=5,
-                           table_name=table_name[:8].upper(), file_label=DATASET_LABELS.get(table_name.upper(), ""),
-                           column_labels=[labels[c] for c in out.columns], variable_format=formats)
-    with open(path, "r+b") as handle:
-        written = handle.read()
-        end = written.index(OBS_HEADER) + RECORD
-        handle.seek(end)
-        handle.truncate()
-        _observations(out, text, _widths(written[:end]), handle)
-    if timestamp is not None:
-        stamp_xpt(path, timestamp)
+        elif not pd.api.types.is_numeric_dtype(out[c]):
+            text[c] = known[c] if c in known else text_codes(out[c])
+    return out, formats, text
+
+
+class XptLayout:
+    """What an XPT file's headers need of a dataset, gathered one variable at a time (:meth:`add`, each column
+    whole): each variable's stored type and display format, and each text variable's distinct texts. Its
+    :meth:`sample` is a frame whose headers are the whole dataset's: pyreadstat sizes a text variable by its
+    longest value (in bytes and in characters)."""
+
+    def __init__(self, rows: int):
+        self.rows = rows
+        self.columns: dict[str, pd.Series] = {}
+        self.formats: dict[str, str] = {}
+        self.texts: dict[str, list[str]] = {}
+
+    def add(self, name: str, col: pd.Series, text: tuple[np.ndarray, list[str]] | None = None) -> None:
+        """Add a variable from its whole column (``text``: its :func:`text_codes`, when the caller has them)."""
+        out, formats, text = _converted(col.to_frame(name), {name: text} if text is not None else None)
+        self.formats.update(formats)
+        take = [0, 0] if self.rows else []
+        if name in text:
+            texts = text[name][1]  # the distinct texts, then a missing value's blank
+            self.texts[name] = texts[:-1]
+            longest = [int(np.argmax(lengths)) for lengths in ([len(t.encode("utf-8")) for t in texts],
+                                                                [len(t) for t in texts])] if self.rows else []
+            self.columns[name] = pd.Series([texts[k] for k in longest], dtype=object)
+        else:
+            self.columns[name] = out[name].iloc[take].reset_index(drop=True)
+
+    def sample(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns)
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> "XptLayout":
+        layout = cls(len(frame))
+        for c in frame.columns:
+            layout.add(c, frame[c])
+        return layout
+
+
+class XptWriter:
+    """An XPT v5 file written a piece of the dataset at a time: the headers from the whole dataset's
+    :class:`XptLayout` (written by pyreadstat, with labels), then each piece's observations (:meth:`write`), the
+    last record blank-padded to 80 bytes and the headers dated ``timestamp`` (:meth:`close`)."""
+
+    def __init__(self, path: str | Path, layout: XptLayout, *, table_name: str,
+                 timestamp: dt.datetime | None = None):
+        import pyreadstat
+
+        sample = layout.sample()
+        labels = {c: LABELS.get(c, c) for c in sample.columns}
+        check_v5(sample, labels, name=table_name, texts=layout.texts)
+        self.path, self.timestamp, self.written = path, timestamp, 0
+        pyreadstat.write_xport(sample, str(path), file_format_version=5, table_name=table_name[:8].upper(),
+                               file_label=DATASET_LABELS.get(table_name.upper(), ""),
+                               column_labels=[labels[c] for c in sample.columns], variable_format=layout.formats)
+        self.handle = open(path, "r+b")
+        head = self.handle.read()
+        end = head.index(OBS_HEADER) + RECORD
+        self.handle.seek(end)
+        self.handle.truncate()
+        self.fields = _widths(head[:end])
+
+    def write(self, piece: pd.DataFrame, text: dict | None = None) -> None:
+        """Write the observations of ``piece`` (``text``: the :func:`text_codes` of its text variables, those
+        the caller has)."""
+        out, _, text = _converted(piece, text)
+        self.written += _observations(out, text, self.fields, self.handle)
+
+    def close(self) -> None:
+        self.handle.write(b" " * (-self.written % RECORD))
+        self.handle.close()
+        if self.timestamp is not None:
+            stamp_xpt(self.path, self.timestamp)
+
+
+def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timestamp: dt.datetime | None = None) -> None:
+    """Write ``frame`` as XPT v5 with labels; datetime columns become SAS dates; headers dated ``timestamp``."""
+    writer = XptWriter(path, XptLayout.of(frame), table_name=table_name, timestamp=timestamp)
+    writer.write(frame)
+    writer.close()

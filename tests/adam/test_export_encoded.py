@@ -99,3 +99,47 @@ def test_xpt_with_text_variables_taken_as_pairs_is_pyreadstats_file(tmp_path, mo
         xpt.write_xpt(frame, tmp_path / "adlb.xpt", table_name="adlb")
         assert xpt.STAMP.sub(b"X", (tmp_path / "adlb.xpt").read_bytes()) == \
             _pyreadstat_bytes(plain, tmp_path / "r.xpt")
+
+
+def test_a_long_dataset_is_exported_a_row_group_at_a_time_as_it_would_be_whole(tmp_path, monkeypatch):
+    """A dataset longer than the export holds whole is read a column, then a row group, at a time. Its files
+    must be those of the whole frame (XPT as pyreadstat writes it), whatever each row group holds alone: here
+    the first row group has no missing sequence number (alone, an integer column) or flag (alone, booleans), no
+    time of day and not the longest text; the last holds only missing text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import cartrial.adam.export as export
+    from cartrial.adam.datasetjson import write_dataset_json
+
+    frame = pd.DataFrame({
+        "USUBJID": ["S-1", "S-1", "S-2", "S-2", "S-3", None],
+        "SRCSEQ": [1.0, 2.0, np.nan, 4.0, 5.0, 6.0],
+        "ADTM": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03 08:30", None, "2025-01-05", "2025-01-06"],
+                               format="ISO8601"),
+        "PARAMCD": ["HGB", "HGB", "NEUT", "NEUT", "HGB", "NEUT"],
+        "PARAM": ["Hb", None, "Neutrophils (10^9/L)", "Neutrophils", "Hb", None],
+        "AVAL": [120.0, 118.5, 2.0, np.nan, 130.0, 1.0],
+        "ANRIND": ["NORMAL", "LOW", "Élevé — très élevé", None, None, None],
+    })
+    source = tmp_path / "adlb.parquet"
+    table = pa.Table.from_pandas(frame, preserve_index=False)  # SRCSEQ as whole numbers with a missing one:
+    table = table.set_column(1, "SRCSEQ", pa.array([1, 2, None, 4, 5, 6], type=pa.int64()))  # read as floats
+    # a flag with a missing value: pandas reads the whole column as objects, the first row group as booleans
+    table = table.append_column("FLAG", pa.array([True, False, None, True, False, True]))
+    frame = table.to_pandas()
+    pq.write_table(table, source, row_group_size=2)
+    assert pq.ParquetFile(source).num_row_groups == 3
+    monkeypatch.setattr(export, "WHOLE_ROWS", 0)
+    (tmp_path / "rows").mkdir()
+    (tmp_path / "whole").mkdir()
+    got = export._export(str(source), WHEN, str(tmp_path / "rows" / "adlb.xpt"), str(tmp_path / "rows" / "adlb.json"),
+                         study="S")
+    xpt.write_xpt(frame, tmp_path / "whole" / "adlb.xpt", table_name="adlb", timestamp=WHEN)
+    write_dataset_json(frame, tmp_path / "whole" / "adlb.json", study="S", created=WHEN)
+    for name in ("adlb.xpt", "adlb.json"):
+        assert (tmp_path / "rows" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+    assert got == describe_dataset(frame)
+    doc = json.loads((tmp_path / "rows" / "adlb.json").read_text(encoding="utf-8"))
+    assert [c["dataType"] for c in doc["columns"]][:3] == ["string", "double", "datetime"]
+    assert doc["rows"][0][:3] == ["S-1", 1.0, "2025-01-01T00:00:00"]

@@ -7,6 +7,11 @@ sees exactly what the next job (and a reader of the package) sees. After ADSL, f
 read each other: in a large study (the rule's threads) two forked processes share them, each taking the next
 group when it is free, the two longest first. ADTTE reads ADRS and ADLB: the group that writes each derives its
 parameters from it, and the job puts them together.
+
+A study of more than ``cartrial.slices.SLICE_SUBJECTS`` subjects has its large datasets (ADQS, ADRS, ADLB, the
+cytopenia dataset, ADVS, ADPC, ADPP, ADCP) built a slice of subjects at a time, each domain read once and each
+dataset's pieces written as the file of the dataset built whole (cartrial.slices), so a process holds a slice,
+not the study.
 """
 from cartrial.worker import run_in_worker
 

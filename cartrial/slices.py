@@ -62,10 +62,10 @@ class DomainSlices:
         if self.count == 1:
             self.rows = [np.arange(self.table.num_rows)]
             return
-        if "USUBJID" in self.table.column_names and self.table.num_rows:
-            which = np.concatenate([self._numbers(chunk, bounds) for chunk in self.table.column("USUBJID").chunks])
-        else:
-            which = np.zeros(self.table.num_rows, dtype=np.int64)
+        if "USUBJID" not in self.table.column_names:
+            raise ValueError(f"{path}: no USUBJID to cut into slices of subjects")
+        which = np.concatenate([self._numbers(chunk, bounds) for chunk in self.table.column("USUBJID").chunks]
+                               or [np.zeros(0, dtype=np.int64)])
         order = np.argsort(which, kind="stable")  # each slice's rows in the file's order
         self.rows = np.split(order, np.cumsum(np.bincount(which, minlength=self.count))[:-1])
 
@@ -180,7 +180,7 @@ class SlicedWriter:
 
     def _spill(self, frame: pd.DataFrame) -> None:
         if self.folder is None:
-            self.folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=self.path.parent))
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}{PIECES}", dir=self.path.parent))
         part = self.folder / f"{len(self.parts):05d}.arrow"
         table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
         with pa.OSFile(str(part), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
@@ -225,6 +225,17 @@ class SlicedWriter:
                 ranks = parameter_numbers(table.column("PARAMCD").to_pandas(), among=self.params)
                 table = table.set_column(table.column_names.index("PARAMN"), "PARAMN", pa.array(ranks))
             yield table.cast(schema)
+
+
+#: the pieces a :class:`SlicedWriter` keeps on disk are in a hidden folder beside its target, named
+#: ``.<target>.pieces.<random>``
+PIECES = ".pieces."
+
+
+def remove_pieces(folder: str | Path) -> None:
+    """Remove the pieces :class:`SlicedWriter` left in ``folder`` when a job stopped before writing them out."""
+    for leftover in Path(folder).glob(f".*{PIECES}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def subject_slices(adsl: pd.DataFrame, bounds: list[str]) -> list[pd.DataFrame]:

@@ -38,7 +38,8 @@ from cartrial.adam.visits import make_month_windows
 from cartrial.csvsafe import write_csv
 from cartrial.endpoints.rules import EndpointRules
 from cartrial.io import job_log, read_frame, read_records, read_sdtm, release_frames, write_parquet
-from cartrial.slices import SLICE_SUBJECTS, DomainSlices, SlicedWriter, read_slices, slice_bounds, subject_slices
+from cartrial.slices import SLICE_SUBJECTS, DomainSlices, SlicedWriter, read_slices, remove_pieces, slice_bounds, \
+    subject_slices
 from cartrial.parallel import run_forked
 from cartrial.sdtm.errors import findings_frame
 
@@ -68,12 +69,13 @@ def efficacy_datasets(inp, out, par, rules, adsl, bounds) -> Built:
                 rules=rules, cut=par.cut, evaluable=settled)
             found.add(evaluable(skipped))
             issues.append(slice_issues)
-            rows += len(adqs) + len(adrs)
+            built = len(adqs) + len(adrs)
+            rows += built
             imputed += int((adrs["DTYPE"] == "NRI").sum()) if len(adrs) else 0
             adqs_out.add(adqs)
             adrs_out.add(adrs)
             del adqs, adrs
-            release_frames(rows // len(adsl_slices))
+            release_frames(built)  # the slice's intermediate frames freed before the next slice's
         if len(found) == 1 or settled is not None:
             break
         settled = Evaluable(*(any(flags) for flags in zip(*found)))
@@ -103,9 +105,10 @@ def laboratory_datasets(inp, out, par, rules, adsl, bounds) -> Built:
         adlb = build_adlb(lb.frame(k), part)
         adlb_out.add(adlb)
         icaht_out.add(derive_icaht(adlb))
-        rows += len(adlb)
+        built = len(adlb)
+        rows += built
         del adlb
-        release_frames(rows // (len(bounds) + 1))  # each large dataset freed before the next is built
+        release_frames(built)  # each slice's (or the whole dataset's) frames freed before the next is built
     del lb
     adlb_out.close()
     icaht_out.close()
@@ -182,8 +185,11 @@ with job_log(snakemake.log[0], "adam") as log:  # noqa: F821
     bounds = slice_bounds(adsl["USUBJID"], SLICE_SUBJECTS)
     if bounds:
         log.info("ADaM datasets built in %d slices of %d subjects", len(bounds) + 1, SLICE_SUBJECTS)
-    built = run_forked([(build, (inp, out, par, rules, adsl, bounds)) for build in AFTER_ADSL],
-                       snakemake.threads)  # noqa: F821
+    try:
+        built = run_forked([(build, (inp, out, par, rules, adsl, bounds)) for build in AFTER_ADSL],
+                           snakemake.threads)  # noqa: F821
+    finally:  # a group that stopped leaves no pieces of its datasets
+        remove_pieces(Path(out.adsl).parent)
     for note in (note for done in built for note in done.notes):
         log.info("%s", note)
 

@@ -97,6 +97,20 @@ def test_an_aborted_dataset_leaves_nothing(tmp_path, monkeypatch):
         writer.add(piece)
     writer.abort()
     assert list(tmp_path.iterdir()) == []
+    stopped = sl.SlicedWriter(tmp_path / "adyy.parquet")  # a job that stopped half-way: its pieces are removed
+    for piece in _pieces()[0]:
+        stopped.add(piece)
+    (tmp_path / "adzz.parquet").write_bytes(b"kept")
+    assert len(list(tmp_path.iterdir())) == 2
+    sl.remove_pieces(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["adzz.parquet"]
+
+
+def test_a_domain_without_subjects_cannot_be_sliced(tmp_path):
+    write_parquet(pd.DataFrame({"USUBJID": ["A", "B"], "X": [1.0, 2.0]}), tmp_path / "xx.parquet")
+    with pytest.raises(ValueError, match="no USUBJID"):
+        sl.DomainSlices(tmp_path / "xx.parquet", ["B"], columns=["X"])
+    assert sl.DomainSlices(tmp_path / "xx.parquet", [], columns=["X"]).frame(0)["X"].tolist() == [1.0, 2.0]
 
 
 def test_both_demo_studies_adam_datasets_are_the_same_built_in_slices(tmp_path):

@@ -184,7 +184,7 @@ with job_log(snakemake.log[0], "adam") as log:  # noqa: F821
     # a large study's subjects in slices, each dataset built a slice at a time (cartrial.slices)
     bounds = slice_bounds(adsl["USUBJID"], SLICE_SUBJECTS)
     if bounds:
-        log.info("ADaM datasets built in %d slices of %d subjects", len(bounds) + 1, SLICE_SUBJECTS)
+        log.info("ADaM datasets built in %d slices, up to %d subject(s) each", len(bounds) + 1, SLICE_SUBJECTS)
     try:
         built = run_forked([(build, (inp, out, par, rules, adsl, bounds)) for build in AFTER_ADSL],
                            snakemake.threads)  # noqa: F821

@@ -114,8 +114,9 @@ def test_a_domain_without_subjects_cannot_be_sliced(tmp_path):
 
 
 def test_both_demo_studies_adam_datasets_are_the_same_built_in_slices(tmp_path):
-    """The ADaM job of both demo studies' final analyses, built whole and then in slices of two subjects: every
-    file it writes (datasets, issues, notes) is byte-identical."""
+    """The ADaM job of both demo studies' final analyses, built whole and then one subject at a time: every
+    file it writes (datasets, issues, notes) is byte-identical. Alone, some subjects have no data for an
+    endpoint the study derives, so their slices are built again with the study's answer."""
     import os
     import subprocess
     import sys
@@ -138,8 +139,9 @@ def test_both_demo_studies_adam_datasets_are_the_same_built_in_slices(tmp_path):
         return {str(p.relative_to(ws)): p.read_bytes() for f in folders for p in sorted(f.iterdir())}
 
     whole = run()
-    sliced = run("--forcerun", "adam", CARTRIAL_SLICE_SUBJECTS="2")
+    sliced = run("--forcerun", "adam", CARTRIAL_SLICE_SUBJECTS="1")
     assert sliced.keys() == whole.keys() and len(whole) >= 30, sorted(whole)
     assert [name for name in whole if sliced[name] != whole[name]] == []
     logs = [p.read_text() for p in ws.glob("logs/*/*/adam.log")]
-    assert len(logs) == len(config["studies"]) and all("slices of 2 subjects" in log for log in logs)
+    assert len(logs) == len(config["studies"]) and all("slices, up to 1 subject(s) each" in log for log in logs)
+    assert any("each was built again as the study's" in log for log in logs)

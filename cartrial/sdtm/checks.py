@@ -99,7 +99,10 @@ class _Collector:
             for col, mask in self.blanked.items():
                 out[col] = out[col].where(~mask)
         if self.excluded.any():
-            out = out[~self.excluded].reset_index(drop=True)
+            # a fresh index on the new frame of kept records; reset_index would copy every column once more (a
+            # domain of 23 million records: 3.4 GB)
+            out = out[~self.excluded]
+            out = out.set_axis(pd.RangeIndex(len(out)), axis=0, copy=False)
         return out, self.findings, int(self.excluded.sum())
 
 

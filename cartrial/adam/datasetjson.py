@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cartrial.adam.xpt import DATASET_LABELS, LABELS, distinct_texts, text_codes, utf8_length
+from cartrial.adam.xpt import DATASET_LABELS, LABELS, distinct_texts, text_codes, text_variables, utf8_length
 from cartrial.distinct import PAIR_RECORDS, distinct_codes, paired_codes
 
 VERSION = "1.1.0"
@@ -89,12 +89,6 @@ def _values(col: pd.Series, meta: dict, text: tuple[np.ndarray, list[str]] | Non
     return _coded(codes, [json.dumps(t, ensure_ascii=False) for t in texts[:-1]] + ["null"])
 
 
-def _column(name: str, col: pd.Series, dataset: str) -> tuple[dict, tuple[np.ndarray, list[str]]]:
-    """The variable's metadata, each record's code and the JSON text of each code."""
-    meta = column_meta(name, col, dataset)
-    return meta, _values(col, meta)
-
-
 def _paired(columns: list[tuple[np.ndarray, list[str]]]) -> list[tuple[np.ndarray, list[str]]]:
     """Adjacent variables whose records hold few distinct pairs of values taken as one: each pair's text is
     the two texts joined by ``, `` as in the row, and each record's code that of its pair. A subject's
@@ -143,9 +137,16 @@ def _version() -> str:
 
 def _document(frame: pd.DataFrame, *, name: str, study: str, created: dt.datetime) -> tuple[dict, list]:
     """The Dataset-JSON v1.1 document of one dataset without its rows, and each column's codes and texts."""
-    metas = [column_meta(str(col), frame[col], name.upper()) for col in frame.columns]
+    metas, text = _metas(frame, name)
     return _header(metas, name=name, study=study, created=created, records=len(frame)), [
-        _values(frame[col], meta) for col, meta in zip(frame.columns, metas)]
+        _values(frame[col], meta, text.get(col)) for col, meta in zip(frame.columns, metas)]
+
+
+def _metas(frame: pd.DataFrame, name: str) -> tuple[list[dict], dict[str, tuple[np.ndarray, list[str]]]]:
+    """Each variable's metadata, and the :func:`text_codes` of the text variables (found once for both)."""
+    text = text_variables(frame)
+    return [column_meta(str(c), frame[c], name.upper(), text[c][1][:-1] if c in text else None)
+            for c in frame.columns], text
 
 
 def _header(metas: list[dict], *, name: str, study: str, created: dt.datetime, records: int) -> dict:
@@ -202,10 +203,9 @@ class DatasetJsonWriter:
 def write_dataset_json(frame: pd.DataFrame, path: str | Path, *, study: str, created: dt.datetime) -> None:
     """Write one dataset as Dataset-JSON (UTF-8, one row per line, deterministic bytes: each row as
     ``json.dumps`` writes a list), :data:`CHUNK_ROWS` rows at a time."""
-    dataset = Path(path).stem.upper()
-    writer = DatasetJsonWriter(path, [column_meta(str(c), frame[c], dataset) for c in frame.columns], study=study,
-                               created=created, records=len(frame))
-    writer.write(frame)
+    metas, text = _metas(frame, Path(path).stem)
+    writer = DatasetJsonWriter(path, metas, study=study, created=created, records=len(frame))
+    writer.write(frame, text)
     writer.close()
 
 

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from cartrial.adam.datasetjson import DatasetJsonWriter, column_meta
 from cartrial.adam.define import describe_variable, description as describe
-from cartrial.adam.xpt import XptLayout, XptWriter, text_codes
+from cartrial.adam.xpt import XptLayout, XptWriter, stored_as_text, text_codes
 from cartrial.io import read_parquet_text_encoded, release_frames
 from cartrial.parallel import run_forked
 
@@ -48,9 +48,9 @@ def _export(source: str, timestamp: dt.datetime, xpt: str | None = None, json_pa
 
     layout, metas, variables, types, coded = XptLayout(rows), [], [], {}, {}
     for var in schema.names:
-        col = whole([var])[var]
+        col = held[var] if held is not None else whole([var])[var]  # a column of the dataset held: no copy
         types[var] = col.dtype
-        codes = text_codes(col) if var in text else None  # once for the headers, define.xml (and the records)
+        codes = text_codes(col) if stored_as_text(col) else None  # once for the headers, define.xml, records
         if xpt:
             layout.add(var, col, codes)
             variables.append(describe_variable(var, col, codes[1][:-1] if codes else None))

@@ -284,9 +284,21 @@ def _converted(frame: pd.DataFrame, known: dict | None = None
             formats[c] = "DATE9"
         elif pd.api.types.is_bool_dtype(out[c]):
             out[c] = out[c].astype("float64")
-        elif not pd.api.types.is_numeric_dtype(out[c]):
+        elif stored_as_text(out[c]):
             text[c] = known[c] if c in known else text_codes(out[c])
     return out, formats, text
+
+
+def stored_as_text(col: pd.Series) -> bool:
+    """Whether a variable is stored as text (in XPT and Dataset-JSON): neither a date, a flag nor a number
+    (object, string or categorical)."""
+    return not (pd.api.types.is_datetime64_any_dtype(col) or pd.api.types.is_bool_dtype(col)
+                or pd.api.types.is_numeric_dtype(col))
+
+
+def text_variables(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, list[str]]]:
+    """The :func:`text_codes` of each variable of ``frame`` stored as text."""
+    return {c: text_codes(frame[c]) for c in frame.columns if stored_as_text(frame[c])}
 
 
 class XptLayout:
@@ -302,28 +314,21 @@ class XptLayout:
         self.texts: dict[str, list[str]] = {}
 
     def add(self, name: str, col: pd.Series, text: tuple[np.ndarray, list[str]] | None = None) -> None:
-        """Add a variable from its whole column (``text``: its :func:`text_codes`, when the caller has them)."""
-        out, formats, text = _converted(col.to_frame(name), {name: text} if text is not None else None)
-        self.formats.update(formats)
-        take = [0, 0] if self.rows else []
-        if name in text:
-            texts = text[name][1]  # the distinct texts, then a missing value's blank
-            self.texts[name] = texts[:-1]
-            longest = [int(np.argmax(lengths)) for lengths in ([len(t.encode("utf-8")) for t in texts],
-                                                                [len(t) for t in texts])] if self.rows else []
-            self.columns[name] = pd.Series([texts[k] for k in longest], dtype=object)
-        else:
-            self.columns[name] = out[name].iloc[take].reset_index(drop=True)
+        """Add a variable from its whole column (``text``: its :func:`text_codes`, when the caller has them). A
+        number, date or flag is converted in the sample's rows only: its header does not depend on its values."""
+        if not stored_as_text(col):
+            out, formats, _ = _converted(col.iloc[[0, 0] if self.rows else []].to_frame(name))
+            self.formats.update(formats)
+            self.columns[name] = out[name].reset_index(drop=True)
+            return
+        texts = (text if text is not None else text_codes(col))[1]  # distinct texts, then a missing value's blank
+        self.texts[name] = texts[:-1]
+        longest = [int(np.argmax(lengths)) for lengths in ([len(t.encode("utf-8")) for t in texts],
+                                                            [len(t) for t in texts])] if self.rows else []
+        self.columns[name] = pd.Series([texts[k] for k in longest], dtype=object)
 
     def sample(self) -> pd.DataFrame:
         return pd.DataFrame(self.columns)
-
-    @classmethod
-    def of(cls, frame: pd.DataFrame) -> "XptLayout":
-        layout = cls(len(frame))
-        for c in frame.columns:
-            layout.add(c, frame[c])
-        return layout
 
 
 class XptWriter:
@@ -364,6 +369,10 @@ class XptWriter:
 
 def write_xpt(frame: pd.DataFrame, path: str | Path, *, table_name: str, timestamp: dt.datetime | None = None) -> None:
     """Write ``frame`` as XPT v5 with labels; datetime columns become SAS dates; headers dated ``timestamp``."""
-    writer = XptWriter(path, XptLayout.of(frame), table_name=table_name, timestamp=timestamp)
-    writer.write(frame)
+    text = text_variables(frame)  # once for the headers and the records
+    layout = XptLayout(len(frame))
+    for c in frame.columns:
+        layout.add(c, frame[c], text.get(c))
+    writer = XptWriter(path, layout, table_name=table_name, timestamp=timestamp)
+    writer.write(frame, text)
     writer.close()

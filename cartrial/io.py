@@ -180,14 +180,18 @@ def read_records(path: str | Path, columns=None, *, column: str = "PARAMCD", val
     import pyarrow.parquet as pq
 
     schema = pq.read_schema(path)
-    if columns is not None:
-        columns = [c for c in dict.fromkeys(columns) if c in schema.names]
+    columns = file_columns(schema, columns)
     if values is None:
         return read_frame(path, columns, schema=schema)
     if column in schema.names and str(schema.field(column).type) in ("string", "large_string"):
         return read_frame(path, columns, filters=[(column, "in", sorted(set(values)))], schema=schema)
     frame = read_frame(path, columns, schema=schema)  # no such column, or no text in it (no records)
     return frame[frame[column].isin(list(values))].reset_index(drop=True) if column in frame else frame
+
+
+def file_columns(schema: pa.Schema, columns: list[str] | None) -> list[str] | None:
+    """Of ``columns`` (None: all), once each, those a file of ``schema`` has."""
+    return None if columns is None else [c for c in dict.fromkeys(columns) if c in schema.names]
 
 
 def write_domain(frame: pd.DataFrame | None, domain: str, path: str | Path) -> None:

@@ -69,7 +69,7 @@ LARGE_STUDY_MB = 10
 MEMORY_PER_MB = 30
 
 
-def processes(size_mb: float, memory_mb: float) -> int:
+def processes(size_mb: float, memory_mb: float, process_mb: float | None = None) -> int:
     """Processes for a study's read, ingest, ADaM and ARD jobs: two for a study above LARGE_STUDY_MB whose two
     processes' memory fits ``memory_mb`` (the machine's), one otherwise. A small study's jobs take a second or
     two, and a two-core job waits until both cores are free; a study too large for two copies of its data is
@@ -80,7 +80,8 @@ def processes(size_mb: float, memory_mb: float) -> int:
     each takes one process: side by side they keep both cores busy without a job's split between two
     processes (uneven halves, a wait for the longer). 10,000 subjects on two cores: the ARDs to the end of the
     run took 47.5-49.3 s with the three in two processes each, 37.3-38.4 s with one."""
-    return 2 if size_mb > LARGE_STUDY_MB and 2 * MEMORY_PER_MB * size_mb <= memory_mb else 1
+    each = MEMORY_PER_MB * size_mb if process_mb is None else process_mb  # ``process_mb``: a job's own estimate
+    return 2 if size_mb > LARGE_STUDY_MB and 2 * each <= memory_mb else 1
 
 
 #: memory of one process of the ADaM job of a study built a slice of subjects at a time (cartrial.slices): a
@@ -94,8 +95,7 @@ def adam_processes(size_mb: float, memory_mb: float) -> int:
     """Processes for a study's ADaM job: as :func:`processes`, but a study large enough to be built in slices
     of subjects holds a slice at a time, not its whole data, in each process (the cheaper of the two
     estimates: slices start at about 12,500 subjects, 120 MB)."""
-    each = min(MEMORY_PER_MB * size_mb, SLICED_ADAM_MB + SLICED_ADAM_PER_MB * size_mb)
-    return 2 if size_mb > LARGE_STUDY_MB and 2 * each <= memory_mb else 1
+    return processes(size_mb, memory_mb, min(MEMORY_PER_MB * size_mb, SLICED_ADAM_MB + SLICED_ADAM_PER_MB * size_mb))
 
 
 def machine_memory_mb() -> float:

@@ -24,8 +24,8 @@ import pandas as pd
 import pyarrow as pa
 
 from cartrial.adam.bds import parameter_numbers
-from cartrial.io import WRITE_CHUNK_ROWS, first_value_rows, frame_from_table, text_columns, write_parquet, \
-    write_row_groups
+from cartrial.io import WRITE_CHUNK_ROWS, file_columns, first_value_rows, frame_from_table, text_columns, \
+    write_parquet, write_row_groups
 
 #: subjects per slice of a large study's ADaM job; a study of at most this many is built whole (the environment's
 #: CARTRIAL_SLICE_SUBJECTS, if set: the outputs do not depend on it)
@@ -41,7 +41,7 @@ def slice_bounds(subjects: Iterable[str], size: int = SLICE_SUBJECTS) -> list[st
 
 def slice_numbers(values, bounds: list[str]) -> np.ndarray:
     """The slice of each USUBJID in ``values`` (a missing one: the first slice)."""
-    values = np.asarray(pd.Series(values, dtype=object).fillna("").to_numpy(), dtype=object)
+    values = pd.Series(values, dtype=object).fillna("").to_numpy()
     return np.searchsorted(np.asarray(bounds, dtype=object), values, side="right")
 
 
@@ -54,8 +54,7 @@ class DomainSlices:
         import pyarrow.parquet as pq
 
         schema = pq.read_schema(path)
-        if columns is not None:
-            columns = [c for c in dict.fromkeys(columns) if c in schema.names]
+        columns = file_columns(schema, columns)
         self.text = text_columns(schema, columns)
         self.table = pq.read_table(path, columns=columns, read_dictionary=self.text)
         self.count = len(bounds) + 1
@@ -112,7 +111,7 @@ class SlicedWriter:
         self.path = Path(path)
         self.paramn = paramn
         self.frames: list[tuple[pd.DataFrame, frozenset]] = []  # pieces held while the dataset is short
-        self.parts: list[tuple[Path, int]] = []  # pieces on disk, with their length
+        self.parts: list[Path] = []  # pieces on disk
         self.sample: list[tuple[pd.DataFrame, frozenset]] = []  # rows that set the file's column types (close)
         self.typed: dict[str, list] = {}  # each column's types in the pieces where it has a value
         self.typed_missing: dict[str, list] = {}  # ... where it has records, no value, and a type other than object
@@ -185,7 +184,7 @@ class SlicedWriter:
         table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
         with pa.OSFile(str(part), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
-        self.parts.append((part, len(frame)))
+        self.parts.append(part)
 
     def _numbered(self, frame: pd.DataFrame) -> pd.DataFrame:
         if not self.paramn or "PARAMN" not in frame:
@@ -218,7 +217,7 @@ class SlicedWriter:
 
     def _tables(self, schema: pa.Schema):
         """The pieces on disk as Arrow tables of ``schema``, ``PARAMN`` renumbered."""
-        for part, _ in self.parts:
+        for part in self.parts:
             with pa.memory_map(str(part)) as source:
                 table = pa.ipc.open_file(source).read_all()
             if self.paramn and "PARAMN" in table.column_names:

@@ -35,15 +35,22 @@ def _first_value_row(col: pd.Series, probe: int = 1000) -> int:
     return 0
 
 
-def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
+def write_parquet(frame: pd.DataFrame, path: str | Path, *, carried: pa.Table | None = None,
+                  columns: list[str] | None = None) -> None:
     """Parquet without the index; same frame, same bytes.
 
     A long frame is written in slices of ``WRITE_CHUNK_ROWS`` rows (one row group each) with the
     schema of the whole frame, so its text is never held twice (as Python and as Arrow strings). Columns are
     converted to Arrow in this thread: Arrow's threads would take turns on the interpreter for text columns
-    and spend 10-25 % more CPU. A short frame's file is the one ``frame.to_parquet`` writes."""
+    and spend 10-25 % more CPU. A short frame's file is the one ``frame.to_parquet`` writes.
+
+    ``carried``: more columns of the same records, held as Arrow (text dictionary-encoded), and ``columns``
+    the order of all of them: the file is the one written for the frame that :func:`joined_frame` makes, but
+    a long frame's carried columns are never made Python objects."""
     import pyarrow.parquet as pq
 
+    if carried is not None and len(frame) <= WRITE_CHUNK_ROWS:
+        frame, carried = joined_frame(frame, carried, columns), None
     if len(frame) <= WRITE_CHUNK_ROWS:
         table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
         if frame.attrs:  # as pandas keeps a frame's attributes
@@ -53,10 +60,44 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
         return
 
     # the schema of the whole frame from one row per column that has a value (a scan of every cell is slow)
-    schema = pa.Schema.from_pandas(frame.iloc[sorted(set(first_value_rows(frame)))], preserve_index=False)
-    write_row_groups(path, schema, (pa.Table.from_pandas(frame.iloc[start:start + WRITE_CHUNK_ROWS], schema=schema,
-                                                         preserve_index=False, nthreads=1)
+    rows = first_value_rows(frame)
+    if carried is not None:
+        import pyarrow.compute as pc
+
+        rows += [max(pc.index(pc.is_valid(col), True).as_py(), 0) for col in carried.columns]
+    rows = sorted(set(rows))
+    sample = frame.iloc[rows] if carried is None else joined_frame(frame.iloc[rows], carried.take(rows), columns)
+    schema = pa.Schema.from_pandas(sample, preserve_index=False)
+    write_row_groups(path, schema, (_rows_as_table(frame, carried, schema, start)
                                     for start in range(0, len(frame), WRITE_CHUNK_ROWS)))
+
+
+def _rows_as_table(frame: pd.DataFrame, carried: pa.Table | None, schema: pa.Schema, start: int) -> pa.Table:
+    """``WRITE_CHUNK_ROWS`` records from ``start`` as an Arrow table of ``schema``: the frame's columns
+    converted as ``Table.from_pandas`` converts them, the carried ones cast to the schema's types."""
+    part = frame.iloc[start:start + WRITE_CHUNK_ROWS]
+    if carried is None:
+        return pa.Table.from_pandas(part, schema=schema, preserve_index=False, nthreads=1)
+    own = pa.Table.from_pandas(part, schema=pa.schema([schema.field(c) for c in part.columns]),
+                               preserve_index=False, nthreads=1)
+    rest = carried.slice(start, WRITE_CHUNK_ROWS)
+    arrays = []
+    for field in schema:
+        col = own.column(field.name) if field.name in part.columns else rest.column(field.name)
+        if col.type != field.type:
+            col = pa.nulls(len(col)) if pa.types.is_null(field.type) else col.cast(field.type)
+        arrays.append(col)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def joined_frame(frame: pd.DataFrame, carried: pa.Table, columns: list[str]) -> pd.DataFrame:
+    """``frame`` with the ``carried`` columns of the same records (as :func:`frame_from_table` converts them),
+    in the order of ``columns``."""
+    text = [f.name for f in carried.schema if pa.types.is_dictionary(f.type)]
+    rest = frame_from_table(carried, text)
+    rest.index = frame.index
+    both = pd.concat([frame, rest], axis=1)
+    return both[[c for c in columns if c in both.columns]]
 
 
 def first_value_rows(frame: pd.DataFrame) -> list[int]:
@@ -194,13 +235,15 @@ def file_columns(schema: pa.Schema, columns: list[str] | None) -> list[str] | No
     return None if columns is None else [c for c in dict.fromkeys(columns) if c in schema.names]
 
 
-def write_domain(frame: pd.DataFrame | None, domain: str, path: str | Path) -> None:
-    """Write one domain's Parquet file. A domain the study has no file for is written as a zero-row frame of
-    the contract's columns marked ``absent`` (kept apart from a file with a header and no records)."""
+def write_domain(frame: pd.DataFrame | None, domain: str, path: str | Path, *, carried: pa.Table | None = None,
+                 columns: list[str] | None = None) -> None:
+    """Write one domain's Parquet file (with its ``carried`` columns: :func:`write_parquet`). A domain the
+    study has no file for is written as a zero-row frame of the contract's columns marked ``absent`` (kept
+    apart from a file with a header and no records)."""
     if frame is None:
         frame = empty_domain(domain)
         frame.attrs["absent"] = True
-    write_parquet(frame, path)
+    write_parquet(frame, path, carried=carried, columns=columns)
 
 
 def write_read_domain(read, domain: str, *, frame: str | Path, meta: str | Path) -> None:
@@ -219,17 +262,30 @@ def write_read_domain(read, domain: str, *, frame: str | Path, meta: str | Path)
                           encoding="utf-8")
 
 
-def read_read_domain(frame: str | Path, meta: str | Path):
-    """A domain written by :func:`write_read_domain`."""
+def read_read_domain(frame: str | Path, meta: str | Path, *, checked: set[str] | None = None):
+    """A domain written by :func:`write_read_domain`. With ``checked``, only those of its columns are read
+    into the frame (with :data:`~cartrial.sdtm.ingest.POSITION`, each record's position); the others are
+    carried as Arrow, text dictionary-encoded (``ReadDomain.carried``), and never become Python objects."""
+    import pyarrow.parquet as pq
+
     from cartrial.sdtm.errors import Finding
-    from cartrial.sdtm.ingest import ReadDomain
+    from cartrial.sdtm.ingest import POSITION, ReadDomain
 
     info = json.loads(Path(meta).read_text(encoding="utf-8"))
+    found = [Finding(**f) for f in info["warnings"]]
+    if not info["files"]:
+        return ReadDomain(None, info["files"], info["sha256"], found, info["supp_rows"])
+    schema = pq.read_schema(frame)
+    rest = [] if checked is None else [c for c in schema.names if c not in checked]
     # read by pandas, whose frame holds its text in one block: the cut's selections of records copy the frame
     # in one piece (read_frame's frame, a block per text column, took 0.4 GB more for LB of 10,000 subjects)
-    data = pd.read_parquet(frame) if info["files"] else None
-    return ReadDomain(data, info["files"], info["sha256"], [Finding(**f) for f in info["warnings"]],
-                      info["supp_rows"])
+    data = pd.read_parquet(frame, columns=[c for c in schema.names if c not in rest] if rest else None)
+    if not rest:
+        return ReadDomain(data, info["files"], info["sha256"], found, info["supp_rows"])
+    data[POSITION] = np.arange(len(data))
+    carried = pq.read_table(frame, columns=rest, read_dictionary=text_columns(schema, rest))
+    return ReadDomain(data, info["files"], info["sha256"], found, info["supp_rows"], carried=carried,
+                      columns=list(schema.names))
 
 
 def audit_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:

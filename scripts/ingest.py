@@ -9,29 +9,22 @@ from pathlib import Path
 import pandas as pd
 
 from cartrial.csvsafe import write_csv
-from cartrial.io import audit_rows, job_log, read_read_domain, write_domain
+from cartrial.io import audit_rows, job_log
 from cartrial.sdtm.checks import DataChecks
 from cartrial.sdtm.errors import findings_frame
-from cartrial.sdtm.ingest import cut_domains, ignored_files
+from cartrial.sdtm.ingest import StoredReads, cut_domains, ignored_files, write_cut
 from cartrial.sdtm.readers import find_domain_files
-
-
-class LazyReads(dict):
-    """The domains as read, each loaded from its files when it is asked for (once, by cut_domains)."""
-
-    def __getitem__(self, domain):
-        return read_read_domain(*super().__getitem__(domain))
 
 
 with job_log(snakemake.log[0], "ingest") as log:  # noqa: F821
     inp, out, par = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
-    reads = LazyReads({Path(f).stem.upper(): (f, m) for f, m in zip(inp.frames, inp.meta)})
+    reads = StoredReads({Path(f).stem.upper(): (f, m) for f, m in zip(inp.frames, inp.meta)})
     files = find_domain_files(par.folder)
     targets = {Path(path).stem.upper(): path for path in out.sdtm}
     # each domain is read when its turn comes and written as soon as it is cut: one domain held at a time (in
     # each of the rule's processes)
     results = {r.domain: r for r in cut_domains(reads, cut=par.cut, settings=DataChecks.from_config(par.checks),
-                                                sink=lambda r: write_domain(r.frame, r.domain, targets[r.domain]),
+                                                sink=lambda r: write_cut(r, targets[r.domain]),
                                                 workers=snakemake.threads)}  # noqa: F821
     issues = audit_rows([findings_frame(r.issues) for r in results.values()])
     recon = audit_rows([r.reconciliation for r in results.values()])

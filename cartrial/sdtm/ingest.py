@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cartrial.io import release_frames
-from cartrial.sdtm.checks import ROW, DataChecks, check_dm, check_findings, normalise_numbers, record_rows
-from cartrial.sdtm.contract import REQUIRED_DOMAINS, group_domain_files
-from cartrial.sdtm.datacut import cut_domain, enrolled_subjects, in_cut
+from cartrial.sdtm.checks import RESULTS, ROW, DataChecks, check_dm, check_findings, normalise_numbers, record_rows
+from cartrial.sdtm.contract import CUT_DATE_VARIABLE, DATE, DOMAINS, REQUIRED_DOMAINS, group_domain_files
+from cartrial.sdtm.datacut import END_DATES, cut_domain, enrolled_subjects, in_cut
 from cartrial.sdtm.errors import Finding, InputDataError, errors_in, findings_frame, raise_errors, sheet_row
 from cartrial.sdtm.readers import find_domain_files, read_domain, unread_files
 from cartrial.sdtm.supp import merge_supp
@@ -47,6 +48,10 @@ class ReadDomain:
     sha256: str
     warnings: list[Finding]
     supp_rows: list[dict]
+    #: the columns no cut or check reads (:func:`cartrial.sdtm.checks.checked_columns`), kept apart as Arrow
+    #: for the same records, and the order of all the columns; the frame then has :data:`POSITION`
+    carried: pa.Table | None = None
+    columns: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,17 @@ class DomainResult:
     frame: pd.DataFrame | None
     issues: list[Finding]
     reconciliation: pd.DataFrame
+    #: the kept records' carried columns (``ReadDomain.carried``) and the order of all the columns
+    carried: pa.Table | None = None
+    columns: list[str] | None = None
+
+    def whole(self) -> pd.DataFrame | None:
+        """The cut domain with its carried columns."""
+        if self.carried is None:
+            return self.frame
+        from cartrial.io import joined_frame
+
+        return joined_frame(self.frame, self.carried, self.columns)
 
 
 def sha256(path: str | Path) -> str:
@@ -196,9 +212,17 @@ def _result(domain: str, frame: pd.DataFrame | None, read: ReadDomain, recon_row
         rows.append({**recon_row, "sha256": read.sha256, "status": "read"})
     recon = pd.DataFrame(rows + read.supp_rows, columns=RECONCILIATION_COLUMNS)
     recon[COUNT_COLUMNS] = recon[COUNT_COLUMNS].astype("Int64")  # whole numbers, blank where a SUPP-- row has none
-    return DomainResult(domain, frame, issues, recon)
+    if read.carried is None or frame is None:
+        return DomainResult(domain, frame, issues, recon)
+    # the kept records' carried columns, taken by each record's position as read
+    frame = frame.copy(deep=False)  # the position column goes; the data columns are not copied
+    kept = read.carried.take(frame.pop(POSITION).to_numpy())
+    return DomainResult(domain, frame, issues, recon, carried=kept, columns=read.columns)
 
 
+#: the hidden column of each record's position in its domain as read, when the columns no cut or check reads
+#: are carried apart (``ReadDomain.carried``)
+POSITION = "__POSITION"
 #: removed_by_checks (records the data checks excluded) comes last, so the columns of earlier versions keep their
 #: places
 RECONCILIATION_COLUMNS = ["domain", "file", "read", "removed_not_enrolled", "removed_after_cut", "kept", "sha256",
@@ -272,6 +296,22 @@ def ingest_dm(read: ReadDomain, *, cut: str, settings: DataChecks | None = None
     return _result("DM", kept, read, row, read.warnings + issues + found + checked), subjects
 
 
+def checked_columns(domain: str) -> set[str]:
+    """The columns of ``domain`` (not DM, which is always read whole) that :func:`ingest_domain` reads or
+    changes: the data cut's (:func:`~cartrial.sdtm.datacut.cut_domain`), the data checks'
+    (:func:`~cartrial.sdtm.checks.check_findings`) and the kinetic samples' check. The rest of a domain's
+    columns may be carried apart (``ReadDomain.carried``): a check that reads another column must name it here,
+    which ``tests/sdtm/test_ingest_carried.py`` verifies on data that break every check."""
+    spec = DOMAINS[domain].columns if domain in DOMAINS else ()
+    names = {"USUBJID", "VISITNUM", "VISIT", ROW, CUT_DATE_VARIABLE.get(domain), *END_DATES.get(domain, ()),
+             *(c.name for c in spec if c.kind == DATE), *(c for c in RESULTS.get(domain, ()) if c)}
+    if domain == "EX":
+        names |= {"EXCAT", "EXSTDTC"}
+    if domain == "AE":
+        names |= {"AESTDTC", "AEENDTC"}
+    return names - {None}
+
+
 def ingest_domain(domain: str, read: ReadDomain, *, cut: str, subjects: pd.DataFrame,
                   context: dict[str, pd.DataFrame] | None = None, settings: DataChecks | None = None) -> DomainResult:
     """One domain other than DM (as read) checked against DM's subjects, cut, and put through the data checks.
@@ -291,6 +331,30 @@ def ingest_domain(domain: str, read: ReadDomain, *, cut: str, subjects: pd.DataF
     if domain == "PC":
         issues += find_samples_without_infusion({**(context or {}), "PC": kept}, {"PC": name})
     return _result(domain, kept, read, row, issues)
+
+
+class StoredReads(dict):
+    """The domains as the read job wrote them (domain -> (frame file, meta file)), each loaded when it is asked
+    for (once, by :func:`cut_domains`). The columns no cut or check reads (:func:`checked_columns`) are carried
+    as Arrow, except DM's, so that a domain of tens of millions of records never holds them as Python objects;
+    ``carry=False`` reads every column into the frame."""
+
+    def __init__(self, files: Mapping[str, tuple[str | Path, str | Path]], *, carry: bool = True):
+        super().__init__(files)
+        self.carry = carry
+
+    def __getitem__(self, domain: str) -> ReadDomain:
+        from cartrial.io import read_read_domain
+
+        carry = self.carry and domain != "DM"
+        return read_read_domain(*super().__getitem__(domain), checked=checked_columns(domain) if carry else None)
+
+
+def write_cut(result: DomainResult, path: str | Path) -> None:
+    """A cut domain's Parquet file, its carried columns in their places."""
+    from cartrial.io import write_domain
+
+    write_domain(result.frame, result.domain, path, carried=result.carried, columns=result.columns)
 
 
 def cut_domains(reads: Mapping[str, ReadDomain], *, cut: str, settings: DataChecks | None = None,
@@ -319,7 +383,8 @@ def cut_domains(reads: Mapping[str, ReadDomain], *, cut: str, settings: DataChec
         if sink is None:
             return result
         sink(result)
-        rows, kept = len(result.frame) if result.frame is not None else 0, dataclasses.replace(result, frame=None)
+        rows = len(result.frame) if result.frame is not None else 0
+        kept = dataclasses.replace(result, frame=None, carried=None)
         del result
         release_frames(rows)
         return kept
@@ -361,7 +426,7 @@ def cut_study(reads: dict[str, ReadDomain], files: dict[str, Path], *, cut: str,
     (those no domain took are listed in the reconciliation)."""
     results = cut_domains(reads, cut=cut, settings=settings, read_errors=read_errors)
     issues, recon = summarise(results, files)
-    return IngestResult({r.domain: r.frame for r in results if r.frame is not None}, issues, recon)
+    return IngestResult({r.domain: r.whole() for r in results if r.frame is not None}, issues, recon)
 
 
 def ignored_files(files: dict[str, Path], reconciliation: pd.DataFrame) -> pd.DataFrame:

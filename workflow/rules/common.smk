@@ -7,7 +7,7 @@ from cartrial.config import check_config, dates_to_text, default_scenarios
 from cartrial.catalogue import load_catalogue
 from cartrial.config import SHARED_SECTIONS
 from cartrial.outputs import FORMATS
-from cartrial.schedule import adam_processes, data_size_mb, machine_memory_mb, processes, \
+from cartrial.schedule import adam_processes, data_size_mb, ingest_processes, machine_memory_mb, processes, \
     priority as scheduling_priority
 from cartrial.sdtm.contract import DOMAINS
 
@@ -128,6 +128,12 @@ def study_threads(wildcards):
     processes fit the machine's memory, one otherwise (cartrial.schedule.processes). The tables, figures and
     export that follow take one each and run side by side."""
     return processes(STUDY_DATA_MB[wildcards.study], MEMORY_MB)
+
+
+def ingest_threads(wildcards):
+    """Processes for the ingest job: as study_threads, with the ingest's memory per process (it holds only the
+    columns its data cut and checks read as Python objects: cartrial.schedule.ingest_processes)."""
+    return ingest_processes(STUDY_DATA_MB[wildcards.study], MEMORY_MB)
 
 
 def adam_threads(wildcards):

@@ -49,7 +49,7 @@ rule ingest:
         checks=study_value("data_checks"),
     conda:
         "../envs/cartrial.yaml"
-    threads: study_threads  # domains cut two at a time in a large study
+    threads: ingest_threads  # domains cut two at a time in a large study
     priority: job_priority("ingest")
     resources:
         mem_mb=job_memory_mb,

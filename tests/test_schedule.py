@@ -59,6 +59,15 @@ def test_two_processes_only_for_a_large_study_that_fits_twice():
     assert processes(102, 4_000) == 1        # a small machine
 
 
+def test_the_read_job_holds_its_largest_domain_in_each_process():
+    from cartrial.schedule import read_processes
+
+    # 100,000 subjects (970 MB): 11 x 970 = 10,670 MB each (9.4-9.8 GB measured); two fit 24 GB, not 20 GB
+    assert read_processes(970, 24_000) == 2
+    assert read_processes(970, 20_000) == 1
+    assert read_processes(3.6, 24_000) == 1    # the demo
+
+
 def test_the_ingest_job_holds_the_checked_columns_in_each_process():
     from cartrial.schedule import ingest_processes
 

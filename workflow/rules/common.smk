@@ -8,7 +8,7 @@ from cartrial.catalogue import load_catalogue
 from cartrial.config import SHARED_SECTIONS
 from cartrial.outputs import FORMATS
 from cartrial.schedule import adam_processes, data_size_mb, ingest_processes, machine_memory_mb, processes, \
-    priority as scheduling_priority
+    read_processes, priority as scheduling_priority
 from cartrial.sdtm.contract import DOMAINS
 
 config.update(dates_to_text(dict(config)))
@@ -128,6 +128,12 @@ def study_threads(wildcards):
     processes fit the machine's memory, one otherwise (cartrial.schedule.processes). The tables, figures and
     export that follow take one each and run side by side."""
     return processes(STUDY_DATA_MB[wildcards.study], MEMORY_MB)
+
+
+def read_threads(wildcards):
+    """Processes for the read job: as study_threads, with the read's memory per process
+    (cartrial.schedule.read_processes)."""
+    return read_processes(STUDY_DATA_MB[wildcards.study], MEMORY_MB)
 
 
 def ingest_threads(wildcards):

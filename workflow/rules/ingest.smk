@@ -20,7 +20,7 @@ rule read:
         cache=lambda wc: f"results/{wc.study}/read/cache",
     conda:
         "../envs/cartrial.yaml"
-    threads: study_threads  # domains read two at a time in a large study
+    threads: read_threads  # domains read two at a time in a large study
     priority: job_priority("read")
     resources:
         mem_mb=job_memory_mb,

@@ -26,13 +26,14 @@ pa.set_memory_pool(pa.system_memory_pool())
 WRITE_CHUNK_ROWS = 1_000_000
 
 
-def _first_value_row(col: pd.Series, probe: int = 1000) -> int:
-    """Position of the first non-missing value of ``col`` (0 if it has none)."""
+def first_value_row(col: pd.Series, probe: int = 1000) -> int | None:
+    """Position of the first non-missing value of ``col`` (None if it has none); the first ``probe`` rows are
+    looked at first, so a column with an early value is not scanned whole."""
     for part in (col.iloc[:probe], col):
         found = np.flatnonzero(part.notna().to_numpy())
         if len(found):
             return int(found[0])
-    return 0
+    return None
 
 
 def write_parquet(frame: pd.DataFrame, path: str | Path, *, carried: pa.Table | None = None,
@@ -102,7 +103,7 @@ def joined_frame(frame: pd.DataFrame, carried: pa.Table, columns: list[str]) -> 
 
 def first_value_rows(frame: pd.DataFrame) -> list[int]:
     """Each column's first row with a value (0 for a column without one)."""
-    return [_first_value_row(frame.iloc[:, k]) for k in range(frame.shape[1])]
+    return [first_value_row(frame.iloc[:, k]) or 0 for k in range(frame.shape[1])]
 
 
 def write_row_groups(path: str | Path, schema: pa.Schema, tables) -> None:

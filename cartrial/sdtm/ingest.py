@@ -333,21 +333,29 @@ def ingest_domain(domain: str, read: ReadDomain, *, cut: str, subjects: pd.DataF
     return _result(domain, kept, read, row, issues)
 
 
+#: records of a domain as read from which the ingest carries the columns no cut or check reads as Arrow; a
+#: smaller domain is read whole (two reads of its file would cost more than its Python text)
+CARRY_ROWS = 100_000
+
+
 class StoredReads(dict):
     """The domains as the read job wrote them (domain -> (frame file, meta file)), each loaded when it is asked
-    for (once, by :func:`cut_domains`). The columns no cut or check reads (:func:`checked_columns`) are carried
-    as Arrow, except DM's, so that a domain of tens of millions of records never holds them as Python objects;
-    ``carry=False`` reads every column into the frame."""
+    for (once, by :func:`cut_domains`). A domain of ``carry_from`` records or more (not DM) has the columns no
+    cut or check reads (:func:`checked_columns`) carried as Arrow, so that tens of millions of records never
+    hold them as Python objects; ``carry_from=None`` reads every column of every domain into the frame."""
 
-    def __init__(self, files: Mapping[str, tuple[str | Path, str | Path]], *, carry: bool = True):
+    def __init__(self, files: Mapping[str, tuple[str | Path, str | Path]], *, carry_from: int | None = CARRY_ROWS):
         super().__init__(files)
-        self.carry = carry
+        self.carry_from = carry_from
 
     def __getitem__(self, domain: str) -> ReadDomain:
+        import pyarrow.parquet as pq
+
         from cartrial.io import read_read_domain
 
-        carry = self.carry and domain != "DM"
-        return read_read_domain(*super().__getitem__(domain), checked=checked_columns(domain) if carry else None)
+        frame, meta = super().__getitem__(domain)
+        carry = self.carry_from is not None and domain != "DM" and pq.read_metadata(frame).num_rows >= self.carry_from
+        return read_read_domain(frame, meta, checked=checked_columns(domain) if carry else None)
 
 
 def write_cut(result: DomainResult, path: str | Path) -> None:

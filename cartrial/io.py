@@ -85,8 +85,8 @@ def _rows_as_table(frame: pd.DataFrame, carried: pa.Table | None, schema: pa.Sch
     arrays = []
     for field in schema:
         col = own.column(field.name) if field.name in part.columns else rest.column(field.name)
-        if col.type != field.type:
-            col = pa.nulls(len(col)) if pa.types.is_null(field.type) else col.cast(field.type)
+        if col.type != field.type:  # dictionary-encoded text as text; text without a value kept as nulls
+            col = col.cast(field.type)
         arrays.append(col)
     return pa.Table.from_arrays(arrays, schema=schema)
 

@@ -213,3 +213,36 @@ def test_a_short_frame_is_the_file_pandas_writes(tmp_path):
     io.write_parquet(frame, tmp_path / "ours.parquet")
     frame.to_parquet(tmp_path / "pandas.parquet", index=False, compression="zstd")
     assert (tmp_path / "ours.parquet").read_bytes() == (tmp_path / "pandas.parquet").read_bytes()
+
+
+def test_carried_columns_are_written_as_the_whole_frame(tmp_path, monkeypatch):
+    """write_parquet with columns carried as Arrow (the ingest's unchecked columns) writes the file of the frame
+    with those columns, whole and in row groups: text dictionary-encoded, a text column with no value left in
+    the records kept (written as nulls, as pandas writes a column of None), numbers with missing values."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = 23
+    source = pd.DataFrame({
+        "USUBJID": [f"S{i % 4}" for i in range(n)],
+        "TEXT": [None if i % 5 == 0 else f"t{i % 3}" for i in range(n)],
+        "LATE": [None] * (n - 1) + ["only in the last record"],
+        "NUM": [float("nan") if i % 7 == 0 else i / 2 for i in range(n)],
+        "SEQ": np.arange(n, dtype="int64"),
+        "VALUE": np.arange(n) * 1.5,
+    })
+    path = tmp_path / "read.parquet"
+    source.to_parquet(path, index=False)
+    kept = np.array([i for i in range(n - 1) if i % 3 != 1])  # the last record (LATE's only value) is not kept
+    checked = ["USUBJID", "VALUE"]
+    rest = [c for c in source.columns if c not in checked]
+    schema = pq.read_schema(path)
+    carried = pq.read_table(path, columns=rest, read_dictionary=io.text_columns(schema, rest)).take(kept)
+    frame = pd.read_parquet(path, columns=checked).iloc[kept].reset_index(drop=True)
+    whole = pd.read_parquet(path).iloc[kept].reset_index(drop=True)
+    for chunk in (io.WRITE_CHUNK_ROWS, 4):
+        monkeypatch.setattr(io, "WRITE_CHUNK_ROWS", chunk)
+        io.write_parquet(whole, tmp_path / "whole.parquet")
+        io.write_parquet(frame, tmp_path / "carried.parquet", carried=carried, columns=list(source.columns))
+        assert (tmp_path / "carried.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes(), chunk
+        assert pa.types.is_null(pq.read_schema(tmp_path / "carried.parquet").field("LATE").type)

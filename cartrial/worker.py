@@ -167,7 +167,7 @@ def serve(address: str) -> None:
     parent = os.getppid()
     groups = list(PRELOAD)
     try:
-        while True:
+        while not _STOPPED:
             ready, _, _ = select.select([listener], [], [], 0 if groups else 1.0)
             _reap()
             if ready:
@@ -224,7 +224,14 @@ def _reap(wait: float = 0.0) -> None:
             time.sleep(0.01)
 
 
+#: set when the server is asked to stop: the stop's SystemExit may be raised inside a preloaded library's import,
+#: which a library catching every exception would swallow; the server's loop then ends at its next turn
+_STOPPED = False
+
+
 def _stop(*_) -> None:
+    global _STOPPED
+    _STOPPED = True
     raise SystemExit(0)
 
 

@@ -48,7 +48,7 @@ class ReadDomain:
     sha256: str
     warnings: list[Finding]
     supp_rows: list[dict]
-    #: the columns no cut or check reads (:func:`cartrial.sdtm.checks.checked_columns`), kept apart as Arrow
+    #: the columns no cut or check reads (:func:`checked_columns`), kept apart as Arrow
     #: for the same records, and the order of all the columns; the frame then has :data:`POSITION`
     carried: pa.Table | None = None
     columns: list[str] | None = None
@@ -306,9 +306,7 @@ def checked_columns(domain: str) -> set[str]:
     names = {"USUBJID", "VISITNUM", "VISIT", ROW, CUT_DATE_VARIABLE.get(domain), *END_DATES.get(domain, ()),
              *(c.name for c in spec if c.kind == DATE), *(c for c in RESULTS.get(domain, ()) if c)}
     if domain == "EX":
-        names |= {"EXCAT", "EXSTDTC"}
-    if domain == "AE":
-        names |= {"AESTDTC", "AEENDTC"}
+        names.add("EXCAT")  # the second infusion's check; the kinetic samples' check reads the cut EX's
     return names - {None}
 
 

@@ -98,25 +98,17 @@ def adam_processes(size_mb: float, memory_mb: float) -> int:
     return processes(size_mb, memory_mb, min(MEMORY_PER_MB * size_mb, SLICED_ADAM_MB + SLICED_ADAM_PER_MB * size_mb))
 
 
-#: memory of one process of the read job per megabyte of raw tables (as CSV): the largest domain read, checked and
-#: converted. 100,000 subjects (970 MB): 9.4-9.8 GB measured
-READ_PER_MB = 11
+#: memory of one process of a job, per megabyte of raw tables (as CSV), where the job holds less than
+#: MEMORY_PER_MB. The read: the largest domain read, checked and converted (100,000 subjects, 970 MB: 9.4-9.8 GB
+#: measured). The ingest: a domain's checked columns as pandas objects, the others carried as Arrow
+#: (cartrial.sdtm.ingest.checked_columns; 6.6-7.2 GB measured for LB)
+JOB_PER_MB = {"read": 11, "ingest": 8}
 
 
-def read_processes(size_mb: float, memory_mb: float) -> int:
-    """Processes for a study's read job: as :func:`processes`, with the read's own memory per process."""
-    return processes(size_mb, memory_mb, READ_PER_MB * size_mb)
-
-
-#: memory of one process of the ingest job per megabyte of raw tables (as CSV): a domain's checked columns as
-#: pandas objects, the others carried as Arrow (cartrial.sdtm.ingest.checked_columns). 100,000 subjects
-#: (970 MB): 6.6-7.2 GB measured for LB in one process
-INGEST_PER_MB = 8
-
-
-def ingest_processes(size_mb: float, memory_mb: float) -> int:
-    """Processes for a study's ingest job: as :func:`processes`, with the ingest's own memory per process."""
-    return processes(size_mb, memory_mb, INGEST_PER_MB * size_mb)
+def job_processes(rule: str, size_mb: float, memory_mb: float) -> int:
+    """Processes for a study's ``rule`` job (one of :data:`JOB_PER_MB`): as :func:`processes`, with that job's own
+    memory per process."""
+    return processes(size_mb, memory_mb, JOB_PER_MB[rule] * size_mb)
 
 
 def machine_memory_mb() -> float:

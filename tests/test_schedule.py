@@ -60,22 +60,22 @@ def test_two_processes_only_for_a_large_study_that_fits_twice():
 
 
 def test_the_read_job_holds_its_largest_domain_in_each_process():
-    from cartrial.schedule import read_processes
+    from cartrial.schedule import job_processes
 
     # 100,000 subjects (970 MB): 11 x 970 = 10,670 MB each (9.4-9.8 GB measured); two fit 24 GB, not 20 GB
-    assert read_processes(970, 24_000) == 2
-    assert read_processes(970, 20_000) == 1
-    assert read_processes(3.6, 24_000) == 1    # the demo
+    assert job_processes("read", 970, 24_000) == 2
+    assert job_processes("read", 970, 20_000) == 1
+    assert job_processes("read", 3.6, 24_000) == 1    # the demo
 
 
 def test_the_ingest_job_holds_the_checked_columns_in_each_process():
-    from cartrial.schedule import ingest_processes
+    from cartrial.schedule import job_processes
 
     # 100,000 subjects (970 MB): 8 x 970 = 7,760 MB each (6.6-7.2 GB measured); two fit 24 GB, not 15 GB
-    assert ingest_processes(970, 24_000) == 2
-    assert ingest_processes(970, 15_000) == 1
-    assert ingest_processes(102, 2_000) == 2     # 10,000 subjects: 816 MB each
-    assert ingest_processes(3.6, 24_000) == 1    # the demo: one process below 10 MB
+    assert job_processes("ingest", 970, 24_000) == 2
+    assert job_processes("ingest", 970, 15_000) == 1
+    assert job_processes("ingest", 102, 2_000) == 2     # 10,000 subjects: 816 MB each
+    assert job_processes("ingest", 3.6, 24_000) == 1    # the demo: one process below 10 MB
 
 
 def test_the_adam_job_of_a_study_built_in_slices_needs_a_slice_in_each_process():

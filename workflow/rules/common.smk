@@ -7,8 +7,8 @@ from cartrial.config import check_config, dates_to_text, default_scenarios
 from cartrial.catalogue import load_catalogue
 from cartrial.config import SHARED_SECTIONS
 from cartrial.outputs import FORMATS
-from cartrial.schedule import adam_processes, data_size_mb, ingest_processes, machine_memory_mb, processes, \
-    read_processes, priority as scheduling_priority
+from cartrial.schedule import adam_processes, data_size_mb, job_processes, machine_memory_mb, processes, \
+    priority as scheduling_priority
 from cartrial.sdtm.contract import DOMAINS
 
 config.update(dates_to_text(dict(config)))
@@ -130,16 +130,14 @@ def study_threads(wildcards):
     return processes(STUDY_DATA_MB[wildcards.study], MEMORY_MB)
 
 
-def read_threads(wildcards):
-    """Processes for the read job: as study_threads, with the read's memory per process
-    (cartrial.schedule.read_processes)."""
-    return read_processes(STUDY_DATA_MB[wildcards.study], MEMORY_MB)
+def job_threads(rule_name):
+    """Processes for a study's read or ingest job: as study_threads, with that job's own memory per process (the
+    ingest holds only the columns its data cut and checks read as Python objects: cartrial.schedule.job_processes)."""
 
+    def of(wildcards):
+        return job_processes(rule_name, STUDY_DATA_MB[wildcards.study], MEMORY_MB)
 
-def ingest_threads(wildcards):
-    """Processes for the ingest job: as study_threads, with the ingest's memory per process (it holds only the
-    columns its data cut and checks read as Python objects: cartrial.schedule.ingest_processes)."""
-    return ingest_processes(STUDY_DATA_MB[wildcards.study], MEMORY_MB)
+    return of
 
 
 def adam_threads(wildcards):

@@ -20,7 +20,7 @@ rule read:
         cache=lambda wc: f"results/{wc.study}/read/cache",
     conda:
         "../envs/cartrial.yaml"
-    threads: read_threads  # domains read two at a time in a large study
+    threads: job_threads("read")  # domains read two at a time in a large study
     priority: job_priority("read")
     resources:
         mem_mb=job_memory_mb,
@@ -49,7 +49,7 @@ rule ingest:
         checks=study_value("data_checks"),
     conda:
         "../envs/cartrial.yaml"
-    threads: ingest_threads  # domains cut two at a time in a large study
+    threads: job_threads("ingest")  # domains cut two at a time in a large study
     priority: job_priority("ingest")
     resources:
         mem_mb=job_memory_mb,
